@@ -1,0 +1,44 @@
+# sohoa — the two commands a newcomer needs:
+#   make run    install what is missing, build, and start `sohoa serve` on ./data
+#   make test   install what is missing, then run every test
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+TOOLS := $(CURDIR)/.tools
+DATA ?= $(CURDIR)/data
+HTTP ?= 127.0.0.1:8080
+VERSITYGW_VERSION := v1.8.0
+
+# Tesseract's OpenMP threads would fight the page-level parallelism.
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: run test build deps deps-test tools vet bench clean
+
+run: deps build
+	$(BIN)/sohoa serve --data $(DATA) --http $(HTTP) --log text
+
+build:
+	$(GO) build -o $(BIN)/sohoa ./cmd/sohoa
+
+deps:
+	@./deploy/install-deps.sh run
+
+deps-test:
+	@./deploy/install-deps.sh test
+
+# A real S3 server process for the storage tests (built from the Go module proxy).
+tools: $(TOOLS)/versitygw
+
+$(TOOLS)/versitygw:
+	GOBIN=$(TOOLS) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+vet:
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l . ; echo "gofmt needed"; exit 1; }
+
+test: deps-test tools vet
+	SOHOA_VERSITYGW=$(TOOLS)/versitygw SOHOA_REQUIRE_S3=1 $(GO) test -timeout 60m ./...
+
+clean:
+	rm -rf $(BIN) $(TOOLS)

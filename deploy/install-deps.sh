@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sohoa needs that are missing, and nothing else.
+# Used by `make run` and `make test`; safe to run again (it does nothing when
+# everything is there). Needs root, or sudo.
+#   usage: deploy/install-deps.sh [run|test]
+set -euo pipefail
+
+mode=${1:-run}
+# OCR (Tesseract 5 with Vietnamese and orientation data) and its headers for cgo.
+pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev pkg-config
+      ca-certificates)
+if [[ $mode == test ]]; then
+  # pdftotext and friends to check archived PDFs; qpdf for structure checks;
+  # fonts with Vietnamese glyphs for the synthetic test scans.
+  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then
+    sudo=(sudo)
+  else
+    echo "sohoa needs these Debian packages: ${missing[*]}" >&2
+    echo "Run as root: apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

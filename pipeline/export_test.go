@@ -1,0 +1,4 @@
+package pipeline
+
+// RetryDelay exposes retryDelay to the tests.
+var RetryDelay = retryDelay

@@ -1,0 +1,75 @@
+package pipeline
+
+// PageText is what a worker read on one page: the words with their boxes,
+// grouped into lines and paragraphs, in the pixel coordinates of the image
+// named by Image (origin top-left, y down). Text is NFC.
+type PageText struct {
+	Doc  string `json:"doc"`
+	Page int    `json:"page"`
+	// Image is the work-bucket key of the image the boxes refer to, and
+	// Format its encoding (jpeg, png, tiff). It is the page as ingest stored
+	// it, or a corrected copy when the worker rotated or straightened it.
+	Image  string  `json:"image"`
+	Format string  `json:"format"`
+	Width  int     `json:"width"`
+	Height int     `json:"height"`
+	DPIX   float64 `json:"dpi_x"`
+	DPIY   float64 `json:"dpi_y"`
+	// Rotation (0, 90, 180, 270, clockwise) and Skew (degrees) that the
+	// worker corrected before reading.
+	Rotation int     `json:"rotation"`
+	Skew     float64 `json:"skew"`
+	Lines    []Line  `json:"lines"`
+	// Engine names what read the page, e.g. "tesseract 5.3.0 vie".
+	Engine string `json:"engine"`
+}
+
+// Line is one line of text as OCR found it.
+type Line struct {
+	Box  Box `json:"box"`
+	Para int `json:"para"` // paragraph number on the page, from 1
+	// Baseline of the line: y = Box.Y1 + BaseOffset + BaseSlope*(x-Box.X0),
+	// as Tesseract's hOCR reports it (offset is usually negative: the baseline
+	// sits above the bottom of the descenders).
+	BaseSlope  float64 `json:"base_slope"`
+	BaseOffset float64 `json:"base_offset"`
+	Words      []Word  `json:"words"`
+}
+
+// Word is one recognised word. Conf is Tesseract's confidence, 0 to 100.
+type Word struct {
+	Text string  `json:"text"`
+	Box  Box     `json:"box"`
+	Conf float64 `json:"conf"`
+}
+
+// Box is a rectangle in pixels: X0,Y0 the top-left corner, X1,Y1 exclusive.
+type Box struct {
+	X0 int `json:"x0"`
+	Y0 int `json:"y0"`
+	X1 int `json:"x1"`
+	Y1 int `json:"y1"`
+}
+
+// Text returns the page's text: words joined by spaces, lines by newlines,
+// paragraphs by blank lines.
+func (p *PageText) Text() string {
+	var b []byte
+	para := -1
+	for i, l := range p.Lines {
+		if i > 0 {
+			b = append(b, '\n')
+			if l.Para != para {
+				b = append(b, '\n')
+			}
+		}
+		para = l.Para
+		for j, w := range l.Words {
+			if j > 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, w.Text...)
+		}
+	}
+	return string(b)
+}
