@@ -1,0 +1,252 @@
+package objstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// Errors callers can test for with errors.Is.
+var (
+	// ErrNotExist: the object (or bucket) does not exist.
+	ErrNotExist = errors.New("object does not exist")
+	// ErrExists: a create-only put found an object already at the key.
+	ErrExists = errors.New("object already exists")
+	// ErrDenied: the credentials were refused. Retrying will not help.
+	ErrDenied = errors.New("access denied")
+)
+
+// Config says where a bucket is and how to reach it.
+type Config struct {
+	// Endpoint is the service URL, e.g. "http://127.0.0.1:7070" or
+	// "https://s3.example.org". The scheme decides TLS.
+	Endpoint  string
+	AccessKey string
+	SecretKey string
+	Region    string // default "us-east-1"
+	Bucket    string
+}
+
+func (c *Config) ensureDefaults() {
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+}
+
+func (c *Config) validate() error {
+	if c.Endpoint == "" {
+		return errors.New("objstore: no endpoint")
+	}
+	if c.Bucket == "" {
+		return errors.New("objstore: no bucket name")
+	}
+	return nil
+}
+
+// Bucket is one bucket of an S3 service. It is safe for concurrent use.
+type Bucket struct {
+	client *minio.Client
+	name   string
+}
+
+// Open connects to the bucket named in cfg, creating it if it does not exist.
+func Open(ctx context.Context, cfg Config) (*Bucket, error) {
+	cfg.ensureDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(cfg.Endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("objstore: endpoint %q is not an http:// or https:// URL", cfg.Endpoint)
+	}
+	client, err := minio.New(u.Host, &minio.Options{
+		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:       u.Scheme == "https",
+		Region:       cfg.Region,
+		BucketLookup: minio.BucketLookupPath,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("objstore: %w", err)
+	}
+	b := &Bucket{client: client, name: cfg.Bucket}
+	if err := b.ensure(ctx, cfg.Region); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Bucket) ensure(ctx context.Context, region string) error {
+	ok, err := b.client.BucketExists(ctx, b.name)
+	if err != nil {
+		return fmt.Errorf("objstore: bucket %s: %w", b.name, translate(err))
+	}
+	if ok {
+		return nil
+	}
+	err = b.client.MakeBucket(ctx, b.name, minio.MakeBucketOptions{Region: region})
+	if err != nil {
+		code := minio.ToErrorResponse(err).Code
+		if code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists" {
+			return nil
+		}
+		return fmt.Errorf("objstore: create bucket %s: %w", b.name, translate(err))
+	}
+	return nil
+}
+
+// Name is the bucket's name.
+func (b *Bucket) Name() string { return b.name }
+
+// Put stores data at key, replacing what was there.
+func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType string) error {
+	return b.put(ctx, key, data, contentType, false)
+}
+
+// Create stores data at key only if no object is there yet; otherwise it
+// returns an error that matches ErrExists and leaves the existing object alone.
+func (b *Bucket) Create(ctx context.Context, key string, data []byte, contentType string) error {
+	return b.put(ctx, key, data, contentType, true)
+}
+
+func (b *Bucket) put(ctx context.Context, key string, data []byte, contentType string, create bool) error {
+	opts := minio.PutObjectOptions{ContentType: contentType, DisableMultipart: true}
+	if create {
+		opts.SetMatchETagExcept("*")
+	}
+	_, err := b.client.PutObject(ctx, b.name, key, bytes.NewReader(data), int64(len(data)), opts)
+	if err != nil {
+		return fmt.Errorf("objstore: put %s: %w", key, translate(err))
+	}
+	return nil
+}
+
+// Get reads the whole object at key.
+func (b *Bucket) Get(ctx context.Context, key string) ([]byte, error) {
+	rc, _, err := b.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("objstore: get %s: %w", key, translate(err))
+	}
+	return data, nil
+}
+
+// Open returns a reader of the object at key and its size. The caller closes it.
+func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, Info, error) {
+	obj, err := b.client.GetObject(ctx, b.name, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, Info{}, fmt.Errorf("objstore: get %s: %w", key, translate(err))
+	}
+	st, err := obj.Stat()
+	if err != nil {
+		obj.Close()
+		return nil, Info{}, fmt.Errorf("objstore: get %s: %w", key, translate(err))
+	}
+	return obj, infoOf(st), nil
+}
+
+// Info describes a stored object.
+type Info struct {
+	Key         string
+	Size        int64
+	ContentType string
+	Modified    time.Time
+}
+
+func infoOf(o minio.ObjectInfo) Info {
+	return Info{Key: o.Key, Size: o.Size, ContentType: o.ContentType, Modified: o.LastModified}
+}
+
+// Stat describes the object at key.
+func (b *Bucket) Stat(ctx context.Context, key string) (Info, error) {
+	st, err := b.client.StatObject(ctx, b.name, key, minio.StatObjectOptions{})
+	if err != nil {
+		return Info{}, fmt.Errorf("objstore: stat %s: %w", key, translate(err))
+	}
+	return infoOf(st), nil
+}
+
+// Exists reports whether an object is at key.
+func (b *Bucket) Exists(ctx context.Context, key string) (bool, error) {
+	_, err := b.Stat(ctx, key)
+	if errors.Is(err, ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Delete removes the object at key. Removing a missing object is not an error.
+func (b *Bucket) Delete(ctx context.Context, key string) error {
+	err := b.client.RemoveObject(ctx, b.name, key, minio.RemoveObjectOptions{})
+	if err != nil && !errors.Is(translate(err), ErrNotExist) {
+		return fmt.Errorf("objstore: delete %s: %w", key, translate(err))
+	}
+	return nil
+}
+
+// List yields the objects whose keys start with prefix, in key order.
+func (b *Bucket) List(ctx context.Context, prefix string) iter.Seq2[Info, error] {
+	return func(yield func(Info, error) bool) {
+		for o := range b.client.ListObjectsIter(ctx, b.name, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if o.Err != nil {
+				yield(Info{}, fmt.Errorf("objstore: list %s: %w", prefix, translate(o.Err)))
+				return
+			}
+			if !yield(infoOf(o), nil) {
+				return
+			}
+		}
+	}
+}
+
+// DeletePrefix removes every object whose key starts with prefix.
+func (b *Bucket) DeletePrefix(ctx context.Context, prefix string) error {
+	if prefix == "" || !strings.HasSuffix(prefix, "/") {
+		return fmt.Errorf("objstore: refusing to delete by prefix %q: it must name a folder", prefix)
+	}
+	for o, err := range b.List(ctx, prefix) {
+		if err != nil {
+			return err
+		}
+		if err := b.Delete(ctx, o.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// translate maps minio-go errors onto this package's sentinels, keeping the
+// original text for the message.
+func translate(err error) error {
+	resp := minio.ToErrorResponse(err)
+	switch {
+	case resp.Code == minio.NoSuchKey || resp.Code == minio.NoSuchBucket || resp.StatusCode == http.StatusNotFound:
+		return fmt.Errorf("%w: %s", ErrNotExist, describe(resp, err))
+	case resp.StatusCode == http.StatusPreconditionFailed || resp.Code == "PreconditionFailed":
+		return fmt.Errorf("%w: %s", ErrExists, describe(resp, err))
+	case resp.StatusCode == http.StatusForbidden || resp.Code == "AccessDenied" ||
+		resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch":
+		return fmt.Errorf("%w: %s", ErrDenied, describe(resp, err))
+	}
+	return err
+}
+
+func describe(resp minio.ErrorResponse, err error) string {
+	if resp.Message != "" {
+		return resp.Message
+	}
+	return err.Error()
+}

@@ -1,0 +1,171 @@
+package objstore_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/objstore/s3d"
+	"github.com/sohoa/sohoa/objstore/s3test"
+)
+
+// Every S3 service sohoa may be pointed at must pass the same suite.
+func TestConformance(t *testing.T) {
+	servers := []struct {
+		name  string
+		start func(t *testing.T) s3test.Server
+	}{
+		{"embedded", embedded},
+		{"versitygw", func(t *testing.T) s3test.Server { return s3test.VersityGW(t) }},
+		{"minio", func(t *testing.T) s3test.Server { return s3test.MinIO(t) }},
+	}
+	for _, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) {
+			s := srv.start(t)
+			ctx := context.Background()
+			b, err := objstore.Open(ctx, s.Config("sohoa-test"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			conformance(t, ctx, b)
+			if srv.name == "embedded" {
+				// The embedded endpoint keeps objects as plain files.
+				want := []byte("plain file")
+				if err := b.Put(ctx, "2018/07-CT-UBND/x.json", want, "application/json"); err != nil {
+					t.Fatal(err)
+				}
+				got, err := os.ReadFile(filepath.Join(embeddedDir, "data", "sohoa-test", "2018", "07-CT-UBND", "x.json"))
+				if err != nil || string(got) != string(want) {
+					t.Fatalf("object on disk = %q, %v", got, err)
+				}
+			}
+			// Opening an existing bucket again is fine.
+			if _, err := objstore.Open(ctx, s.Config("sohoa-test")); err != nil {
+				t.Fatalf("reopen: %v", err)
+			}
+		})
+	}
+}
+
+// embeddedDir holds the embedded endpoint's files for the whole test process.
+var embeddedDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "objstore-test-")
+	if err != nil {
+		panic(err)
+	}
+	embeddedDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var (
+	embeddedOnce sync.Once
+	embeddedSrv  s3test.Server
+	embeddedErr  error
+)
+
+// embedded starts s3d once per test process (versitygw allows one gateway
+// per process).
+func embedded(t *testing.T) s3test.Server {
+	embeddedOnce.Do(func() {
+		srv, err := s3d.Start(context.Background(), s3d.Config{Dir: embeddedDir}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			embeddedErr = err
+			return
+		}
+		embeddedSrv = s3test.Server{Name: "embedded", Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}
+	})
+	if embeddedErr != nil {
+		t.Fatal(embeddedErr)
+	}
+	return embeddedSrv
+}
+
+func conformance(t *testing.T, ctx context.Context, b *objstore.Bucket) {
+	t.Helper()
+	// Put and Get round trip, binary-safe, with a Vietnamese key.
+	data := []byte("%PDF-1.7\n\x00\xff văn bản số hóa")
+	keys := []string{"work/doc1/page-0001.jpg", "work/doc1/page-0002.jpg", "work/doc2/page-0001.png", "2020/15-2020-QĐ-UBND/a.pdf"}
+	for _, k := range keys {
+		if err := b.Put(ctx, k, data, "application/octet-stream"); err != nil {
+			t.Fatalf("put %s: %v", k, err)
+		}
+	}
+	got, err := b.Get(ctx, keys[3])
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("get = %q, %v; want %q", got, err, data)
+	}
+	rc, info, err := b.Open(ctx, keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, _ := io.ReadAll(rc)
+	rc.Close()
+	if info.Size != int64(len(data)) || string(streamed) != string(data) {
+		t.Fatalf("open: size %d, data %q", info.Size, streamed)
+	}
+
+	// Missing objects are ErrNotExist everywhere.
+	if _, err := b.Get(ctx, "no/such/key"); !errors.Is(err, objstore.ErrNotExist) {
+		t.Errorf("get missing: %v, want ErrNotExist", err)
+	}
+	if _, err := b.Stat(ctx, "no/such/key"); !errors.Is(err, objstore.ErrNotExist) {
+		t.Errorf("stat missing: %v, want ErrNotExist", err)
+	}
+	if ok, err := b.Exists(ctx, "no/such/key"); ok || err != nil {
+		t.Errorf("exists missing = %v, %v", ok, err)
+	}
+	if ok, err := b.Exists(ctx, keys[0]); !ok || err != nil {
+		t.Errorf("exists = %v, %v", ok, err)
+	}
+	if err := b.Delete(ctx, "no/such/key"); err != nil {
+		t.Errorf("delete missing: %v", err)
+	}
+
+	// Create never replaces.
+	if err := b.Create(ctx, "once.json", []byte("first"), "application/json"); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if err := b.Create(ctx, "once.json", []byte("second"), "application/json"); !errors.Is(err, objstore.ErrExists) {
+		t.Fatalf("second create: %v, want ErrExists", err)
+	}
+	if got, _ := b.Get(ctx, "once.json"); string(got) != "first" {
+		t.Fatalf("create replaced the object: %q", got)
+	}
+
+	// List by prefix, in key order; DeletePrefix removes exactly that folder.
+	var listed []string
+	for o, err := range b.List(ctx, "work/doc1/") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, o.Key)
+	}
+	if !slices.Equal(listed, keys[:2]) {
+		t.Fatalf("list = %v, want %v", listed, keys[:2])
+	}
+	if err := b.DeletePrefix(ctx, "work/doc1/"); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys[:2] {
+		if ok, _ := b.Exists(ctx, k); ok {
+			t.Errorf("%s survived DeletePrefix", k)
+		}
+	}
+	if ok, _ := b.Exists(ctx, keys[2]); !ok {
+		t.Errorf("DeletePrefix removed %s from another folder", keys[2])
+	}
+	if err := b.DeletePrefix(ctx, "work/doc"); err == nil {
+		t.Errorf("DeletePrefix accepted a prefix that is not a folder")
+	}
+}

@@ -1,0 +1,155 @@
+// Package s3test starts real S3 server processes for tests: versitygw (the
+// one `make test` installs) and MinIO where it is installed. Nothing here is
+// a fake: the servers are the same programs operators run.
+package s3test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sohoa/sohoa/objstore"
+)
+
+// Server is an S3 server process started for one test.
+type Server struct {
+	Name      string
+	Endpoint  string
+	AccessKey string
+	SecretKey string
+}
+
+// Config is a bucket configuration on the server.
+func (s Server) Config(bucket string) objstore.Config {
+	return objstore.Config{Endpoint: s.Endpoint, AccessKey: s.AccessKey, SecretKey: s.SecretKey, Bucket: bucket}
+}
+
+// Env is the environment that gives a sohoa process the server's credentials.
+func (s Server) Env() []string {
+	return []string{"SOHOA_S3_ACCESS_KEY=" + s.AccessKey, "SOHOA_S3_SECRET_KEY=" + s.SecretKey}
+}
+
+// Binary finds a server program: $SOHOA_<NAME> (e.g. SOHOA_VERSITYGW), then
+// PATH, then GOPATH/bin.
+func Binary(name, envVar string) string {
+	if p := os.Getenv(envVar); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		p := filepath.Join(string(bytes.TrimSpace(out)), "bin", name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// missing skips the test, or fails it when SOHOA_REQUIRE_S3 is set (as
+// `make test` does: there the server must be there).
+func missing(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("SOHOA_REQUIRE_S3") != "" {
+		t.Fatalf("%s is not installed (run make test, which installs it)", what)
+	}
+	t.Skipf("%s is not installed", what)
+}
+
+// VersityGW starts versitygw with its posix backend on a temporary folder.
+func VersityGW(t testing.TB) Server {
+	t.Helper()
+	bin := Binary("versitygw", "SOHOA_VERSITYGW")
+	if bin == "" {
+		missing(t, "versitygw")
+	}
+	dir := t.TempDir()
+	root, side := filepath.Join(dir, "root"), filepath.Join(dir, "meta")
+	for _, d := range []string{root, side} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := Server{Name: "versitygw", AccessKey: "testaccess", SecretKey: "testsecret12345"}
+	addr := freeAddr(t)
+	s.Endpoint = "http://" + addr
+	cmd := exec.Command(bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", addr,
+		"--quiet", "--health", "/healthz", "posix", "--sidecar", side, root)
+	start(t, cmd, s.Endpoint+"/healthz", filepath.Join(dir, "versitygw.log"))
+	return s
+}
+
+// MinIO starts a MinIO server if the minio program is installed.
+func MinIO(t testing.TB) Server {
+	t.Helper()
+	bin := Binary("minio", "SOHOA_MINIO")
+	if bin == "" {
+		t.Skip("minio is not installed")
+	}
+	dir := t.TempDir()
+	s := Server{Name: "minio", AccessKey: "minioadmin-test", SecretKey: "minioadmin-secret"}
+	addr := freeAddr(t)
+	s.Endpoint = "http://" + addr
+	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, "--console-address", freeAddr(t), filepath.Join(dir, "data"))
+	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+s.AccessKey, "MINIO_ROOT_PASSWORD="+s.SecretKey)
+	start(t, cmd, s.Endpoint+"/minio/health/ready", filepath.Join(dir, "minio.log"))
+	return s
+}
+
+func start(t testing.TB, cmd *exec.Cmd, health, logPath string) {
+	t.Helper()
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", cmd.Path, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+		logf.Close()
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			out, _ := os.ReadFile(logPath)
+			t.Fatalf("%s exited: %v\n%s", filepath.Base(cmd.Path), err, out)
+		default:
+		}
+		resp, err := http.Get(health)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s not ready at %s after 30s", filepath.Base(cmd.Path), health)
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// String names the server in test output.
+func (s Server) String() string { return fmt.Sprintf("%s at %s", s.Name, s.Endpoint) }
