@@ -1,0 +1,23 @@
+//go:build !cgo
+
+package tesseract
+
+import "errors"
+
+// Config of an engine.
+type Config struct {
+	Languages      []string
+	TessdataPrefix string
+}
+
+// Engine is unavailable in a build without cgo.
+type Engine struct{}
+
+var errNoCgo = errors.New("tesseract: this sohoa was built without cgo, so it cannot run OCR; rebuild with CGO_ENABLED=1 and libtesseract-dev installed")
+
+// New reports that OCR is not built in.
+func New(Config) (*Engine, error) { return nil, errNoCgo }
+
+func (e *Engine) Name() string                        { return "" }
+func (e *Engine) Recognize(img []byte) (*Page, error) { return nil, errNoCgo }
+func (e *Engine) Close() error                        { return nil }

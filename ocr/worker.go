@@ -1,0 +1,221 @@
+package ocr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/ocr/tesseract"
+	"github.com/sohoa/sohoa/pipeline"
+)
+
+// Config of a worker process.
+type Config struct {
+	// Workers is how many pages are read at once, each by its own engine
+	// (default 1). One per core is right for a machine that only does OCR.
+	Workers int
+	// Languages for Tesseract (default vie).
+	Languages []string
+	// Name identifies this worker in logs (default: host name and pid).
+	Name string
+}
+
+func (c *Config) ensureDefaults() {
+	if c.Workers <= 0 {
+		c.Workers = 1
+	}
+	if len(c.Languages) == 0 {
+		c.Languages = []string{"vie"}
+	}
+}
+
+// blobStore is what a worker needs of the work bucket.
+type blobStore interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+	Put(ctx context.Context, key string, data []byte, contentType string) error
+	Exists(ctx context.Context, key string) (bool, error)
+	List(ctx context.Context, prefix string) iter.Seq2[objstore.Info, error]
+}
+
+var _ blobStore = (*objstore.Bucket)(nil)
+
+// recognizer is one OCR engine; tesseract.Engine is the real one.
+type recognizer interface {
+	Recognize(img []byte) (*tesseract.Page, error)
+	Name() string
+	Close() error
+}
+
+// Worker reads pages from the queue.
+type Worker struct {
+	cfg     Config
+	q       *pipeline.Queue
+	work    blobStore
+	log     *slog.Logger
+	metrics *Metrics
+	engines chan recognizer
+}
+
+// New returns a worker; its engines are started by Run.
+func New(cfg Config, q *pipeline.Queue, work blobStore, m *Metrics, log *slog.Logger) *Worker {
+	cfg.ensureDefaults()
+	if cfg.Name != "" {
+		log = log.With("worker", cfg.Name)
+	}
+	return &Worker{cfg: cfg, q: q, work: work, log: log, metrics: m}
+}
+
+// Run starts the engines and reads pages until ctx ends.
+func (w *Worker) Run(ctx context.Context) error {
+	w.engines = make(chan recognizer, w.cfg.Workers)
+	defer func() {
+		close(w.engines)
+		for e := range w.engines {
+			e.Close()
+		}
+	}()
+	for range w.cfg.Workers {
+		e, err := tesseract.New(tesseract.Config{Languages: w.cfg.Languages})
+		if err != nil {
+			return fmt.Errorf("ocr: %w", err)
+		}
+		w.engines <- e
+	}
+	cons, err := w.q.Consumer(ctx, pipeline.ConsumerConfig{
+		Stream: pipeline.StreamPages, Name: pipeline.ConsumerOCR,
+		Filter: "sohoa.pages.>", AckWait: pipeline.AckWaitOCR,
+	})
+	if err != nil {
+		return err
+	}
+	w.log.Info("worker ready", "engines", w.cfg.Workers)
+	return w.q.Consume(ctx, cons, w.cfg.Workers, pipeline.AckWaitOCR, w.handle)
+}
+
+func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
+	var t pipeline.PageTask
+	if err := json.Unmarshal(msg.Data(), &t); err != nil {
+		w.log.Error("unreadable page task; dropping it", "subject", msg.Subject(), "err", err)
+		return nil
+	}
+	log := w.log.With("doc", t.Doc, "page", t.Page)
+	st, err := w.q.Status(ctx, t.Doc)
+	if errors.Is(err, pipeline.ErrNoStatus) {
+		log.Warn("page of an unknown document; dropping it")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Attempt != t.Attempt || st.Status == pipeline.StatusFailed || st.Status == pipeline.StatusArchived {
+		log.Debug("page of a finished or older attempt; skipping", "status", st.Status)
+		return nil
+	}
+
+	textKey := pipeline.WorkTextKey(t.Doc, t.Page)
+	done, err := w.work.Exists(ctx, textKey)
+	if err != nil {
+		return err
+	}
+	if !done {
+		if err := w.read(ctx, t, textKey, log); err != nil {
+			return err
+		}
+	}
+	return w.signalIfComplete(ctx, t)
+}
+
+// read runs OCR on one page and stores the result.
+func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, log *slog.Logger) error {
+	if st, err := w.q.UpdateStatus(ctx, t.Doc, func(s *pipeline.Status) error {
+		if s.Status == pipeline.StatusQueued {
+			s.Status = pipeline.StatusProcessing
+		}
+		return nil
+	}); err != nil {
+		return err
+	} else if st.Status != pipeline.StatusProcessing {
+		return nil // failed or archived meanwhile
+	}
+	img, err := w.work.Get(ctx, t.Blob)
+	if errors.Is(err, objstore.ErrNotExist) {
+		log.Info("page image gone; the document was retired meanwhile")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	prep, err := Prepare(img, t.Format)
+	if err != nil {
+		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
+	}
+	eng := <-w.engines
+	page, err := eng.Recognize(prep.ForOCR)
+	name := eng.Name()
+	w.engines <- eng
+	if err != nil {
+		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
+	}
+	res := pipeline.PageText{
+		Doc: t.Doc, Page: t.Page, Image: t.Blob, Format: t.Format,
+		Width: page.Width, Height: page.Height, DPIX: t.DPIX, DPIY: t.DPIY,
+		Rotation: prep.Rotation, Skew: prep.Skew, Lines: page.Lines, Engine: name,
+	}
+	if prep.Fixed != nil {
+		res.Image = pipeline.WorkImageKey(t.Doc, t.Page, prep.FixedFormat)
+		res.Format = prep.FixedFormat
+		if err := w.work.Put(ctx, res.Image, prep.Fixed, "image/"+prep.FixedFormat); err != nil {
+			return err
+		}
+	}
+	if res.DPIX <= 0 || res.DPIY <= 0 {
+		res.DPIX, res.DPIY = defaultDPI, defaultDPI
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("ocr: %w", err)
+	}
+	if err := w.work.Put(ctx, textKey, data, "application/json"); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	w.metrics.observePage(took)
+	log.Info("page read", "lines", len(res.Lines), "ms", took.Milliseconds())
+	return nil
+}
+
+// signalIfComplete publishes DocReady once every page of the document has
+// its result. Several workers may see the document complete at once; the
+// stream keeps one of their messages.
+func (w *Worker) signalIfComplete(ctx context.Context, t pipeline.PageTask) error {
+	n := 0
+	for o, err := range w.work.List(ctx, pipeline.WorkPrefix(t.Doc)) {
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(o.Key, ".ocr.json") {
+			n++
+		}
+	}
+	if n < t.Pages {
+		return nil
+	}
+	return w.q.PublishDocReady(ctx, pipeline.DocReady{Doc: t.Doc, Attempt: t.Attempt, Pages: t.Pages})
+}
+
+// defaultDPI is assumed for images that do not say: office scanners default to it.
+const defaultDPI = 300
+
+func advicePage(n int) string {
+	return fmt.Sprintf("Không đọc được ảnh của trang %d: tệp bị hỏng hoặc ảnh không giải mã được.\n"+
+		"Cách xử lý: hãy quét lại văn bản (hoặc chép lại tệp từ máy quét), rồi thả lại vào thư mục inbox.", n)
+}
