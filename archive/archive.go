@@ -1,0 +1,228 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sohoa/sohoa/archive/docmeta"
+	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/archive/pdf"
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/pipeline"
+)
+
+// Version is written into every sidecar and PDF as the software that made it.
+var Version = "0.1.0"
+
+// Config of the archive stage.
+type Config struct {
+	// Workers is how many documents are assembled at once (default 1).
+	Workers int
+}
+
+// blobReader is what the archive needs of the work bucket.
+type blobReader interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// store is what the archive needs of the archive bucket.
+type store interface {
+	Put(ctx context.Context, key string, data []byte, contentType string) error
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+var (
+	_ blobReader = (*objstore.Bucket)(nil)
+	_ store      = (*objstore.Bucket)(nil)
+)
+
+// Archive assembles and commits documents.
+type Archive struct {
+	cfg     Config
+	q       *pipeline.Queue
+	work    blobReader
+	store   store
+	bucket  string
+	index   *index.Index
+	log     *slog.Logger
+	metrics *Metrics
+}
+
+// New returns an archive stage. bucket is the archive bucket's name, for the
+// events that tell other systems where a document is.
+func New(cfg Config, q *pipeline.Queue, work blobReader, st store, bucket string, ix *index.Index, m *Metrics, log *slog.Logger) *Archive {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 1
+	}
+	return &Archive{cfg: cfg, q: q, work: work, store: st, bucket: bucket, index: ix, log: log, metrics: m}
+}
+
+// Run assembles documents as they become ready, until ctx ends.
+func (a *Archive) Run(ctx context.Context) error {
+	cons, err := a.q.Consumer(ctx, pipeline.ConsumerConfig{
+		Stream: pipeline.StreamDocs, Name: pipeline.ConsumerArchive,
+		Filter: "sohoa.docs.>", AckWait: pipeline.AckWaitArchive,
+	})
+	if err != nil {
+		return err
+	}
+	return a.q.Consume(ctx, cons, a.cfg.Workers, pipeline.AckWaitArchive, a.handle)
+}
+
+func (a *Archive) handle(ctx context.Context, msg jetstream.Msg) error {
+	var r pipeline.DocReady
+	if err := json.Unmarshal(msg.Data(), &r); err != nil {
+		a.log.Error("unreadable ready message; dropping it", "subject", msg.Subject(), "err", err)
+		return nil
+	}
+	st, err := a.q.Status(ctx, r.Doc)
+	if errors.Is(err, pipeline.ErrNoStatus) {
+		a.log.Warn("ready message for an unknown document; dropping it", "doc", r.Doc)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case st.Status == pipeline.StatusArchived:
+		// Committed before, but the message came again (a crash before the
+		// ack): repeat what follows the commit; all of it is idempotent.
+		return a.announce(ctx, st)
+	case st.Status == pipeline.StatusFailed || st.Attempt != r.Attempt:
+		return nil
+	}
+	rec, err := a.assemble(ctx, st)
+	if err != nil {
+		return err
+	}
+	if err := a.commit(ctx, rec); err != nil {
+		return err
+	}
+	st, err = a.q.UpdateStatus(ctx, st.ID, func(s *pipeline.Status) error {
+		s.Status, s.Reason = pipeline.StatusArchived, ""
+		s.Key, s.DocNumber, s.PDFSHA256 = rec.PDF.Key, rec.DocNumber, rec.PDF.SHA256
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	a.metrics.observeDoc(rec)
+	a.log.Info("archived", "doc", st.ID, "key", rec.PDF.Key, "doc_number", rec.DocNumber, "pages", rec.Pages, "needs_review", rec.NeedsReview)
+	return a.announce(ctx, st)
+}
+
+// assemble builds the PDF and the record of one document.
+func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, error) {
+	texts := make([]*pipeline.PageText, st.Pages)
+	for i := range texts {
+		data, err := a.work.Get(ctx, pipeline.WorkTextKey(st.ID, i+1))
+		if err != nil {
+			return nil, err
+		}
+		var t pipeline.PageText
+		if err := json.Unmarshal(data, &t); err != nil {
+			return nil, pipeline.Permanent(adviceInternal, fmt.Errorf("archive: OCR result of page %d: %w", i+1, err))
+		}
+		texts[i] = &t
+	}
+	meta := docmeta.Extract(texts)
+	now := time.Now().UTC()
+	info := pdf.Info{
+		Title: meta.Subject, Identifier: meta.DocNumber, Language: "vi",
+		Producer: "sohoa " + Version, Created: now,
+	}
+	pages := make([]pdf.Page, len(texts))
+	for i, t := range texts {
+		pages[i] = pdf.Page{Format: t.Format, DPIX: t.DPIX, DPIY: t.DPIY, Text: t}
+	}
+	for i, t := range texts {
+		img, err := a.work.Get(ctx, t.Image)
+		if err != nil {
+			return nil, err
+		}
+		pages[i].Image = img
+	}
+	var buf bytes.Buffer
+	if err := pdf.Write(&buf, pages, info); err != nil {
+		return nil, pipeline.Permanent(adviceInternal, fmt.Errorf("archive: write PDF: %w", err))
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	var text strings.Builder
+	engines := map[string]bool{}
+	for i, t := range texts {
+		if i > 0 {
+			text.WriteString("\n\f\n")
+		}
+		text.WriteString(t.Text())
+		engines[t.Engine] = true
+	}
+	rec := &Record{
+		Schema: SchemaVersion, ID: st.ID,
+		DocNumber: meta.DocNumber, Number: meta.Number, Symbol: meta.Symbol, Date: meta.Date,
+		Type: meta.Type, Agency: meta.Agency, Parent: meta.Parent, Subject: meta.Subject, Place: meta.Place,
+		Language: "vi", Pages: st.Pages,
+		NeedsReview: meta.NeedsReview, Review: meta.Review, Confidence: meta.Confidence,
+		Source:   Source{Name: st.SourceName, SHA256: st.SHA256, Format: st.Format},
+		Text:     text.String(),
+		Created:  st.Created,
+		Archived: now,
+		MadeBy:   MadeBy{Sohoa: Version, OCR: joinKeys(engines)},
+	}
+	base := Key(meta, st.ID)
+	rec.PDF = Object{Key: base + ".pdf", SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
+	rec.pdf = buf.Bytes()
+	return rec, nil
+}
+
+// commit writes the PDF, then the sidecar, then indexes the document.
+func (a *Archive) commit(ctx context.Context, rec *Record) error {
+	if err := a.store.Put(ctx, rec.PDF.Key, rec.pdf, "application/pdf"); err != nil {
+		return err
+	}
+	side, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	if err := a.store.Put(ctx, SidecarKey(rec.PDF.Key), side, "application/json; charset=utf-8"); err != nil {
+		return err
+	}
+	if err := a.index.Put(rec.IndexDoc()); err != nil {
+		return err
+	}
+	return nil
+}
+
+// announce publishes the archived event and retires the original.
+func (a *Archive) announce(ctx context.Context, st pipeline.Status) error {
+	if err := a.q.PublishArchived(ctx, pipeline.Archived{
+		ID: st.ID, DocNumber: st.DocNumber, Key: st.Key, Bucket: a.bucket, SHA256: st.PDFSHA256, Pages: st.Pages,
+	}); err != nil {
+		return err
+	}
+	return a.q.PublishRetire(ctx, st.Ingest, pipeline.Retire{
+		Doc: st.ID, Attempt: st.Attempt, Outcome: pipeline.OutcomeArchived, Key: st.Key,
+	})
+}
+
+const adviceInternal = "Lỗi nội bộ khi lập bản lưu trữ của văn bản này. Tệp gốc không bị mất.\n" +
+	"Cách xử lý: hãy báo cho bộ phận CNTT, gửi kèm tệp này."
+
+func joinKeys(m map[string]bool) string {
+	var s []string
+	for k := range m {
+		if k != "" {
+			s = append(s, k)
+		}
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,252 @@
+package docmeta
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/sohoa/sohoa/pipeline"
+	"github.com/sohoa/sohoa/viet"
+)
+
+// word is an OCR word with its text normalised (NFC, Đ for Ð).
+type word struct {
+	text string
+	box  pipeline.Box
+	conf float64
+	row  int // index of its row in page.rows
+}
+
+func (w word) height() int { return w.box.Y1 - w.box.Y0 }
+func (w word) cx() int     { return (w.box.X0 + w.box.X1) / 2 }
+
+// row is one OCR line, its words in reading order (left to right).
+type row struct {
+	words  []word
+	box    pipeline.Box // union of the words' boxes
+	lbox   pipeline.Box // the line's box as OCR reported it; the baseline is relative to it
+	h      int          // median word height: the unit of every distance on the row
+	slope  float64
+	offset float64
+}
+
+// baseline returns the y of the row's baseline at x, and false when OCR
+// reported none.
+func (r row) baseline(x int) (float64, bool) {
+	if r.slope == 0 && r.offset == 0 {
+		return 0, false
+	}
+	return float64(r.lbox.Y1) + r.offset + r.slope*float64(x-r.lbox.X0), true
+}
+
+// page is one page's OCR prepared for reading the header: rows from top to
+// bottom, and where the right header column (motto, place and date) starts.
+type page struct {
+	w, h  int
+	rows  []row
+	colX  int  // x where the right header column starts
+	motto bool // colX comes from the national (or party) motto, not a guess
+	// mottoY1 is the bottom of the lowest motto line: the type name is below.
+	mottoY1 int
+}
+
+func newPage(pt *pipeline.PageText) *page {
+	pg := &page{w: pt.Width, h: pt.Height}
+	maxX, maxY := 0, 0
+	for _, l := range pt.Lines {
+		var r row
+		for _, w := range l.Words {
+			t := normText(w.Text)
+			if t == "" || w.Box.X1 < w.Box.X0 || w.Box.Y1 < w.Box.Y0 {
+				continue
+			}
+			conf := w.Conf
+			if math.IsNaN(conf) || conf < 0 {
+				conf = 0 // Tesseract reports -1 for what it did not recognise
+			}
+			conf = min(conf, 100)
+			r.words = append(r.words, word{text: t, box: w.Box, conf: conf})
+		}
+		if len(r.words) == 0 {
+			continue
+		}
+		sort.SliceStable(r.words, func(i, j int) bool { return r.words[i].box.X0 < r.words[j].box.X0 })
+		r.box = r.words[0].box
+		hs := make([]int, 0, len(r.words))
+		for _, w := range r.words {
+			r.box = union(r.box, w.box)
+			hs = append(hs, w.height())
+		}
+		sort.Ints(hs)
+		r.h = max(hs[len(hs)/2], 1)
+		r.lbox = l.Box
+		if !math.IsNaN(l.BaseSlope) && !math.IsNaN(l.BaseOffset) && !math.IsInf(l.BaseSlope, 0) && !math.IsInf(l.BaseOffset, 0) {
+			r.slope, r.offset = l.BaseSlope, l.BaseOffset
+		}
+		maxX, maxY = max(maxX, r.box.X1), max(maxY, r.box.Y1)
+		pg.rows = append(pg.rows, r)
+	}
+	if pg.w <= 0 {
+		pg.w = maxX
+	}
+	if pg.h <= 0 {
+		pg.h = maxY
+	}
+	sort.SliceStable(pg.rows, func(i, j int) bool { return pg.rows[i].box.Y0 < pg.rows[j].box.Y0 })
+	for i := range pg.rows {
+		for j := range pg.rows[i].words {
+			pg.rows[i].words[j].row = i
+		}
+	}
+	pg.findColumn()
+	return pg
+}
+
+// findColumn finds the left edge of the right header column from the
+// motto ("CỘNG HÒA XÃ HỘI…", "Độc lập - Tự do…", or the party's "ĐẢNG CỘNG
+// SẢN VIỆT NAM"), which OCR often merges onto one line with the agency.
+func (pg *page) findColumn() {
+	pg.colX = pg.w / 2
+	best := -1
+	for _, r := range pg.rows {
+		if r.box.Y0 > pg.h/4 {
+			break
+		}
+		f := foldWords(r.words)
+		for i := 0; i+1 < len(f); i++ {
+			if f[i] == "cong" && f[i+1] == "hoa" || f[i] == "doc" && f[i+1] == "lap" ||
+				i+2 < len(f) && f[i] == "dang" && f[i+1] == "cong" && f[i+2] == "san" {
+				if x := r.words[i].box.X0; best < 0 || x < best {
+					best = x
+				}
+				pg.mottoY1 = max(pg.mottoY1, r.box.Y1)
+				break
+			}
+		}
+	}
+	if best > 0 {
+		pg.colX, pg.motto = best, true
+	}
+}
+
+// left returns the words of r that lie in the left header column.
+func (pg *page) left(r row) []word {
+	var out []word
+	for _, w := range r.words {
+		if w.cx() < pg.colX && w.box.X1 <= pg.colX+r.h/2 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func union(a, b pipeline.Box) pipeline.Box {
+	return pipeline.Box{X0: min(a.X0, b.X0), Y0: min(a.Y0, b.Y0), X1: max(a.X1, b.X1), Y1: max(a.Y1, b.Y1)}
+}
+
+// normText is a word's text in NFC with look-alike letters mapped and
+// invalid UTF-8 replaced.
+func normText(s string) string {
+	return strings.TrimSpace(viet.Normalize(strings.ToValidUTF8(s, "\uFFFD")))
+}
+
+// foldOne folds one word (see viet.Fold).
+func foldOne(s string) string { return viet.Fold(s) }
+
+// foldWords folds each word and trims the punctuation around it.
+func foldWords(ws []word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = strings.TrimFunc(viet.Fold(w.text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	}
+	return out
+}
+
+func joinWords(ws []word) string {
+	parts := make([]string, 0, len(ws))
+	for _, w := range ws {
+		parts = append(parts, w.text)
+	}
+	return strings.Join(parts, " ")
+}
+
+func meanConf(ws []word) float64 {
+	if len(ws) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, w := range ws {
+		s += w.conf
+	}
+	return s / float64(len(ws))
+}
+
+// upperRatio is the share of upper-case letters among the letters of ws.
+func upperRatio(ws []word) float64 {
+	up, all := 0, 0
+	for _, w := range ws {
+		for _, r := range w.text {
+			if unicode.IsLetter(r) {
+				all++
+				if unicode.IsUpper(r) {
+					up++
+				}
+			}
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(up) / float64(all)
+}
+
+// hasAlnum reports whether s has a letter or a digit.
+func hasAlnum(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// lowerCount counts lower-case letters.
+func lowerCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// dropNoise removes words that carry no letters or digits, and words that
+// OCR itself did not believe (scratches, stamp rims, seal text).
+func dropNoise(ws []word) []word {
+	var out []word
+	for _, w := range ws {
+		if hasAlnum(w.text) && w.conf >= 20 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
