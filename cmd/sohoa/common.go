@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/pipeline"
+)
+
+// common flags of every command.
+type commonFlags struct {
+	logFormat string
+	logLevel  string
+	replicas  int
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.logFormat, "log", "json", "log format: json or text")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.IntVar(&c.replicas, "replicas", 1, "replicas of the JetStream streams (3 on a NATS cluster)")
+}
+
+func (c *commonFlags) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, usageError{fmt.Sprintf("bad -log-level %q", c.logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("bad -log %q: json or text", c.logFormat)}
+}
+
+// remote flags of the split roles.
+type remoteFlags struct {
+	nats       string
+	s3         string
+	region     string
+	bucket     string
+	workBucket string
+}
+
+func (r *remoteFlags) register(fs *flag.FlagSet, needsArchive bool) {
+	fs.StringVar(&r.nats, "nats", "", "NATS server URL(s), comma-separated, e.g. nats://nats1:4222 (credentials: SOHOA_NATS_CREDS, or SOHOA_NATS_USER/SOHOA_NATS_PASSWORD, or SOHOA_NATS_TOKEN)")
+	fs.StringVar(&r.s3, "s3", "", "S3 endpoint URL, e.g. https://s3.example.org (credentials: SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+	fs.StringVar(&r.region, "s3-region", "us-east-1", "S3 region")
+	fs.StringVar(&r.workBucket, "work-bucket", defaultWorkBucket, "bucket for pages in the pipeline")
+	if needsArchive {
+		fs.StringVar(&r.bucket, "bucket", defaultArchiveBucket, "bucket of the archive")
+	}
+}
+
+const (
+	defaultArchiveBucket = "sohoa-archive"
+	defaultWorkBucket    = "sohoa-work"
+)
+
+func (r *remoteFlags) validate() error {
+	if r.nats == "" {
+		return usageError{"--nats is required (e.g. --nats nats://127.0.0.1:4222)"}
+	}
+	if r.s3 == "" {
+		return usageError{"--s3 is required (e.g. --s3 http://127.0.0.1:9000)"}
+	}
+	return nil
+}
+
+// s3Config builds a bucket config from the flags and the environment.
+func (r *remoteFlags) s3Config(bucket string) (objstore.Config, error) {
+	access := firstEnv("SOHOA_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID")
+	secret := firstEnv("SOHOA_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY")
+	if access == "" || secret == "" {
+		return objstore.Config{}, errors.New("S3 credentials missing: set SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY")
+	}
+	return objstore.Config{Endpoint: r.s3, AccessKey: access, SecretKey: secret, Region: r.region, Bucket: bucket}, nil
+}
+
+// connectNATS connects to an external NATS with credentials from the environment.
+func (r *remoteFlags) connectNATS(name string, log *slog.Logger) (*nats.Conn, error) {
+	opts := []nats.Option{
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("disconnected from NATS", "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("reconnected to NATS", "server", redact(nc.ConnectedUrl())) }),
+	}
+	switch {
+	case os.Getenv("SOHOA_NATS_CREDS") != "":
+		opts = append(opts, nats.UserCredentials(os.Getenv("SOHOA_NATS_CREDS")))
+	case os.Getenv("SOHOA_NATS_USER") != "":
+		opts = append(opts, nats.UserInfo(os.Getenv("SOHOA_NATS_USER"), os.Getenv("SOHOA_NATS_PASSWORD")))
+	case os.Getenv("SOHOA_NATS_TOKEN") != "":
+		opts = append(opts, nats.Token(os.Getenv("SOHOA_NATS_TOKEN")))
+	}
+	nc, err := nats.Connect(r.nats, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to NATS at %s: %w", redact(r.nats), err)
+	}
+	return nc, nil
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// redact removes credentials from URLs before they are logged.
+func redact(raw string) string {
+	var out []string
+	for _, s := range strings.Split(raw, ",") {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if err != nil || u.User == nil {
+			out = append(out, s)
+			continue
+		}
+		u.User = url.User("***")
+		out = append(out, u.String())
+	}
+	return strings.Join(out, ",")
+}
+
+// openQueue opens the pipeline's streams on a connection.
+func openQueue(ctx context.Context, nc *nats.Conn, c commonFlags, log *slog.Logger) (*pipeline.Queue, error) {
+	return pipeline.Open(ctx, nc, pipeline.Config{Replicas: c.replicas}, log)
+}
+
+// registry is the Prometheus registry of one process.
+func registry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// dataDirs are the folders of a data directory.
+type dataDirs struct {
+	root, inbox, done, failed, nats, s3, index string
+}
+
+func newDataDirs(root string) (dataDirs, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return dataDirs{}, err
+	}
+	if err := os.MkdirAll(abs, 0o775); err != nil {
+		return dataDirs{}, fmt.Errorf("data folder: %w", err)
+	}
+	return dataDirs{
+		root:   abs,
+		inbox:  filepath.Join(abs, "inbox"),
+		done:   filepath.Join(abs, "done"),
+		failed: filepath.Join(abs, "failed"),
+		nats:   filepath.Join(abs, "nats"),
+		s3:     filepath.Join(abs, "s3"),
+		index:  filepath.Join(abs, "index"),
+	}, nil
+}
+
+// stderrCopy is a duplicate of the process's standard error for the log:
+// libraries that point file descriptor 2 elsewhere for a moment (gosseract
+// does while Tesseract starts) cannot swallow sohoa's log.
+func stderrCopy() io.Writer {
+	fd, err := syscall.Dup(2)
+	if err != nil {
+		return os.Stderr
+	}
+	return os.NewFile(uintptr(fd), "stderr")
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/archive/web"
+	"github.com/sohoa/sohoa/ingest"
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/ocr"
+)
+
+func runIngest(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	var common commonFlags
+	var remote remoteFlags
+	dataFlag := fs.String("data", "./data", "folder holding inbox/, done/ and failed/")
+	name := fs.String("name", "", "name of this ingest on the queue (default: host name); unique per inbox")
+	common.register(fs)
+	remote.register(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := remote.validate(); err != nil {
+		return err
+	}
+	log, err := common.logger(stderrCopy())
+	if err != nil {
+		return err
+	}
+	dirs, err := newDataDirs(*dataFlag)
+	if err != nil {
+		return err
+	}
+	nc, err := remote.connectNATS("sohoa ingest", log)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	q, err := openQueue(ctx, nc, common, log)
+	if err != nil {
+		return err
+	}
+	work, err := openBucket(ctx, remote, remote.workBucket)
+	if err != nil {
+		return err
+	}
+	in, err := ingest.New(ingest.Config{Inbox: dirs.inbox, Done: dirs.done, Failed: dirs.failed, Name: *name}, q, work, log)
+	if err != nil {
+		return err
+	}
+	log.Info("ingest running", "inbox", dirs.inbox, "name", in.Name(), "nats", redact(remote.nats), "s3", remote.s3)
+	return in.Run(ctx)
+}
+
+func runWorker(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	var common commonFlags
+	var remote remoteFlags
+	workers := fs.Int("workers", runtime.NumCPU(), "pages read at once (one OCR engine each)")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics on this address, e.g. :9101")
+	common.register(fs)
+	remote.register(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := remote.validate(); err != nil {
+		return err
+	}
+	log, err := common.logger(stderrCopy())
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	name := fmt.Sprintf("%s-%d", host, os.Getpid())
+	nc, err := remote.connectNATS("sohoa worker "+name, log)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	q, err := openQueue(ctx, nc, common, log)
+	if err != nil {
+		return err
+	}
+	work, err := openBucket(ctx, remote, remote.workBucket)
+	if err != nil {
+		return err
+	}
+	reg := registry()
+	wk := ocr.New(ocr.Config{Workers: *workers, Name: name}, q, work, ocr.NewMetrics(reg), log)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return wk.Run(gctx) })
+	if *metricsAddr != "" {
+		g.Go(func() error { return serveMetrics(gctx, *metricsAddr, reg) })
+	}
+	return g.Wait()
+}
+
+func runArchive(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("archive", flag.ContinueOnError)
+	var common commonFlags
+	var remote remoteFlags
+	dataFlag := fs.String("data", "./data", "folder holding the search index (index/)")
+	httpAddr := fs.String("http", "127.0.0.1:8080", "address of the web interface and API")
+	common.register(fs)
+	remote.register(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := remote.validate(); err != nil {
+		return err
+	}
+	log, err := common.logger(stderrCopy())
+	if err != nil {
+		return err
+	}
+	api.DisableConfigDir()
+	dirs, err := newDataDirs(*dataFlag)
+	if err != nil {
+		return err
+	}
+	httpL, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return fmt.Errorf("web address %s: %w (choose another with --http)", *httpAddr, err)
+	}
+	defer httpL.Close()
+	nc, err := remote.connectNATS("sohoa archive", log)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	q, err := openQueue(ctx, nc, common, log)
+	if err != nil {
+		return err
+	}
+	work, err := openBucket(ctx, remote, remote.workBucket)
+	if err != nil {
+		return err
+	}
+	arch, err := openBucket(ctx, remote, remote.bucket)
+	if err != nil {
+		return err
+	}
+	ix, err := index.Open(dirs.index)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	reg := registry()
+	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
+	ws := web.New(q, ix, arch, reg, log)
+	log.Info("archive running", "http", httpL.Addr().String(), "bucket", arch.Name(), "nats", redact(remote.nats), "s3", remote.s3)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return ar.Run(gctx) })
+	g.Go(func() error { return ws.Run(gctx, httpL) })
+	return g.Wait()
+}
+
+func openBucket(ctx context.Context, remote remoteFlags, name string) (*objstore.Bucket, error) {
+	cfg, err := remote.s3Config(name)
+	if err != nil {
+		return nil, err
+	}
+	return objstore.Open(ctx, cfg)
+}
+
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	return nil
+}

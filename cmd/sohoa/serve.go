@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/archive/web"
+	"github.com/sohoa/sohoa/ingest"
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/objstore/s3d"
+	"github.com/sohoa/sohoa/ocr"
+	"github.com/sohoa/sohoa/pipeline/natsd"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var (
+		common     commonFlags
+		dataFlag   = fs.String("data", "./data", "data folder: inbox/, done/, failed/, the queue, the archive's objects and the index")
+		httpAddr   = fs.String("http", "127.0.0.1:8080", "address of the web interface and API")
+		workers    = fs.Int("workers", runtime.NumCPU(), "pages read at once (one OCR engine each)")
+		s3Listen   = fs.String("s3-listen", "127.0.0.1:0", "address of the embedded S3 endpoint (port 0: any free port)")
+		natsListen = fs.String("nats-listen", "", "open the embedded NATS server on this address too, e.g. 127.0.0.1:4222 (default: in-process only)")
+	)
+	common.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := common.logger(stderrCopy())
+	if err != nil {
+		return err
+	}
+	dirs, err := newDataDirs(*dataFlag)
+	if err != nil {
+		return err
+	}
+	api.DisableConfigDir()
+
+	// Fail early, before anything starts, if the web address is taken.
+	httpL, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return fmt.Errorf("web address %s: %w (choose another with --http)", *httpAddr, err)
+	}
+
+	ns, err := natsd.Start(natsd.Config{StoreDir: dirs.nats, Listen: *natsListen}, log)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	defer ns.Shutdown()
+	nc, err := ns.Connect("sohoa serve")
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	defer nc.Close()
+	q, err := openQueue(ctx, nc, common, log)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+
+	s3ctx, stopS3 := context.WithCancel(context.Background())
+	defer func() {
+		stopS3()
+	}()
+	s3, err := s3d.Start(s3ctx, s3d.Config{Dir: dirs.s3, Addr: *s3Listen}, log)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	bucket := func(name string) (*objstore.Bucket, error) {
+		return objstore.Open(ctx, objstore.Config{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: name})
+	}
+	work, err := bucket(defaultWorkBucket)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	arch, err := bucket(defaultArchiveBucket)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	ix, err := index.Open(dirs.index)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	defer ix.Close()
+
+	reg := registry()
+	in, err := ingest.New(ingest.Config{Inbox: dirs.inbox, Done: dirs.done, Failed: dirs.failed}, q, work, log)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	wk := ocr.New(ocr.Config{Workers: *workers}, q, work, ocr.NewMetrics(reg), log)
+	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
+	ws := web.New(q, ix, arch, reg, log)
+
+	fmt.Printf("sohoa đang chạy (running).\n"+
+		"  Thả bản quét vào thư mục (drop scans into): %s\n"+
+		"  Giao diện web (web interface):              http://%s/\n"+
+		"  Văn bản đã xử lý (done):                    %s\n"+
+		"  Tệp lỗi và lý do (failed, with reasons):    %s\n"+
+		"  Kho S3 nhúng (embedded S3):                 %s (credentials in %s)\n"+
+		"Nhấn Ctrl+C để dừng (press Ctrl+C to stop).\n",
+		dirs.inbox, httpL.Addr(), dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json")
+	log.Info("serving", "inbox", dirs.inbox, "http", httpL.Addr().String(), "s3", s3.Endpoint, "workers", *workers)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return in.Run(gctx) })
+	g.Go(func() error { return wk.Run(gctx) })
+	g.Go(func() error { return ar.Run(gctx) })
+	g.Go(func() error { return ws.Run(gctx, httpL) })
+	err = g.Wait()
+	log.Info("stopped", "err", err)
+	stopS3()
+	if werr := s3.Wait(); werr != nil && err == nil {
+		slog.Debug("s3 endpoint stopped", "err", werr)
+	}
+	return err
+}
