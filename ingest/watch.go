@@ -16,7 +16,32 @@ import (
 type fileSeen struct {
 	size    int64
 	mtime   time.Time
-	changed time.Time // when size or mtime last changed, by our clock
+	changed time.Time // when we first saw this size and mtime, by our clock
+}
+
+// confirm is the least time between two observations of a file that agree
+// on its size and mtime before it may be taken.
+const confirm = 300 * time.Millisecond
+
+// settled reports whether a file has stopped changing: it was seen
+// unchanged at least confirm apart, and either its mtime is older than
+// settle or it has looked the same for settle by our own clock (which also
+// covers shares whose clocks disagree with ours).
+func (s *fileSeen) settled(now time.Time, settle time.Duration) bool {
+	watched := now.Sub(s.changed)
+	return watched >= confirm && (now.Sub(s.mtime) >= settle || watched >= settle)
+}
+
+// readyAt is the earliest time the file could be settled, if it does not change.
+func (s *fileSeen) readyAt(settle time.Duration) time.Time {
+	t := s.mtime.Add(settle)
+	if c := s.changed.Add(settle); c.Before(t) {
+		t = c
+	}
+	if c := s.changed.Add(confirm); c.After(t) {
+		t = c
+	}
+	return t
 }
 
 // watcher finds files in the inbox that have stopped changing. It scans
@@ -59,12 +84,14 @@ func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel s
 					w.addDirs(notify)
 				}
 			}
-			soon.Reset(w.settle + 100*time.Millisecond)
+			soon.Reset(confirm)
 			continue
 		case <-soon.C:
 		case <-tick.C:
 		}
-		w.scan(ctx, taken, ready)
+		if next := w.scan(ctx, taken, ready); !next.IsZero() {
+			soon.Reset(max(time.Until(next), 10*time.Millisecond))
+		}
 	}
 }
 
@@ -79,8 +106,16 @@ func (w *watcher) addDirs(n *fsnotify.Watcher) {
 	})
 }
 
-func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready func(context.Context, string, fs.FileInfo)) {
+// scan looks at every file once; it returns when the next not-yet-settled
+// file could be ready (zero if none is waiting).
+func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready func(context.Context, string, fs.FileInfo)) time.Time {
 	now := time.Now()
+	var next time.Time
+	wait := func(t time.Time) {
+		if next.IsZero() || t.Before(next) {
+			next = t
+		}
+	}
 	present := map[string]bool{}
 	err := filepath.WalkDir(w.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -109,13 +144,14 @@ func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready fun
 		present[rel] = true
 		s, ok := w.seen[rel]
 		if !ok || s.size != info.Size() || !s.mtime.Equal(info.ModTime()) {
-			w.seen[rel] = &fileSeen{size: info.Size(), mtime: info.ModTime(), changed: now}
-			return nil
-		}
-		if now.Sub(s.changed) < w.settle {
-			return nil
+			s = &fileSeen{size: info.Size(), mtime: info.ModTime(), changed: now}
+			w.seen[rel] = s
 		}
 		if t, ok := taken[rel]; ok && t.size == s.size && t.mtime.Equal(s.mtime) {
+			return nil
+		}
+		if !s.settled(now, w.settle) {
+			wait(s.readyAt(w.settle))
 			return nil
 		}
 		taken[rel] = *s
@@ -131,6 +167,7 @@ func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready fun
 			delete(taken, rel)
 		}
 	}
+	return next
 }
 
 // skipName tells files that are not scans: hidden files, and the temporary

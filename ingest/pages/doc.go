@@ -13,9 +13,8 @@
 // from the file's SHA-256 and the page number, and queues one message per
 // page carrying the blob key, Page.Format and the resolution. An OCR worker
 // reads the blob with Go's image decoders (image/jpeg, image/png,
-// golang.org/x/image/tiff) or with leptonica, so every page Split returns has
-// been decoded once by Go's decoders, and no page is in a form the two would
-// read differently. The archive later embeds the same images in the PDF/A, so
+// golang.org/x/image/tiff) or with leptonica, so no page is in a form the two
+// would read differently. The archive later embeds the same images in the PDF/A, so
 // pages are passed on without re-encoding wherever possible: a JPEG or PNG
 // file is its own page, a JPEG inside a PDF is taken out byte for byte, and
 // CCITT G4 stays G4 (in a minimal single-page TIFF).

@@ -135,8 +135,12 @@ func (l Limits) checkPixels(what string, w, h int64) error {
 // other, because only the archived copy matters and the archive writes a
 // new, unencrypted PDF/A; a PDF that needs a password is ErrEncrypted.
 //
-// Every page returned has been decoded once by Go's decoders, one page at a
-// time, so the OCR worker can read it. On error the pages are nil and the
+// TIFF pages, and pages Split had to convert, have been decoded once by Go's
+// decoders, one page at a time. JPEG and PNG pages are not decoded here (that
+// costs as much as a tenth of the page's OCR, and the worker decodes every
+// page anyway and fails the document if it cannot): their headers are
+// checked, and their ends, where an interrupted copy shows (a PNG's chunk
+// CRCs are all verified). On error the pages are nil and the
 // error wraps one of ErrUnsupported, ErrCorrupt, ErrEncrypted, ErrTooLarge or
 // ErrNoImage; the format is returned whenever it could be detected. Split
 // does not panic on any input and does not modify data; it keeps no state

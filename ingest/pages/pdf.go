@@ -397,13 +397,16 @@ func (im *pdfImage) dctPage(w, h int) (Page, error) {
 	if err := im.lim.checkPixels(im.what, int64(cfg.Width), int64(cfg.Height)); err != nil {
 		return Page{}, err
 	}
+	if im.o == upright {
+		if err := jpegComplete(data); err != nil {
+			return Page{}, im.corrupt("jpeg: %v", err)
+		}
+		dx, dy := im.dpi(cfg.Width, cfg.Height)
+		return Page{Data: data, Format: JPEG, Width: cfg.Width, Height: cfg.Height, DPIX: dx, DPIY: dy}, nil
+	}
 	img, err := decodeJPEG(data)
 	if err != nil {
 		return Page{}, decodeError(im.what, "jpeg", err)
-	}
-	if im.o == upright {
-		dx, dy := im.dpi(cfg.Width, cfg.Height)
-		return Page{Data: data, Format: JPEG, Width: cfg.Width, Height: cfg.Height, DPIX: dx, DPIY: dy}, nil
 	}
 	// The page is rotated (or the image drawn turned or mirrored): the page
 	// image must read the right way up, and JPEG cannot be turned without

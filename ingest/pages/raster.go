@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -22,8 +23,8 @@ func splitJPEG(data []byte, lim Limits) ([]Page, error) {
 	if err := lim.checkPixels(what, int64(cfg.Width), int64(cfg.Height)); err != nil {
 		return nil, err
 	}
-	if _, err := decodeJPEG(data); err != nil {
-		return nil, decodeError(what, what, err)
+	if err := jpegComplete(data); err != nil {
+		return nil, fmt.Errorf("pages: %s: %w: %v", what, ErrCorrupt, err)
 	}
 	dx, dy := jpegDPI(data)
 	return []Page{{Data: data, Format: JPEG, Width: cfg.Width, Height: cfg.Height, DPIX: dx, DPIY: dy}}, nil
@@ -39,11 +40,53 @@ func splitPNG(data []byte, lim Limits) ([]Page, error) {
 	if err := lim.checkPixels(what, int64(cfg.Width), int64(cfg.Height)); err != nil {
 		return nil, err
 	}
-	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
-		return nil, decodeError(what, what, err)
+	if err := pngComplete(data); err != nil {
+		return nil, fmt.Errorf("pages: %s: %w: %v", what, ErrCorrupt, err)
 	}
 	dx, dy := pngDPI(data)
 	return []Page{{Data: data, Format: PNG, Width: cfg.Width, Height: cfg.Height, DPIX: dx, DPIY: dy}}, nil
+}
+
+// Split does not decode JPEG and PNG pages: the OCR worker decodes every
+// page anyway, and a damaged page fails its document there. Here only the
+// cheap checks run: the header (size, limits) and the end of the file, which
+// is where the commonest damage, an interrupted copy, shows.
+
+// jpegComplete checks that a JPEG has its end-of-image marker near the end
+// (some scanners pad the file after it).
+func jpegComplete(data []byte) error {
+	tail := data[max(0, len(data)-4096):]
+	if bytes.LastIndex(tail, []byte{0xff, 0xd9}) < 0 {
+		return errors.New("the file is cut short: no end-of-image marker")
+	}
+	return nil
+}
+
+// pngComplete walks a PNG's chunks, checking each one's CRC (cheap: no
+// inflating), and requires the IEND chunk.
+func pngComplete(data []byte) error {
+	const sig = 8
+	if len(data) < sig {
+		return errors.New("the file is cut short")
+	}
+	for off := sig; ; {
+		if len(data)-off < 12 {
+			return errors.New("the file is cut short: no IEND chunk")
+		}
+		n := int(binary.BigEndian.Uint32(data[off:]))
+		if n < 0 || n > len(data)-off-12 {
+			return fmt.Errorf("chunk at byte %d runs past the end of the file", off)
+		}
+		typ := data[off+4 : off+8]
+		body := data[off+4 : off+8+n]
+		if crc32.ChecksumIEEE(body) != binary.BigEndian.Uint32(data[off+8+n:]) {
+			return fmt.Errorf("chunk %q at byte %d is damaged (bad CRC)", typ, off)
+		}
+		if string(typ) == "IEND" {
+			return nil
+		}
+		off += 12 + n
+	}
 }
 
 // decodeJPEG decodes a whole JPEG. Go's decoder stops at the end of the last

@@ -1,0 +1,97 @@
+package ingest
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestSettled(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	settle := 2 * time.Second
+	tests := []struct {
+		name           string
+		mtime, changed time.Duration // before now
+		want           bool
+	}{
+		{"just seen, old mtime: wait for a second look", 10 * time.Second, 0, false},
+		{"seen twice, old mtime", 10 * time.Second, 400 * time.Millisecond, true},
+		{"recent mtime, seen briefly", 500 * time.Millisecond, 400 * time.Millisecond, false},
+		{"recent mtime, watched for settle", 0, 2 * time.Second, true},
+		{"mtime in the future (clock skew), watched for settle", -time.Hour, 2 * time.Second, true},
+		{"mtime in the future, watched briefly", -time.Hour, time.Second, false},
+	}
+	for _, tt := range tests {
+		s := fileSeen{mtime: now.Add(-tt.mtime), changed: now.Add(-tt.changed)}
+		if got := s.settled(now, settle); got != tt.want {
+			t.Errorf("%s: settled = %v, want %v", tt.name, got, tt.want)
+		}
+		if at := s.readyAt(settle); tt.want != !at.After(now) {
+			t.Errorf("%s: readyAt = %v, now %v", tt.name, at.Sub(now), now)
+		}
+	}
+}
+
+// A file written in pieces is taken once, after its last write, complete.
+func TestWatcherTakesCompleteFilesOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	got := map[string][]int64{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &watcher{root: dir, poll: 100 * time.Millisecond, settle: 500 * time.Millisecond, log: slog.New(slog.DiscardHandler)}
+	done := make(chan error)
+	go func() {
+		done <- w.run(ctx, func(_ context.Context, rel string, info fs.FileInfo) {
+			mu.Lock()
+			got[rel] = append(got[rel], info.Size())
+			mu.Unlock()
+		})
+	}()
+	path := filepath.Join(dir, "sub", "scan.jpg")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 { // a slow writer: pauses shorter than the settle time
+		if _, err := f.Write(make([]byte, 1000)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	f.Close()
+	for _, name := range []string{".hidden.jpg", "~$lock.pdf", "copy.jpg.part"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(got["sub/scan.jpg"])
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // several more scans: the file must not be taken again
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if sizes := got["sub/scan.jpg"]; len(sizes) != 1 || sizes[0] != 5000 {
+		t.Errorf("scan.jpg taken with sizes %v, want once with 5000", sizes)
+	}
+	if len(got) != 1 {
+		t.Errorf("taken %v; hidden and temporary files must be ignored", got)
+	}
+}
