@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -173,10 +174,10 @@ type List struct {
 // those in the pipeline (matched on their file name).
 func (s *Server) list(q string, limit, offset int) (List, error) {
 	var pend []Document
-	fq := viet.Fold(strings.TrimSpace(q))
+	words := strings.FieldsFunc(viet.Fold(q), notAlnum)
 	s.mu.RLock()
 	for _, st := range s.pending {
-		if fq == "" || strings.Contains(viet.Fold(st.SourceName), fq) || st.ID == q {
+		if nameMatches(st.SourceName, words) || st.ID == q {
 			pend = append(pend, fromStatus(st))
 		}
 	}
@@ -213,6 +214,20 @@ func (s *Server) list(q string, limit, offset int) (List, error) {
 		out.Documents = docs[:min(limit, len(docs))]
 	}
 	return out, nil
+}
+
+func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// nameMatches reports whether every query word appears in a file name
+// (folded: "quet moi" matches "Quét-mới.jpg"). No words match every name.
+func nameMatches(name string, words []string) bool {
+	folded := viet.Fold(name)
+	for _, w := range words {
+		if !strings.Contains(folded, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // get finds one document, archived or in the pipeline.
