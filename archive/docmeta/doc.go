@@ -61,8 +61,8 @@
 //
 // testdata/real holds the page-1 OCR of the four real scans of
 // fixtures/real (Tesseract 5.3, vie), their labels, and the golden Meta of
-// each; go test ./archive/docmeta/ -run TestRealScans -update -realdir
-// <scans> regenerates them. The table tests lay out realistic headers with
+// each; go test ./archive/docmeta/ -run TestRealScans -update regenerates
+// them (with pdfimages and tesseract installed). The table tests lay out realistic headers with
 // plausible boxes and confidences (builder_test.go). FuzzExtract and
 // FuzzParseNumber check that nothing panics, every output is NFC and every
 // DocNumber is canonical. synth_test.go (build tag "synth") renders pages

@@ -89,18 +89,13 @@ func FuzzParseNumber(f *testing.F) {
 		if len(n) == 0 || len(n) > 6 || strings.IndexFunc(n, func(r rune) bool { return !unicode.IsDigit(r) || r > '9' }) >= 0 {
 			t.Fatalf("ParseNumber(%q): number %q", s, n)
 		}
-		if !validDocNumber(n+"/"+sym) && !validDocNumber(n+"-"+sym) {
-			t.Fatalf("ParseNumber(%q) = %q, %q: not canonical", s, n, sym)
+		doc := parseNumberText(s).docNumber()
+		if !validDocNumber(doc) || !joins(doc, n, sym) {
+			t.Fatalf("ParseNumber(%q) = %q, %q: number %q is not canonical", s, n, sym, doc)
 		}
-		// Canonical output parses back to itself.
-		for _, sep := range []string{"/", "-"} {
-			if !validDocNumber(n + sep + sym) {
-				continue
-			}
-			n2, sym2, ok2 := ParseNumber(n + sep + sym)
-			if !ok2 || n2 != n || sym2 != sym {
-				t.Fatalf("ParseNumber(%q) = %q, %q; but ParseNumber(%q) = %q, %q, %v", s, n, sym, n+sep+sym, n2, sym2, ok2)
-			}
+		// The canonical number parses back to itself.
+		if n2, sym2, ok2 := ParseNumber(doc); !ok2 || n2 != n || sym2 != sym {
+			t.Fatalf("ParseNumber(%q) = %q, %q; but ParseNumber(%q) = %q, %q, %v", s, n, sym, doc, n2, sym2, ok2)
 		}
 	})
 }

@@ -46,6 +46,15 @@ func validDocNumber(s string) bool {
 // "123", "UBND-VP") and number+"-"+symbol for party documents ("123",
 // "QĐ/HU"). ok is false when no number or no symbol can be read.
 func ParseNumber(s string) (number, symbol string, ok bool) {
+	p := parseNumberText(s)
+	if p.number == "" || !p.symOK {
+		return "", "", false
+	}
+	return p.number, p.symbol(), true
+}
+
+// parseNumberText parses a số và ký hiệu written as text, label optional.
+func parseNumberText(s string) numberParts {
 	s = viet.Normalize(strings.ToValidUTF8(s, "\uFFFD"))
 	fields := strings.Fields(s)
 	if len(fields) > 0 {
@@ -57,11 +66,7 @@ func ParseNumber(s string) (number, symbol string, ok bool) {
 	for _, f := range fields {
 		rs = append(rs, normSymRunes(f)...)
 	}
-	p := parseNumber(rs)
-	if p.number == "" || !p.symOK {
-		return "", "", false
-	}
-	return p.number, p.symbol(), true
+	return parseNumber(rs)
 }
 
 // numberParts is a parsed số và ký hiệu with what it took to read it.

@@ -38,7 +38,8 @@ const realData = "testdata/real"
 // not flagged for review is the one printed. The golden Meta pins the rest,
 // so that any change in what is read shows up in review.
 //
-// Regenerate with: go test ./archive/docmeta/ -run TestRealScans -update -realdir /work/shared/fixtures/real
+// Regenerate with: go test ./archive/docmeta/ -run TestRealScans -update
+// (needs pdfimages and tesseract, and the scans in fixtures/real or -realdir).
 func TestRealScans(t *testing.T) {
 	if *update {
 		if _, err := os.Stat(filepath.Join(*realDir, "labels.json")); err == nil {
