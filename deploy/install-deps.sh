@@ -12,7 +12,7 @@ pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev liblept
 if [[ $mode == test ]]; then
   # pdftotext and friends to check archived PDFs; qpdf for structure checks;
   # fonts with Vietnamese glyphs for the synthetic test scans.
-  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core)
+  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core)
 fi
 
 missing=()
