@@ -166,6 +166,14 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		text.WriteString(t.Text())
 		engines[t.Engine] = true
 	}
+	pageInfo := make([]PageInfo, len(texts))
+	for i, t := range texts {
+		n := 0
+		for _, l := range t.Lines {
+			n += len(l.Words)
+		}
+		pageInfo[i] = PageInfo{Width: t.Width, Height: t.Height, DPI: t.DPIX, Rotation: t.Rotation, Skew: t.Skew, Words: n}
+	}
 	rec := &Record{
 		Schema: SchemaVersion, ID: st.ID,
 		DocNumber: meta.DocNumber, Number: meta.Number, Symbol: meta.Symbol, Date: meta.Date,
@@ -173,6 +181,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		Language: "vi", Pages: st.Pages,
 		NeedsReview: meta.NeedsReview, Review: meta.Review, Confidence: meta.Confidence,
 		Source:   Source{Name: st.SourceName, SHA256: st.SHA256, Format: st.Format},
+		PageInfo: pageInfo,
 		Text:     text.String(),
 		Created:  st.Created,
 		Archived: now,

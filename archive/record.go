@@ -41,6 +41,9 @@ type Record struct {
 
 	PDF    Object `json:"pdf"`
 	Source Source `json:"source"`
+	// PageInfo says, per page, what the worker did to the scan before
+	// reading it: the turn and the straightening it applied.
+	PageInfo []PageInfo `json:"page_info"`
 	// Text is the OCR text, NFC; pages separated by a form feed line.
 	Text string `json:"text"`
 
@@ -56,6 +59,16 @@ type Object struct {
 	Key    string `json:"key"`
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
+}
+
+// PageInfo describes one page of the archived PDF.
+type PageInfo struct {
+	Width    int     `json:"width"`  // pixels
+	Height   int     `json:"height"` // pixels
+	DPI      float64 `json:"dpi"`
+	Rotation int     `json:"rotation"` // degrees clockwise, corrected before OCR
+	Skew     float64 `json:"skew"`     // degrees, corrected before OCR
+	Words    int     `json:"words"`
 }
 
 // Source is the file as it was dropped.

@@ -5,36 +5,128 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // decoders for DecodeConfig
-	_ "image/png"
+	"image/jpeg"
+	_ "image/png" // page decoders
+	"math"
+	"strconv"
 
 	_ "golang.org/x/image/tiff"
+
+	"github.com/sohoa/sohoa/ccitt"
+	"github.com/sohoa/sohoa/ocr/clean"
+	"github.com/sohoa/sohoa/ocr/deskew"
 )
 
 // Prepared is a page made ready for OCR.
 type Prepared struct {
-	// ForOCR is the image Tesseract reads.
-	ForOCR []byte
-	// Fixed is the corrected page image to archive in place of the
-	// original, when the page had to be turned or straightened (nil
-	// otherwise), encoded as FixedFormat. OCR boxes refer to it.
+	// ForOCR is the image Tesseract reads: the page turned upright,
+	// straightened, brought to ocrDPI and made black and white
+	// (clean.Binarize), as PBM; OCRWidth×OCRHeight pixels at OCRDPI.
+	ForOCR              []byte
+	OCRWidth, OCRHeight int
+	OCRDPI              float64
+	// Width and Height of the corrected page at the scan's resolution, in
+	// pixels: the frame of the archived image, to which the OCR boxes are
+	// scaled.
+	Width, Height int
+	// Fixed is the corrected page image to archive in place of the scan,
+	// encoded as FixedFormat (tiff: 1-bit G4, jpeg), when the page had to be
+	// turned or straightened; nil when the scan is archived as it is.
 	Fixed       []byte
 	FixedFormat string
-	// Rotation and Skew that were corrected, in degrees.
+	// Rotation (clockwise, degrees) and Skew (degrees, positive when the
+	// scan's lines rose to the right) that were corrected.
 	Rotation int
 	Skew     float64
+	// OrientationConfidence is how sure the orientation is (0 to 1; above
+	// 0.5 the page's own text decided it, otherwise Tesseract's OSD did).
+	OrientationConfidence float64
 }
+
+// orienter confirms a page's orientation when the cheap estimate is unsure
+// (tesseract.OSD in production).
+type orienter interface {
+	Detect(img *image.Gray, dpi int) (rotation int, confidence float64, err error)
+}
+
+// Thresholds of Prepare.
+const (
+	// minSkew is the least skew worth a resampling of the archived page:
+	// below it the correction is within Angle's own error.
+	minSkew = 0.1
+	// sureOrientation: below this confidence the page's own estimate is
+	// checked with Tesseract's OSD.
+	sureOrientation = 0.5
+	// sureOSD is the OSD confidence above which its answer is taken.
+	sureOSD = 1.0
+	// jpegQuality of a corrected page that has to be re-encoded as JPEG.
+	jpegQuality = 90
+	// ocrDPI is the resolution Tesseract reads at. Its recogniser scales
+	// every line to a fixed height anyway; at 200 dpi body text still has
+	// more pixels than that height, and the page's analysis costs a fifth
+	// less than at 300 dpi. Measured on the noisy synthetic corpus, word F1
+	// 0.987 against 0.988 at 300 dpi, in 80% of the time.
+	ocrDPI = 200
+	// maxTone is the share of a page in flat grey (pictures, shading) above
+	// which its corrected copy is kept in grey rather than black and white.
+	maxTone = 0.01
+)
 
 // maxPixels guards the decoders against decompression bombs; ingest
 // rejects larger pages before they are queued.
 const maxPixels = 200_000_000
 
-// Prepare checks that a page image is decodable within bounds and returns
-// what Tesseract should read. The page is read as scanned: orientation and
-// skew correction belong here, and so does the cleaner copy for recognition;
-// the archived image always stays faithful to the scan.
-func Prepare(img []byte, format string) (*Prepared, error) {
-	cfg, kind, err := image.DecodeConfig(bytes.NewReader(img))
+// Prepare decodes a page image and makes it ready for OCR: it finds the
+// page's skew (deskew.Angle) and orientation (deskew.Orientation, confirmed
+// by osd when unsure; osd may be nil), corrects both, and makes a black and
+// white copy for Tesseract (clean.Binarize). The archived image stays
+// faithful to the scan: when a correction was needed it is the scan turned
+// and straightened, re-encoded once; otherwise the scan itself.
+func Prepare(data []byte, format string, dpi float64, osd orienter) (*Prepared, error) {
+	img, err := decode(data, format)
+	if err != nil {
+		return nil, err
+	}
+	g := clean.Gray(img)
+	deg, _ := deskew.Angle(g)
+	if math.Abs(deg) < minSkew {
+		deg = 0
+	}
+	straight := asGray(deskew.Correct(g, 0, deg))
+	rot, conf := deskew.Orientation(straight)
+	if conf < sureOrientation {
+		rot = 0
+		if osd != nil {
+			if r, c, err := osd.Detect(straight, int(math.Round(dpi))); err == nil && c >= sureOSD {
+				rot = r
+			}
+		}
+	}
+	upright := asGray(deskew.Correct(straight, rot, 0))
+	small := upright
+	if dpi > ocrDPI*1.25 {
+		small = shrinkGray(upright, ocrDPI/dpi)
+	}
+	p := &Prepared{
+		ForOCR:   encodePBM(clean.Binarize(small)),
+		OCRWidth: small.Rect.Dx(), OCRHeight: small.Rect.Dy(),
+		OCRDPI: dpi * float64(small.Rect.Dx()) / float64(upright.Rect.Dx()),
+		Width:  upright.Rect.Dx(), Height: upright.Rect.Dy(),
+		Rotation: rot, Skew: deg, OrientationConfidence: conf,
+	}
+	if rot == 0 && deg == 0 {
+		return p, nil
+	}
+	p.Fixed, p.FixedFormat, err = encodeFixed(img, upright, rot, deg, dpi)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// decode reads a page image within bounds.
+func decode(data []byte, format string) (image.Image, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode %s page: %w", format, err)
 	}
@@ -44,6 +136,131 @@ func Prepare(img []byte, format string) (*Prepared, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
 		return nil, fmt.Errorf("page image of %dx%d pixels is too large", cfg.Width, cfg.Height)
 	}
-	_ = kind
-	return &Prepared{ForOCR: img}, nil
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode %s page: %w", format, err)
+	}
+	return img, nil
+}
+
+// encodeFixed encodes the corrected page for the archive, once, in the
+// leanest form that keeps what the scan shows:
+//   - a black-and-white scan, as 1-bit CCITT G4 (lossless; embedded in the
+//     PDF as it is);
+//   - a page with colour (a seal, a stamp, a signature in blue), as colour
+//     JPEG of the scan itself turned and straightened;
+//   - a grey page with pictures or shading (clean.Archival's tone), as grey JPEG;
+//   - any other page, text on paper, however grey or noisy the paper, as
+//     1-bit G4 of its print-weight black-and-white copy (clean.Archival):
+//     a tenth of the bytes of a JPEG, and the paper's noise gone.
+//
+// upright is the grey page already corrected for OCR; where there is no
+// colour it is the corrected page itself (Gray reads colour pages by their
+// red channel, which equals the luminance where there is no colour), so it
+// is not resampled a second time.
+func encodeFixed(img image.Image, upright *image.Gray, rot int, deg, dpi float64) ([]byte, string, error) {
+	if dpi <= 0 {
+		dpi = defaultDPI
+	}
+	var b bytes.Buffer
+	bilevel := func(g *image.Gray) ([]byte, string, error) {
+		if err := ccitt.WriteTIFF(&b, g, dpi); err != nil {
+			return nil, "", fmt.Errorf("encode corrected page: %w", err)
+		}
+		return b.Bytes(), "tiff", nil
+	}
+	if g, ok := img.(*image.Gray); ok && isBilevel(g) {
+		return bilevel(upright)
+	}
+	var fixed image.Image = upright
+	if hasColour(img) {
+		fixed = deskew.Correct(img, rot, deg)
+	} else if bw, tone := clean.Archival(upright); tone <= maxTone {
+		return bilevel(bw)
+	}
+	if err := jpeg.Encode(&b, fixed, &jpeg.Options{Quality: jpegQuality}); err != nil {
+		return nil, "", fmt.Errorf("encode corrected page: %w", err)
+	}
+	return b.Bytes(), "jpeg", nil
+}
+
+func asGray(img image.Image) *image.Gray {
+	if g, ok := img.(*image.Gray); ok {
+		return g
+	}
+	return clean.Gray(img)
+}
+
+// isBilevel reports whether a grey image holds only black and white.
+func isBilevel(g *image.Gray) bool {
+	w := g.Rect.Dx()
+	for y := range g.Rect.Dy() {
+		for _, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
+			if v != 0 && v != 255 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasColour reports whether a page has colour worth keeping (a seal, a
+// stamp, a signature in blue): more than one pixel in a thousand, sampled,
+// whose chroma stands clear of scanner noise.
+func hasColour(img image.Image) bool {
+	const chroma = 40 // on 0–255 channels
+	b := img.Bounds()
+	if y, ok := img.(*image.YCbCr); ok {
+		// Cb and Cr are the chroma already: no conversion per sample.
+		n, coloured := 0, 0
+		step := max(1, min(b.Dx(), b.Dy())/400)
+		for py := b.Min.Y; py < b.Max.Y; py += step {
+			for px := b.Min.X; px < b.Max.X; px += step {
+				i := y.COffset(px, py)
+				cb, cr := int(y.Cb[i])-128, int(y.Cr[i])-128
+				n++
+				if max(cb, -cb)+max(cr, -cr) > chroma {
+					coloured++
+				}
+			}
+		}
+		return coloured*1000 > n
+	}
+	n, coloured := 0, 0
+	step := max(1, min(b.Dx(), b.Dy())/400)
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			hi, lo := max(r, g, bl)>>8, min(r, g, bl)>>8
+			n++
+			if hi-lo > chroma {
+				coloured++
+			}
+		}
+	}
+	switch img.(type) {
+	case *image.Gray, *image.Gray16:
+		return false
+	}
+	return coloured*1000 > n
+}
+
+// encodePBM writes a black-and-white image (0 ink, 255 paper) as binary PBM
+// (P4), one bit a pixel, 1 for ink.
+func encodePBM(g *image.Gray) []byte {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	head := "P4\n" + strconv.Itoa(w) + " " + strconv.Itoa(h) + "\n"
+	stride := (w + 7) / 8
+	out := make([]byte, len(head)+stride*h)
+	copy(out, head)
+	for y := range h {
+		row := out[len(head)+y*stride : len(head)+(y+1)*stride]
+		src := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range src {
+			if v < 128 {
+				row[x>>3] |= 0x80 >> (x & 7)
+			}
+		}
+	}
+	return out
 }

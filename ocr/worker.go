@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"iter"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
 
@@ -49,9 +51,35 @@ var _ blobStore = (*objstore.Bucket)(nil)
 
 // recognizer is one OCR engine; tesseract.Engine is the real one.
 type recognizer interface {
-	Recognize(img []byte) (*tesseract.Page, error)
+	Recognize(img []byte, dpi int) (*tesseract.Page, error)
 	Name() string
 	Close() error
+}
+
+// slot is what one page in flight needs: an OCR engine, and an orientation
+// detector started on first need (most pages never need it).
+type slot struct {
+	rec recognizer
+	osd *tesseract.OSD
+	err error // why the detector could not start, once
+}
+
+// Detect runs Tesseract's OSD, starting it if needed.
+func (s *slot) Detect(img *image.Gray, dpi int) (int, float64, error) {
+	if s.osd == nil && s.err == nil {
+		s.osd, s.err = tesseract.NewOSD("")
+	}
+	if s.err != nil {
+		return 0, 0, s.err
+	}
+	return s.osd.Detect(img, dpi)
+}
+
+func (s *slot) close() {
+	s.rec.Close()
+	if s.osd != nil {
+		s.osd.Close()
+	}
 }
 
 // Worker reads pages from the queue.
@@ -61,7 +89,7 @@ type Worker struct {
 	work    blobStore
 	log     *slog.Logger
 	metrics *Metrics
-	engines chan recognizer
+	slots   chan *slot
 }
 
 // New returns a worker; its engines are started by Run.
@@ -75,11 +103,11 @@ func New(cfg Config, q *pipeline.Queue, work blobStore, m *Metrics, log *slog.Lo
 
 // Run starts the engines and reads pages until ctx ends.
 func (w *Worker) Run(ctx context.Context) error {
-	w.engines = make(chan recognizer, w.cfg.Workers)
+	w.slots = make(chan *slot, w.cfg.Workers)
 	defer func() {
-		close(w.engines)
-		for e := range w.engines {
-			e.Close()
+		close(w.slots)
+		for s := range w.slots {
+			s.close()
 		}
 	}()
 	for range w.cfg.Workers {
@@ -87,7 +115,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("ocr: %w", err)
 		}
-		w.engines <- e
+		w.slots <- &slot{rec: e}
 	}
 	cons, err := w.q.Consumer(ctx, pipeline.ConsumerConfig{
 		Stream: pipeline.StreamPages, Name: pipeline.ConsumerOCR,
@@ -97,7 +125,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	w.log.Info("worker ready", "engines", w.cfg.Workers)
-	return w.q.Consume(ctx, cons, w.cfg.Workers, pipeline.AckWaitOCR, w.handle)
+	// More pages in hand than engines: while one page's results are being
+	// stored and acknowledged (disk and network), another is already read.
+	return w.q.Consume(ctx, cons, w.cfg.Workers+prefetch, pipeline.AckWaitOCR, w.handle)
 }
 
 func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
@@ -154,20 +184,26 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 		return err
 	}
 	start := time.Now()
-	prep, err := Prepare(img, t.Format)
+	dpi := t.DPIX
+	if dpi <= 0 {
+		dpi = defaultDPI
+	}
+	s := <-w.slots
+	prep, err := Prepare(img, t.Format, dpi, s)
+	if err != nil {
+		w.slots <- s
+		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
+	}
+	page, err := s.rec.Recognize(prep.ForOCR, int(math.Round(prep.OCRDPI)))
+	name := s.rec.Name()
+	w.slots <- s
 	if err != nil {
 		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
 	}
-	eng := <-w.engines
-	page, err := eng.Recognize(prep.ForOCR)
-	name := eng.Name()
-	w.engines <- eng
-	if err != nil {
-		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
-	}
+	scaleLines(page.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
 	res := pipeline.PageText{
 		Doc: t.Doc, Page: t.Page, Image: t.Blob, Format: t.Format,
-		Width: page.Width, Height: page.Height, DPIX: t.DPIX, DPIY: t.DPIY,
+		Width: prep.Width, Height: prep.Height, DPIX: t.DPIX, DPIY: t.DPIY,
 		Rotation: prep.Rotation, Skew: prep.Skew, Lines: page.Lines, Engine: name,
 	}
 	if prep.Fixed != nil {
@@ -189,7 +225,8 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 	}
 	took := time.Since(start)
 	w.metrics.observePage(took)
-	log.Info("page read", "lines", len(res.Lines), "ms", took.Milliseconds())
+	log.Info("page read", "lines", len(res.Lines), "ms", took.Milliseconds(),
+		"rotation", res.Rotation, "skew", math.Round(res.Skew*100)/100, "orientation_confidence", math.Round(prep.OrientationConfidence*100)/100)
 	return nil
 }
 
@@ -211,6 +248,32 @@ func (w *Worker) signalIfComplete(ctx context.Context, t pipeline.PageTask) erro
 	}
 	return w.q.PublishDocReady(ctx, pipeline.DocReady{Doc: t.Doc, Attempt: t.Attempt, Pages: t.Pages})
 }
+
+// scaleLines maps OCR geometry read on a scaled page onto the full page.
+func scaleLines(lines []pipeline.Line, kx, ky float64) {
+	if kx == 1 && ky == 1 {
+		return
+	}
+	box := func(b *pipeline.Box) {
+		b.X0, b.X1 = int(math.Round(float64(b.X0)*kx)), int(math.Round(float64(b.X1)*kx))
+		b.Y0, b.Y1 = int(math.Round(float64(b.Y0)*ky)), int(math.Round(float64(b.Y1)*ky))
+	}
+	for i := range lines {
+		l := &lines[i]
+		box(&l.Box)
+		l.BaseOffset *= ky
+		l.BaseSlope *= ky / kx
+		l.Size *= ky
+		for j := range l.Words {
+			box(&l.Words[j].Box)
+		}
+	}
+}
+
+// prefetch is how many pages a worker holds beyond its engines: a page
+// waiting for an engine must not wait long, as its ack deadline runs (its
+// handler extends it), so one is enough to cover the storing of the last.
+const prefetch = 1
 
 // defaultDPI is assumed for images that do not say: office scanners default to it.
 const defaultDPI = 300

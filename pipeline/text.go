@@ -33,7 +33,11 @@ type Line struct {
 	// sits above the bottom of the descenders).
 	BaseSlope  float64 `json:"base_slope"`
 	BaseOffset float64 `json:"base_offset"`
-	Words      []Word  `json:"words"`
+	// Size is the height of the line's letters from ascender to
+	// descender, in pixels, as Tesseract estimates it (hOCR x_size); 0 if
+	// unknown. Lines set in one type size have nearly the same Size.
+	Size  float64 `json:"size,omitempty"`
+	Words []Word  `json:"words"`
 }
 
 // Word is one recognised word. Conf is Tesseract's confidence, 0 to 100.

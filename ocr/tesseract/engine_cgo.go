@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -26,6 +27,7 @@ type Config struct {
 type Engine struct {
 	client *gosseract.Client
 	name   string
+	dpi    int // user_defined_dpi as last set
 }
 
 // initMu serialises engine start-up: while Tesseract initialises, gosseract
@@ -84,7 +86,16 @@ func New(cfg Config) (*Engine, error) {
 		c.Close()
 		return nil, fmt.Errorf("tesseract: start: %w", err)
 	}
-	return &Engine{client: c, name: "tesseract " + gosseract.Version() + " " + strings.Join(cfg.Languages, "+")}, nil
+	// Tesseract's library default is to take the page for one block of
+	// text; its command line analyses the layout (blocks, columns,
+	// pictures), which keeps seals, signatures and rules out of the lines
+	// and reads better. Do as the command line does (after Init, which resets it).
+	if err := c.SetPageSegMode(gosseract.PSM_AUTO); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("tesseract: %w", err)
+	}
+
+	return &Engine{client: c, name: "tesseract " + gosseract.Version() + " " + strings.Join(cfg.Languages, "+"), dpi: 300}, nil
 }
 
 // blankPNG is a small white image, read once to initialise an engine.
@@ -102,10 +113,21 @@ var blankPNG = func() []byte {
 func (e *Engine) Name() string { return e.name }
 
 // Recognize reads an encoded image (PNG, JPEG, TIFF, PNM: anything
-// leptonica decodes) and returns its lines and words.
-func (e *Engine) Recognize(img []byte) (*Page, error) {
+// leptonica decodes) scanned at dpi (0: 300) and returns its lines and words.
+func (e *Engine) Recognize(img []byte, dpi int) (*Page, error) {
 	if len(img) == 0 {
 		return nil, errors.New("tesseract: empty image")
+	}
+	if dpi <= 0 {
+		dpi = 300
+	}
+	if dpi != e.dpi {
+		// Tesseract sizes its expectations of text by the resolution; the
+		// PNM images sohoa hands it carry none.
+		if err := e.client.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
+			return nil, fmt.Errorf("tesseract: %w", err)
+		}
+		e.dpi = dpi
 	}
 	if err := e.client.SetImageFromBytes(img); err != nil {
 		return nil, fmt.Errorf("tesseract: %w", err)

@@ -58,6 +58,9 @@ func parseHOCR(r io.Reader) (*Page, error) {
 					l.BaseSlope, _ = strconv.ParseFloat(f[0], 64)
 					l.BaseOffset, _ = strconv.ParseFloat(f[1], 64)
 				}
+				if f := field(title, "x_size"); len(f) == 1 {
+					l.Size, _ = strconv.ParseFloat(f[0], 64)
+				}
 				page.Lines = append(page.Lines, l)
 				line = &page.Lines[len(page.Lines)-1]
 				lineDepth = depth

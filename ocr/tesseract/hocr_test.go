@@ -51,7 +51,7 @@ func TestParseHOCR(t *testing.T) {
 		t.Fatalf("lines = %d, want 3 (the empty line dropped)", len(p.Lines))
 	}
 	l := p.Lines[1]
-	if l.Para != 1 || l.BaseSlope != 0.003 || l.BaseOffset != -18 {
+	if l.Para != 1 || l.BaseSlope != 0.003 || l.BaseOffset != -18 || l.Size != 50 {
 		t.Errorf("line 2 = para %d, baseline %v %v", l.Para, l.BaseSlope, l.BaseOffset)
 	}
 	var words []string

@@ -1,0 +1,109 @@
+package ocr
+
+import (
+	"bytes"
+	"image"
+	"math"
+	"testing"
+
+	"github.com/sohoa/sohoa/fixtures/synth"
+	"github.com/sohoa/sohoa/ocr/tesseract"
+)
+
+// encodeFor writes a rendered page as ingest would store it.
+func encodeFor(t *testing.T, img image.Image, mode synth.Mode) ([]byte, string) {
+	t.Helper()
+	var b bytes.Buffer
+	if mode == synth.Bilevel {
+		if err := synth.WriteTIFF(&b, []image.Image{img}, 300); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes(), "tiff"
+	}
+	if err := synth.WriteJPEG(&b, img, 300); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), "jpeg"
+}
+
+func TestPrepareTurnsAndStraightens(t *testing.T) {
+	gen, err := synth.NewGenerator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	osd, err := tesseract.NewOSD("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer osd.Close()
+	tests := []struct {
+		rot   int
+		skew  float64
+		mode  synth.Mode
+		seal  bool
+		fixed string // format of the corrected page, "" for none
+	}{
+		{0, 0, synth.Gray, false, ""},
+		{0, 3.5, synth.Gray, false, "tiff"},     // text on paper: black and white
+		{90, -2, synth.Bilevel, false, "tiff"},  // G4 stays G4
+		{180, 1.2, synth.Color, true, "jpeg"},   // a seal: colour kept
+		{270, -4.5, synth.Color, false, "tiff"}, // colour paper, no colour content
+		{0, -14, synth.Bilevel, false, "tiff"},
+	}
+	for i, tt := range tests {
+		_, imgs, err := gen.Render(synth.Options{Seed: uint64(100 + i), Rotation: tt.rot, Skew: tt.skew, Mode: tt.mode, Seal: tt.seal, Noise: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, format := encodeFor(t, imgs[0], tt.mode)
+		p, err := Prepare(data, format, 300, osd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (360 - tt.rot) % 360; p.Rotation != want {
+			t.Errorf("page %d turned %d°: Prepare turns it %d°, want %d°", i, tt.rot, p.Rotation, want)
+		}
+		if math.Abs(p.Skew-tt.skew) > 0.3 {
+			t.Errorf("page %d skewed %.1f°: Prepare straightens %.2f°", i, tt.skew, p.Skew)
+		}
+		if p.FixedFormat != tt.fixed || (tt.fixed == "") != (p.Fixed == nil) {
+			t.Errorf("page %d: corrected page %q (%d bytes), want %q", i, p.FixedFormat, len(p.Fixed), tt.fixed)
+		}
+		// The OCR copy is a PBM at 200 dpi of the corrected page.
+		if !bytes.HasPrefix(p.ForOCR, []byte("P4\n")) || math.Abs(p.OCRDPI-200) > 1 {
+			t.Errorf("page %d: OCR copy %.10q at %.0f dpi", i, p.ForOCR, p.OCRDPI)
+		}
+		if r := float64(p.OCRWidth) / float64(p.Width); math.Abs(r-2.0/3) > 0.01 {
+			t.Errorf("page %d: OCR copy %dx%d of a %dx%d page", i, p.OCRWidth, p.OCRHeight, p.Width, p.Height)
+		}
+		if p.Fixed != nil {
+			cfg, _, err := image.DecodeConfig(bytes.NewReader(p.Fixed))
+			if err != nil || cfg.Width != p.Width || cfg.Height != p.Height {
+				t.Errorf("page %d: corrected page %dx%d (%v), want %dx%d", i, cfg.Width, cfg.Height, err, p.Width, p.Height)
+			}
+			// An upright page is taller than wide.
+			if p.Width > p.Height {
+				t.Errorf("page %d: corrected page is %dx%d, not upright", i, p.Width, p.Height)
+			}
+		}
+	}
+}
+
+func TestPrepareRefusesBadImages(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"empty":     nil,
+		"not image": []byte("hello"),
+		"truncated": func() []byte {
+			var b bytes.Buffer
+			g := image.NewGray(image.Rect(0, 0, 50, 50))
+			if err := synth.WriteJPEG(&b, g, 300); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()[:b.Len()/2]
+		}(),
+	} {
+		if _, err := Prepare(data, "jpeg", 300, nil); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
