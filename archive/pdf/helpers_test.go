@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +25,83 @@ func TestMain(m *testing.M) {
 	// As main does in production: pdfcpu must not read or create a
 	// configuration directory.
 	api.DisableConfigDir()
-	os.Exit(m.Run())
+	if pdfaCheckAvailable() {
+		dir, err := os.MkdirTemp("", "pdfa")
+		if err == nil {
+			allPDFs.dir = dir
+		}
+	}
+	code := m.Run()
+	if allPDFs.dir != "" {
+		if code == 0 && !pdfaCheckAll() {
+			code = 1
+		}
+		os.RemoveAll(allPDFs.dir)
+	}
+	os.Exit(code)
+}
+
+// allPDFs collects every file writePDF writes, so that TestMain can run
+// pdfa_check.py on all of them at the end, in one process.
+var allPDFs struct {
+	sync.Mutex
+	dir   string // "" when pdfa_check.py cannot run here
+	files []writtenPDF
+}
+
+type writtenPDF struct {
+	path, test string
+	text       bool
+}
+
+// pdfaCheckAvailable reports whether sohoa's independent PDF/A checker can
+// run: it lives outside the repository, and needs pikepdf and qpdf.
+func pdfaCheckAvailable() bool {
+	if _, err := os.Stat(pdfaCheckTool); err != nil {
+		return false
+	}
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		return false
+	}
+	return exec.Command("/usr/bin/python3", "-c", "import pikepdf").Run() == nil
+}
+
+// pdfaCheckAll runs pdfa_check.py on every file the tests wrote and reports
+// whether it accepted them all: OK, or for a document without text only the
+// tool's own complaint that there is no text layer (a heuristic for OCR
+// output, not a PDF/A clause).
+func pdfaCheckAll() bool {
+	files := allPDFs.files
+	ok := true
+	for len(files) > 0 {
+		batch := files[:min(len(files), 200)]
+		files = files[len(batch):]
+		args := []string{pdfaCheckTool}
+		for _, f := range batch {
+			args = append(args, f.path)
+		}
+		out, _ := exec.Command("/usr/bin/python3", args...).CombinedOutput()
+		got := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if path, result, found := strings.Cut(l, ": "); found {
+				got[path] = result
+			}
+		}
+		for _, f := range batch {
+			want := "OK"
+			if !f.text {
+				want = "no text layer (no fonts on any page)"
+			}
+			if got[f.path] != want {
+				fmt.Fprintf(os.Stderr, "pdfa_check.py on a file %s wrote: %q, want %q\n", f.test, got[f.path], want)
+				ok = false
+			}
+		}
+	}
+	if testing.Verbose() || !ok {
+		fmt.Fprintf(os.Stderr, "pdfa_check.py checked the %d files the tests wrote\n", len(allPDFs.files))
+	}
+	return ok
 }
 
 var testInfo = Info{
@@ -39,6 +118,15 @@ func writePDF(t *testing.T, pages []Page, info Info) []byte {
 	var b bytes.Buffer
 	if err := Write(&b, pages, info); err != nil {
 		t.Fatalf("Write: %v", err)
+	}
+	allPDFs.Lock()
+	defer allPDFs.Unlock()
+	if allPDFs.dir != "" {
+		path := filepath.Join(allPDFs.dir, fmt.Sprintf("%04d.pdf", len(allPDFs.files)))
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		allPDFs.files = append(allPDFs.files, writtenPDF{path, t.Name(), hasText(pages)})
 	}
 	return b.Bytes()
 }

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
@@ -56,13 +58,65 @@ func jpegImage(b []byte) (pageImage, error) {
 	if tooLarge(info.width, info.height) {
 		return pageImage{}, fmt.Errorf("jpeg: %dx%d pixels is too large", info.width, info.height)
 	}
-	cs := map[int]string{1: "DeviceGray", 3: "DeviceRGB", 4: "DeviceCMYK"}[info.components]
-	d := imageDict(info.width, info.height, cs, 8)
-	if info.components == 4 && info.adobe {
-		// Adobe's CMYK JPEGs store inverted samples.
-		d.Insert("Decode", types.NewIntegerArray(1, 0, 1, 0, 1, 0, 1, 0))
+	if info.components == 4 {
+		if b, err = cmykToRGBJPEG(b, info.adobe); err != nil {
+			return pageImage{}, err
+		}
+		info.components = 3
 	}
+	cs := map[int]string{1: "DeviceGray", 3: "DeviceRGB"}[info.components]
+	d := imageDict(info.width, info.height, cs, 8)
 	return pageImage{info.width, info.height, encodedStream(d, b, filter.DCT, nil)}, nil
+}
+
+// cmykJPEGQuality is the quality at which converted CMYK JPEGs are encoded.
+const cmykJPEGQuality = 95
+
+// cmykToRGBJPEG converts a four-component (CMYK or YCCK) JPEG to an RGB
+// JPEG. PDF/A-2 allows DeviceCMYK only with a CMYK output intent (6.2.4.3),
+// and the output intent here is sRGB, so a CMYK JPEG cannot be passed
+// through: it is decoded, converted with the naive formula R = (1-C)(1-K)
+// (color.CMYKToRGB; there is no profile to do better) and re-encoded, at
+// some loss, as a baseline RGB JPEG. Scanners rarely produce CMYK; such
+// files come from print workflows.
+//
+// adobe tells whether the file has an Adobe APP14 marker, whose CMYK data is
+// stored inverted. image/jpeg decodes four-component files only with that
+// marker, so one is added to a file without it, and the samples, which the
+// decoder then takes for inverted, are inverted back.
+func cmykToRGBJPEG(b []byte, adobe bool) ([]byte, error) {
+	src := b
+	if !adobe {
+		// APP14 "Adobe", version 100, no flags, transform 0 (CMYK).
+		app14 := []byte{0xFF, 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}
+		src = slices.Concat(b[:2], app14, b[2:])
+	}
+	img, err := jpeg.Decode(bytes.NewReader(src))
+	if err != nil {
+		return nil, fmt.Errorf("jpeg: decode CMYK: %w", err)
+	}
+	c, ok := img.(*image.CMYK)
+	if !ok {
+		return nil, fmt.Errorf("jpeg: four components decoded as %T", img)
+	}
+	r := c.Rect
+	rgb := image.NewRGBA(r)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			i := c.PixOffset(x, y)
+			p := c.Pix[i : i+4 : i+4]
+			if !adobe {
+				p = []byte{0xFF - p[0], 0xFF - p[1], 0xFF - p[2], 0xFF - p[3]}
+			}
+			cr, cg, cb := color.CMYKToRGB(p[0], p[1], p[2], p[3])
+			rgb.SetRGBA(x, y, color.RGBA{cr, cg, cb, 0xFF})
+		}
+	}
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, rgb, &jpeg.Options{Quality: cmykJPEGQuality}); err != nil {
+		return nil, fmt.Errorf("jpeg: encode RGB: %w", err)
+	}
+	return out.Bytes(), nil
 }
 
 func tiffImage(b []byte) (pageImage, error) {

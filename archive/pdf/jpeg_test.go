@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"testing"
-
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // jpegHeaders builds the marker segments of a JPEG up to and including its
@@ -77,33 +78,70 @@ func TestParseJPEG(t *testing.T) {
 	}
 }
 
-// TestJPEGCMYK checks the image dictionary of a CMYK JPEG: DeviceCMYK, and
-// the inverted Decode array only with an Adobe marker.
+// cmykBlocks are the colours of testdata/cmyk.jpg, 16x16 pixels each, left
+// to right.
+var cmykBlocks = []color.CMYK{{255, 0, 0, 0}, {0, 255, 0, 0}, {0, 0, 255, 0}, {0, 0, 0, 255}, {0, 0, 0, 0}, {64, 128, 32, 96}}
+
+// TestJPEGCMYK checks that CMYK JPEGs, which PDF/A does not allow under an
+// RGB output intent, are converted to RGB JPEGs with the right colours: an
+// Adobe JPEG (inverted samples), and the same data without its Adobe
+// marker, where the samples are taken as they are, as PDF readers do.
 func TestJPEGCMYK(t *testing.T) {
-	for _, withAdobe := range []bool{true, false} {
-		segs := [][]byte{sof(0xC0, 8, 40, 30, 4), sos}
-		if withAdobe {
-			segs = append([][]byte{adobe}, segs...)
-		}
-		src := jpegHeaders(segs...)
-		sd := pageImageStream(t, readPDF(t, writePDF(t, []Page{{Image: src, Format: "jpeg"}}, testInfo)), 1)
-		if cs := sd.NameEntry("ColorSpace"); cs == nil || *cs != "DeviceCMYK" {
-			t.Errorf("adobe %v: ColorSpace %v", withAdobe, cs)
-		}
-		decode, ok := sd.Find("Decode")
-		if want := types.NewIntegerArray(1, 0, 1, 0, 1, 0, 1, 0); withAdobe && (!ok || decode.String() != want.String()) {
-			t.Errorf("Adobe CMYK: Decode %v, want %v", decode, want)
-		}
-		if !withAdobe && ok {
-			t.Errorf("plain CMYK: Decode %v, want none", decode)
-		}
-		if !bytes.Equal(sd.Raw, src) {
-			t.Errorf("adobe %v: JPEG not passed through", withAdobe)
-		}
+	adobeJPEG := readTestdata(t, "cmyk.jpg")
+	if !bytes.Equal(adobeJPEG[2:9], []byte{0xFF, 0xEE, 0, 14, 'A', 'd', 'o'}) {
+		t.Fatalf("testdata/cmyk.jpg does not start with an Adobe APP14 marker")
 	}
+	plainJPEG := append(bytes.Clone(adobeJPEG[:2]), adobeJPEG[2+2+14:]...)
+	for _, tt := range []struct {
+		name   string
+		src    []byte
+		invert bool // the decoded samples are the complement of cmykBlocks
+	}{
+		{"adobe", adobeJPEG, false},
+		{"no adobe marker", plainJPEG, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sd := pageImageStream(t, readPDF(t, writePDF(t, []Page{{Image: tt.src, Format: "jpeg"}}, testInfo)), 1)
+			if cs := sd.NameEntry("ColorSpace"); cs == nil || *cs != "DeviceRGB" {
+				t.Errorf("ColorSpace %v, want DeviceRGB", cs)
+			}
+			if f := sd.NameEntry("Filter"); f == nil || *f != "DCTDecode" {
+				t.Errorf("Filter %v, want DCTDecode", f)
+			}
+			if d, ok := sd.Find("Decode"); ok {
+				t.Errorf("Decode %v, want none", d)
+			}
+			img, err := jpeg.Decode(bytes.NewReader(sd.Raw))
+			if err != nil {
+				t.Fatalf("embedded JPEG: %v", err)
+			}
+			if _, ok := img.(*image.YCbCr); !ok {
+				t.Errorf("embedded JPEG decodes as %T, want a 3-component (YCbCr) image", img)
+			}
+			if b := img.Bounds(); b.Dx() != 16*len(cmykBlocks) || b.Dy() != 16 {
+				t.Errorf("embedded JPEG is %v", b)
+			}
+			for i, c := range cmykBlocks {
+				if tt.invert {
+					c = color.CMYK{0xFF - c.C, 0xFF - c.M, 0xFF - c.Y, 0xFF - c.K}
+				}
+				wr, wg, wb := color.CMYKToRGB(c.C, c.M, c.Y, c.K)
+				r, g, b, _ := img.At(16*i+8, 8).RGBA()
+				if abs(int(r>>8)-int(wr)) > 6 || abs(int(g>>8)-int(wg)) > 6 || abs(int(b>>8)-int(wb)) > 6 {
+					t.Errorf("block %d (%v): RGB %d %d %d, want %d %d %d", i, c, r>>8, g>>8, b>>8, wr, wg, wb)
+				}
+			}
+		})
+	}
+
 	var b bytes.Buffer
 	err := Write(&b, []Page{{Image: jpegHeaders(sof(0xC9, 8, 10, 10, 3), sos), Format: "jpeg"}}, testInfo)
 	if !errors.Is(err, ErrBadImage) {
 		t.Errorf("arithmetic JPEG: %v, want ErrBadImage", err)
+	}
+	// A CMYK JPEG whose data cannot be decoded.
+	err = Write(&b, []Page{{Image: jpegHeaders(adobe, sof(0xC0, 8, 40, 30, 4), sos), Format: "jpeg"}}, testInfo)
+	if !errors.Is(err, ErrBadImage) {
+		t.Errorf("corrupt CMYK JPEG: %v, want ErrBadImage", err)
 	}
 }

@@ -38,7 +38,11 @@ type Page struct {
 	Image  []byte
 	Format string
 	// DPIX, DPIY are the image's resolution in pixels per inch; 0 means
-	// unknown, and 300 is assumed.
+	// unknown, and 300 is assumed. A resolution that would make the page
+	// smaller than 3 or larger than 14400 points (PDF/A's limits) in
+	// either direction is taken to be wrong: 300 dpi is assumed in both,
+	// and a page that still does not fit (an image of less than 13 or more
+	// than 60000 pixels) is scaled to fit.
 	DPIX, DPIY float64
 	// Text is what OCR read on the image, in its pixel coordinates; nil for
 	// a page without text. If Text.Width and Text.Height are set and differ
@@ -47,29 +51,39 @@ type Page struct {
 	Text *pipeline.PageText
 }
 
-// Info is document metadata for the Info dictionary (and later XMP).
+// Info is document metadata, stated both in the XMP metadata and in the
+// Info dictionary. Every string is written in NFC with runs of white space
+// and control characters turned into single spaces.
 type Info struct {
-	Title      string // trích yếu (subject line); may be empty
-	Identifier string // số và ký hiệu, e.g. "15/2020/QĐ-UBND"; may be empty
-	Language   string // BCP 47 tag of the text, e.g. "vi"; the catalog's /Lang
-	Producer   string // e.g. "sohoa 0.1"
-	Created    time.Time
+	Title      string // trích yếu (subject line): dc:title, /Title; may be empty
+	Identifier string // số và ký hiệu, e.g. "15/2020/QĐ-UBND": dc:identifier, /Identifier; may be empty
+	Language   string // BCP 47 tag of the text, e.g. "vi": dc:language and the catalog's /Lang
+	Producer   string // e.g. "sohoa 0.1": pdf:Producer, xmp:CreatorTool, /Producer
+	// Created is the time of writing if zero, and is written to the
+	// second, with its time zone.
+	Created time.Time
 }
 
-// Write writes a PDF of pages to w: PDF 1.7, one page per image, each page
-// the size of its image at its resolution with the image filling it, and an
-// invisible text layer (text render mode 3) placing every OCR word over its
-// box in the image, so that search, selection and copy give the OCR text.
+// Write writes a PDF/A-2u file of pages to w: PDF 1.7, one page per image,
+// each page the size of its image at its resolution with the image filling
+// it, and an invisible text layer (text render mode 3) placing every OCR
+// word over its box in the image, so that search, selection and copy give
+// the OCR text, every character mapped to Unicode.
 //
-// JPEG images and single-strip CCITT TIFF data are embedded as they are;
-// other images are decoded, one page at a time, and written losslessly with
-// Flate in the smallest of 1-bit, 8-bit gray or RGB that holds them.
+// JPEG images and single-strip CCITT TIFF data are embedded as they are,
+// except CMYK JPEGs, which are converted to RGB JPEGs (PDF/A allows no
+// CMYK under an RGB output intent); other images are decoded, one page at a
+// time, and written losslessly with Flate in the smallest of 1-bit, 8-bit
+// gray or RGB that holds them.
 //
-// The Info dictionary gets /Title, /Identifier (a custom key), /Producer,
-// and /CreationDate and /ModDate both set to info.Created (the time of
-// writing if that is zero); the catalog gets /Lang. The first, permanent
-// half of the file /ID is a hash of info and the pages, so the same
-// document written twice keeps its identity.
+// The catalog gets an XMP metadata stream that declares PDF/A-2u and states
+// info (see Info), an sRGB output intent with an ICC profile the package
+// generates, and /Lang. The Info dictionary states the same: /Title,
+// /Identifier (a custom key), /Producer, and /CreationDate and /ModDate
+// both set to info.Created, as do xmp:CreateDate, xmp:ModifyDate and
+// xmp:MetadataDate. The first, permanent half of the file /ID is a hash of
+// info and the pages, so the same document written twice keeps its
+// identity.
 //
 // Write does not modify pages or retain them after it returns. The file is
 // assembled in memory and handed to w in one Write call, so nothing reaches
@@ -170,11 +184,9 @@ func (d *doc) addPage(p *Page) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBadImage, err)
 	}
-	// Page size in points, rounded as the content stream writes numbers.
-	wpt := round3(float64(img.width) * 72 / dpiX)
-	hpt := round3(float64(img.height) * 72 / dpiY)
-	if wpt <= 0 || hpt <= 0 {
-		return fmt.Errorf("page size %vx%v points", wpt, hpt)
+	wpt, hpt, err := pageSize(img.width, img.height, dpiX, dpiY)
+	if err != nil {
+		return err
 	}
 
 	imgRef, err := d.ctx.IndRefForNewObject(img.stream)
@@ -227,6 +239,40 @@ func (d *doc) addPage(p *Page) error {
 	}
 	d.ctx.PageCount++
 	return nil
+}
+
+// PDF/A-2 (6.1.13) limits the page size to between minPageSize and
+// maxPageSize units in each direction.
+const minPageSize, maxPageSize = 3, 14400
+
+// pageSize returns the size in points, rounded as the content stream writes
+// numbers, of a page showing a w x h pixel image at the resolution given.
+// A resolution that puts the page outside PDF/A's limits is taken to be
+// wrong (scanners do write 1 or 72 dpi): defaultDPI is assumed instead,
+// and if the page still does not fit, as for an image smaller than 13
+// pixels or larger than 60000, it is scaled to fit.
+func pageSize(w, h int, dpiX, dpiY float64) (wpt, hpt float64, err error) {
+	fits := func(a, b float64) bool {
+		return min(a, b) >= minPageSize && max(a, b) <= maxPageSize
+	}
+	wpt, hpt = round3(float64(w)*72/dpiX), round3(float64(h)*72/dpiY)
+	if fits(wpt, hpt) {
+		return wpt, hpt, nil
+	}
+	wpt, hpt = float64(w)*72/defaultDPI, float64(h)*72/defaultDPI
+	f := 1.0
+	if m := min(wpt, hpt); m < minPageSize {
+		f = minPageSize / m
+	}
+	if m := max(wpt, hpt); m*f > maxPageSize {
+		f = maxPageSize / m
+	}
+	wpt, hpt = wpt*f, hpt*f
+	if min(wpt, hpt) < minPageSize*(1-1e-9) {
+		return 0, 0, fmt.Errorf("%dx%d image: no page size within %d to %d points keeps its shape", w, h, minPageSize, maxPageSize)
+	}
+	// Rounding must not take a side just out of bounds.
+	return clamp(round3(wpt), minPageSize, maxPageSize), clamp(round3(hpt), minPageSize, maxPageSize), nil
 }
 
 // addFont fills in the text layer's font: a Type0 font with /Identity-H
@@ -287,33 +333,57 @@ func (d *doc) addFont() error {
 	return nil
 }
 
-// addMetadata sets the catalog's /Lang and the Info dictionary, and the
-// permanent half of the file ID: a hash of the info and the pages, so that
-// the same document assembled twice keeps its identity.
+// addMetadata sets the document metadata: the catalog's /Lang, its XMP
+// /Metadata stream and the Info dictionary, which state the same values
+// (PDF/A-2 6.6.2), the sRGB output intent, and the permanent half of the
+// file ID: a hash of the info and the pages, so that the same document
+// assembled twice keeps its identity.
 func (d *doc) addMetadata(info Info, pageHash interface{ Sum([]byte) []byte }) error {
 	root, err := d.ctx.Catalog()
 	if err != nil {
 		return err
 	}
-	if info.Language != "" {
-		root.Insert("Lang", textString(info.Language))
+	m := newDocMeta(info)
+	if m.language != "" {
+		root.Insert("Lang", textString(m.language))
 	}
+
+	// The XMP stream is not compressed, so that tools that scan files for
+	// XMP packets without parsing PDF still find it.
+	xmp := xmpPacket(m)
+	md := types.NewDict()
+	md.InsertName("Type", "Metadata")
+	md.InsertName("Subtype", "XML")
+	n := int64(len(xmp))
+	md.Insert("Length", types.Integer(n))
+	mdRef, err := d.ctx.IndRefForNewObject(types.StreamDict{Dict: md, Content: xmp, Raw: xmp, StreamLength: &n})
+	if err != nil {
+		return err
+	}
+	root.Insert("Metadata", *mdRef)
+
+	intent, err := d.outputIntent()
+	if err != nil {
+		return err
+	}
+	root.Insert("OutputIntents", types.Array{*intent})
+
 	d.info = types.NewDict()
-	if info.Title != "" {
-		d.info.Insert("Title", textString(info.Title))
+	if m.title != "" {
+		d.info.Insert("Title", textString(m.title))
 		root.Insert("ViewerPreferences", types.Dict{"DisplayDocTitle": types.Boolean(true)})
 	}
-	if info.Identifier != "" {
-		d.info.Insert("Identifier", textString(info.Identifier))
+	// /Identifier is not one of the Info keys PDF/A relates to XMP (Table 1
+	// of ISO 19005-2), so it needs no XMP twin; dc:identifier carries the
+	// same value for PDF/A tools, and the Info entry stays for tools (and
+	// callers) that read Info dictionaries.
+	if m.identifier != "" {
+		d.info.Insert("Identifier", textString(m.identifier))
 	}
-	if info.Producer != "" {
-		d.info.Insert("Producer", textString(info.Producer))
+	if m.producer != "" {
+		d.info.Insert("Producer", textString(m.producer))
 	}
-	created := info.Created
-	if created.IsZero() {
-		created = time.Now()
-	}
-	date := types.StringLiteral(types.DateString(created))
+	date := types.StringLiteral(types.DateString(m.date))
 	d.info.Insert("CreationDate", date)
 	d.info.Insert("ModDate", date)
 
@@ -339,6 +409,24 @@ func (d *doc) addMetadata(info Info, pageHash interface{ Sum([]byte) []byte }) e
 	// per-write identifier.
 	d.ctx.ID = types.Array{id, id}
 	return nil
+}
+
+// outputIntent adds the PDF/A output intent: sRGB, with the profile that
+// srgbProfile generates. It gives DeviceRGB and DeviceGray, the only colour
+// spaces the pages use, their meaning (PDF/A-2 6.2.4.3).
+func (d *doc) outputIntent() (*types.IndirectRef, error) {
+	profile, err := d.flateStream(srgbProfile(), types.Dict{"N": types.Integer(3)})
+	if err != nil {
+		return nil, err
+	}
+	oi := types.NewDict()
+	oi.InsertName("Type", "OutputIntent")
+	oi.InsertName("S", "GTS_PDFA1")
+	oi.Insert("OutputConditionIdentifier", types.StringLiteral(srgbDescription))
+	oi.Insert("RegistryName", types.StringLiteral("http://www.color.org"))
+	oi.Insert("Info", types.StringLiteral(srgbDescription))
+	oi.Insert("DestOutputProfile", *profile)
+	return d.ctx.IndRefForNewObject(oi)
 }
 
 // stampedKeys are the Info entries pdfcpu's writer always sets itself:

@@ -2,8 +2,10 @@ package pdf
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode"
 
@@ -44,7 +46,8 @@ type word struct {
 // used.
 func writeText(b *bytes.Buffer, t *pipeline.PageText, p placement, used *cidSet) {
 	var words []word
-	for _, l := range t.Lines {
+	ems := lineEms(t.Lines, p)
+	for li, l := range t.Lines {
 		words = words[:0]
 		for _, w := range l.Words {
 			cids := textCIDs(w.Text)
@@ -79,8 +82,13 @@ func writeText(b *bytes.Buffer, t *pipeline.PageText, p placement, used *cidSet)
 			narrow(words, singleGlyphWidth*h)
 		}
 		keepApart(words, minWordGap*h)
+		bridgeGutters(words, maxSpanGap*h, minWordGap*h)
 		hasBaseline := l.BaseSlope != 0 || l.BaseOffset != 0
-		fs := h * p.sy // font size in points: the em is the line height
+		em := ems[li] // the line height, alike for lines of one type size
+		if em == 0 {
+			em = h
+		}
+		fs := em * p.sy // font size in points
 
 		b.WriteString("BT\n/" + fontResource + " ")
 		b.WriteString(num(fs))
@@ -115,6 +123,61 @@ func writeText(b *bytes.Buffer, t *pipeline.PageText, p placement, used *cidSet)
 		b.WriteString("ET\n")
 	}
 }
+
+// lineEms returns, per line, the em of its text in image pixels (0 for a
+// line without a box): the height of its box, made equal for lines set in the same type size. Text
+// extractors build paragraphs (and so reading order: a block of the left
+// header column before the right one) only from lines whose font sizes
+// agree within a few percent — poppler allows 5% — while OCR line boxes of
+// one type size differ more (stacked tone marks on capitals, descenders).
+// Lines are grouped by Tesseract's size estimate (hOCR x_size, or the box
+// height where it is missing), consecutive sizes within sizeTolerance of the
+// group's smallest, and each takes its group's median height.
+func lineEms(lines []pipeline.Line, p placement) []float64 {
+	type line struct {
+		i         int
+		key, high float64
+	}
+	var ls []line
+	ems := make([]float64, len(lines))
+	for i, l := range lines {
+		h := float64(l.Box.Y1-l.Box.Y0) * p.ky
+		if h <= 0 || l.Box.X1 <= l.Box.X0 {
+			continue // no box (0): writeText measures the words instead
+		}
+		key := l.Size * p.ky
+		if key <= 0 {
+			key = h
+		}
+		ls = append(ls, line{i, key, h})
+	}
+	slices.SortFunc(ls, func(a, b line) int { return cmp.Compare(a.key, b.key) })
+	for start := 0; start < len(ls); {
+		end := start + 1
+		for end < len(ls) && ls[end].key <= ls[start].key*(1+sizeTolerance) {
+			end++
+		}
+		heights := make([]float64, 0, end-start)
+		for _, l := range ls[start:end] {
+			heights = append(heights, l.high)
+		}
+		slices.Sort(heights)
+		med := heights[len(heights)/2]
+		for _, l := range ls[start:end] {
+			ems[l.i] = med
+		}
+		start = end
+	}
+	return ems
+}
+
+// sizeTolerance is how far apart, relatively, two lines' sizes may be and
+// still be taken for one type size.
+const sizeTolerance = 0.12
+
+// maxSpanGap is the widest gap between two words of an OCR line, in em,
+// that is left as it is; see bridgeGutters.
+const maxSpanGap = 1.5
 
 // minWordGap is the smallest gap between two words of a line in the text
 // layer, in em (line heights). Text extractors decide where words end by the
@@ -154,6 +217,24 @@ func narrow(words []word, width float64) {
 // keepApart narrows words, in order along a line, where needed so that each
 // ends at least gap pixels before the next begins, taking at most half of a
 // word's width.
+// bridgeGutters widens the word before every gap wider than span so that
+// it ends gap before the next word. Tesseract reads text that shares a row
+// across a gutter (the agency and the national motto in the header, the
+// recipients and the signer's title at the foot) as one line, and that line
+// is the reading order sohoa keeps; but text extractors split a page into
+// columns at such gutters (poppler ignores space glyphs and looks only at
+// the gaps between drawn glyphs) and would read the left column to its end
+// before the right one, interleaving nothing. Only the selection box of a
+// few header and footer words grows; the text stays exactly the OCR text.
+func bridgeGutters(words []word, span, gap float64) {
+	for i := 0; i+1 < len(words); i++ {
+		w, next := &words[i], words[i+1]
+		if next.x0-w.x1 > span {
+			w.x1 = next.x0 - gap
+		}
+	}
+}
+
 func keepApart(words []word, gap float64) {
 	for i := 0; i+1 < len(words); i++ {
 		w, next := &words[i], words[i+1]
@@ -173,15 +254,17 @@ func tz(width float64, n int, fs float64) float64 {
 }
 
 // textCIDs returns the CIDs that show s: s in NFC, one CID per code point,
-// equal to it. Control characters are dropped; code points outside the BMP
-// (and the noncharacters U+FFFE, U+FFFF) become U+FFFD, which Identity-H
-// CIDs cannot otherwise carry.
+// equal to it. Control characters (U+0000 among them, so that no text shows
+// CID 0, which maps to .notdef) and the byte order mark U+FEFF are dropped,
+// since PDF/A-2u forbids mapping a glyph to U+0000 or U+FEFF (6.2.11.7.2);
+// code points outside the BMP (and the noncharacters U+FFFE, U+FFFF) become
+// U+FFFD, which Identity-H CIDs cannot otherwise carry.
 func textCIDs(s string) []uint16 {
 	s = norm.NFC.String(s)
 	cids := make([]uint16, 0, len(s))
 	for _, r := range s {
 		switch {
-		case unicode.IsControl(r):
+		case unicode.IsControl(r) || r == '\uFEFF':
 			continue
 		case r >= 0xFFFE:
 			r = unicode.ReplacementChar

@@ -329,6 +329,7 @@ func TestTextCIDs(t *testing.T) {
 		{"a\tb\x00c\u0085", []uint16{'a', 'b', 'c'}},
 		{"x😀y", []uint16{'x', 0xFFFD, 'y'}},
 		{"\uFFFF", []uint16{0xFFFD}},
+		{"\uFEFFa\u200Bb", []uint16{'a', 0x200B, 'b'}}, // BOM dropped, other format characters kept
 		{"bad\xffutf8", []uint16{'b', 'a', 'd', 0xFFFD, 'u', 't', 'f', '8'}},
 		{"", []uint16{}},
 	}

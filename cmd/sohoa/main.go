@@ -33,6 +33,9 @@ func main() {
 		if errors.As(err, &u) {
 			os.Exit(2)
 		}
+		if errors.Is(err, errProblems) {
+			os.Exit(1)
+		}
 		os.Exit(1)
 	}
 }
@@ -48,6 +51,7 @@ commands:
   ingest    watch DATA/inbox and queue pages           (split roles: --nats, --s3)
   worker    read queued pages with Tesseract           (split roles: --nats, --s3)
   archive   assemble PDFs, store, index, serve the web (split roles: --nats, --s3)
+  verify    check PDFs against PDF/A-2u and their records' SHA-256
 
 Run "sohoa COMMAND -h" for the flags of a command.`
 
@@ -65,6 +69,8 @@ func run(ctx context.Context, args []string) error {
 		return runWorker(ctx, rest)
 	case "archive":
 		return runArchive(ctx, rest)
+	case "verify":
+		return runVerify(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
