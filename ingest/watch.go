@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/fsnotify/fsnotify"
 )
 
 // fileSeen is what the watcher knows of one file in the inbox.
@@ -17,6 +15,15 @@ type fileSeen struct {
 	size    int64
 	mtime   time.Time
 	changed time.Time // when we first saw this size and mtime, by our clock
+	closed  bool      // a writer closed it after writing, at this size and mtime
+}
+
+// fsEvent is file system activity under the inbox: a file written (path
+// set), closed after writing or moved in (closed), or just "look again"
+// (no path).
+type fsEvent struct {
+	path   string
+	closed bool
 }
 
 // confirm is the least time between two observations of a file that agree
@@ -28,6 +35,9 @@ const confirm = 300 * time.Millisecond
 // settle or it has looked the same for settle by our own clock (which also
 // covers shares whose clocks disagree with ours).
 func (s *fileSeen) settled(now time.Time, settle time.Duration) bool {
+	if s.closed {
+		return true
+	}
 	watched := now.Sub(s.changed)
 	return watched >= confirm && (now.Sub(s.mtime) >= settle || watched >= settle)
 }
@@ -44,9 +54,11 @@ func (s *fileSeen) readyAt(settle time.Duration) time.Time {
 	return t
 }
 
-// watcher finds files in the inbox that have stopped changing. It scans
-// every poll interval (which works on SMB and NFS mounts, where no events
-// come) and also soon after file system events, where they do.
+// watcher finds files in the inbox that are complete. It scans every poll
+// interval (which works on SMB and NFS mounts, where no events come) and
+// also at once after file system events, where they do. A file is complete
+// when its writer has closed it (an event says so, on Linux), or when it
+// has looked unchanged for the settle time.
 type watcher struct {
 	root   string
 	poll   time.Duration
@@ -60,14 +72,9 @@ type watcher struct {
 // for a file only after it changed.
 func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel string, info fs.FileInfo)) error {
 	w.seen = map[string]*fileSeen{}
-	notify, err := fsnotify.NewWatcher()
-	var events chan fsnotify.Event
+	events, err := startEvents(ctx, w.root, w.log)
 	if err != nil {
 		w.log.Warn("no file system events; polling only", "err", err)
-	} else {
-		defer notify.Close()
-		events = notify.Events
-		w.addDirs(notify)
 	}
 	taken := map[string]fileSeen{}
 	soon := time.NewTimer(0)
@@ -78,13 +85,17 @@ func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel s
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev := <-events:
-			if ev.Has(fsnotify.Create) && notify != nil {
-				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-					w.addDirs(notify)
-				}
+		case ev, ok := <-events:
+			if !ok {
+				events = nil // polling only from now on
+				continue
 			}
-			soon.Reset(confirm)
+			if ev.closed {
+				w.markClosed(ev.path)
+				soon.Reset(0)
+			} else {
+				soon.Reset(confirm)
+			}
 			continue
 		case <-soon.C:
 		case <-tick.C:
@@ -95,19 +106,24 @@ func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel s
 	}
 }
 
-func (w *watcher) addDirs(n *fsnotify.Watcher) {
-	_ = filepath.WalkDir(w.root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			if err := n.Add(p); err != nil {
-				w.log.Debug("cannot watch folder", "dir", p, "err", err)
-			}
-		}
-		return nil
-	})
+// markClosed records that a writer closed path: as it is now, it is complete.
+func (w *watcher) markClosed(path string) {
+	rel, err := filepath.Rel(w.root, path)
+	if err != nil || skipName(filepath.Base(path)) {
+		return
+	}
+	info, err := os.Stat(path)
+	if err != nil || !info.Mode().IsRegular() {
+		return
+	}
+	s, ok := w.seen[rel]
+	if !ok || s.size != info.Size() || !s.mtime.Equal(info.ModTime()) {
+		s = &fileSeen{size: info.Size(), mtime: info.ModTime(), changed: time.Now()}
+		w.seen[rel] = s
+	}
+	s.closed = true
 }
 
-// scan looks at every file once; it returns when the next not-yet-settled
-// file could be ready (zero if none is waiting).
 func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready func(context.Context, string, fs.FileInfo)) time.Time {
 	now := time.Now()
 	var next time.Time

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -94,4 +95,39 @@ func TestWatcherTakesCompleteFilesOnce(t *testing.T) {
 	if len(got) != 1 {
 		t.Errorf("taken %v; hidden and temporary files must be ignored", got)
 	}
+}
+
+// On Linux a file is complete as soon as its writer closes it: no waiting
+// for the settle time.
+func TestWatcherTakesClosedFilesAtOnce(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("close-after-write events are Linux's")
+	}
+	dir := t.TempDir()
+	got := make(chan string, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &watcher{root: dir, poll: time.Hour, settle: time.Hour, log: slog.New(slog.DiscardHandler)}
+	done := make(chan error)
+	go func() {
+		done <- w.run(ctx, func(_ context.Context, rel string, _ fs.FileInfo) { got <- rel })
+	}()
+	time.Sleep(100 * time.Millisecond) // let the first scan and the watches start
+	if err := os.MkdirAll(filepath.Join(dir, "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the new folder gets its watch
+	if err := os.WriteFile(filepath.Join(dir, "new", "scan.png"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case rel := <-got:
+		if rel != "new/scan.png" {
+			t.Errorf("took %q", rel)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a closed file was not taken before the settle time")
+	}
+	cancel()
+	<-done
 }

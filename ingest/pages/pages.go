@@ -135,12 +135,13 @@ func (l Limits) checkPixels(what string, w, h int64) error {
 // other, because only the archived copy matters and the archive writes a
 // new, unencrypted PDF/A; a PDF that needs a password is ErrEncrypted.
 //
-// TIFF pages, and pages Split had to convert, have been decoded once by Go's
-// decoders, one page at a time. JPEG and PNG pages are not decoded here (that
-// costs as much as a tenth of the page's OCR, and the worker decodes every
-// page anyway and fails the document if it cannot): their headers are
-// checked, and their ends, where an interrupted copy shows (a PNG's chunk
-// CRCs are all verified). On error the pages are nil and the
+// Pages are not decoded here unless Split has to convert them (a rotated
+// JPEG, a CCITT page libtiff and Go would show differently, Flate images
+// from a PDF): decoding costs as much as a tenth of the page's OCR, and the
+// worker decodes every page anyway and fails the document if it cannot.
+// Headers are checked with the worker's own decoders, and the ends of JPEG
+// and PNG files, where an interrupted copy shows (a PNG's chunk CRCs are
+// all verified). On error the pages are nil and the
 // error wraps one of ErrUnsupported, ErrCorrupt, ErrEncrypted, ErrTooLarge or
 // ErrNoImage; the format is returned whenever it could be detected. Split
 // does not panic on any input and does not modify data; it keeps no state

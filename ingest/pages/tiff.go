@@ -403,14 +403,20 @@ func tiffPage(d *tiffIFD, lim Limits, what string) (Page, error) {
 		entries = append(entries, tiffOut{tag: e.tag, typ: e.typ, count: e.count, val: e.val})
 	}
 	out := writeTIFF(d.t.bo, entries, offTag, cntTag, blocks)
-	img, err := decodeTIFF(out)
-	if err != nil {
+	// The header is checked by the decoder the worker will use (colour
+	// model, samples, bits); the compressed data is decoded only by the
+	// worker, which fails the document if it is damaged.
+	if _, err := tiff.DecodeConfig(bytes.NewReader(out)); err != nil {
 		return Page{}, decodeError(what, "tiff", err)
 	}
 	dx, dy := d.dpi()
 	comp, _ := d.uint(tagCompression, 1)
 	photometric, _ := d.uint(tagPhotometric, 0)
 	if (comp == 3 || comp == 4) && photometric == 1 {
+		img, err := decodeTIFF(out)
+		if err != nil {
+			return Page{}, decodeError(what, "tiff", err)
+		}
 		// CCITT data with BlackIsZero: libtiff (and so leptonica) shows
 		// coded black runs as white, x/image/tiff shows them as black. The
 		// two readers of the blob must agree, so this page is decoded and
