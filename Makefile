@@ -14,6 +14,8 @@ export OMP_THREAD_LIMIT := 1
 
 .PHONY: run test build deps deps-test tools vet bench clean
 
+BENCH ?= $(CURDIR)/.bench
+
 run: deps build
 	$(BIN)/sohoa serve --data $(DATA) --http $(HTTP) --log text
 
@@ -40,5 +42,13 @@ vet:
 test: deps-test tools vet
 	SOHOA_VERSITYGW=$(TOOLS)/versitygw SOHOA_REQUIRE_S3=1 $(GO) test -timeout 60m ./...
 
+# Speed, accuracy and size against raw Tesseract (and OCRmyPDF where installed)
+# on the same generated pages in the same run; prints one table.
+bench: deps-test build
+	rm -rf $(BENCH)/corpus
+	$(GO) run ./fixtures/gen -out $(BENCH)/corpus -n 24 -seed 42 -skew 5 -noise 12 -maxpages 1 -formats jpeg,png,tiff
+	$(GO) run ./cmd/sohoabench -corpus $(BENCH)/corpus -sohoa $(BIN)/sohoa -out $(BENCH)/run
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./ocr/deskew ./ocr/clean
+
 clean:
-	rm -rf $(BIN) $(TOOLS)
+	rm -rf $(BIN) $(TOOLS) $(BENCH)
