@@ -151,6 +151,14 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 			return nil, err
 		}
 		pages[i].Image = img
+		for _, pt := range t.Patches {
+			data, err := a.work.Get(ctx, pt.Image)
+			if err != nil {
+				return nil, err
+			}
+			pages[i].Patches = append(pages[i].Patches, pdf.Patch{Image: data, Format: pt.Format,
+				X: pt.Box.X0, Y: pt.Box.Y0, Width: pt.Box.X1 - pt.Box.X0, Height: pt.Box.Y1 - pt.Box.Y0})
+		}
 	}
 	var buf bytes.Buffer
 	if err := pdf.Write(&buf, pages, info); err != nil {

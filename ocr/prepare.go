@@ -34,6 +34,9 @@ type Prepared struct {
 	// turned or straightened; nil when the scan is archived as it is.
 	Fixed       []byte
 	FixedFormat string
+	// Patches are the coloured parts of a page whose Fixed image is black
+	// and white, to lay over it.
+	Patches []Patch
 	// Rotation (clockwise, degrees) and Skew (degrees, positive when the
 	// scan's lines rose to the right) that were corrected.
 	Rotation int
@@ -117,7 +120,7 @@ func Prepare(data []byte, format string, dpi float64, osd orienter) (*Prepared, 
 	if rot == 0 && deg == 0 {
 		return p, nil
 	}
-	p.Fixed, p.FixedFormat, err = encodeFixed(img, upright, rot, deg, dpi)
+	p.Fixed, p.FixedFormat, p.Patches, err = encodeFixed(img, upright, rot, deg, dpi)
 	if err != nil {
 		return nil, err
 	}
@@ -145,43 +148,56 @@ func decode(data []byte, format string) (image.Image, error) {
 
 // encodeFixed encodes the corrected page for the archive, once, in the
 // leanest form that keeps what the scan shows:
-//   - a black-and-white scan, as 1-bit CCITT G4 (lossless; embedded in the
+//   - a black-and-white scan: 1-bit CCITT G4 (lossless, and embedded in the
 //     PDF as it is);
-//   - a page with colour (a seal, a stamp, a signature in blue), as colour
-//     JPEG of the scan itself turned and straightened;
-//   - a grey page with pictures or shading (clean.Archival's tone), as grey JPEG;
-//   - any other page, text on paper, however grey or noisy the paper, as
-//     1-bit G4 of its print-weight black-and-white copy (clean.Archival):
-//     a tenth of the bytes of a JPEG, and the paper's noise gone.
+//   - a page with pictures or shading (clean.Archival's tone): JPEG, grey
+//     unless it has colour;
+//   - any other page, text on paper however grey or noisy: 1-bit G4 of its
+//     print-weight black-and-white copy (clean.Archival), a tenth of the
+//     bytes of a JPEG, with its coloured parts (seals, stamps, signatures in
+//     blue) laid over it as small colour patches; a page that is mostly
+//     colour stays colour JPEG.
 //
 // upright is the grey page already corrected for OCR; where there is no
 // colour it is the corrected page itself (Gray reads colour pages by their
 // red channel, which equals the luminance where there is no colour), so it
 // is not resampled a second time.
-func encodeFixed(img image.Image, upright *image.Gray, rot int, deg, dpi float64) ([]byte, string, error) {
+func encodeFixed(img image.Image, upright *image.Gray, rot int, deg, dpi float64) ([]byte, string, []Patch, error) {
 	if dpi <= 0 {
 		dpi = defaultDPI
 	}
 	var b bytes.Buffer
-	bilevel := func(g *image.Gray) ([]byte, string, error) {
+	bilevel := func(g *image.Gray, patches []Patch) ([]byte, string, []Patch, error) {
 		if err := ccitt.WriteTIFF(&b, g, dpi); err != nil {
-			return nil, "", fmt.Errorf("encode corrected page: %w", err)
+			return nil, "", nil, fmt.Errorf("encode corrected page: %w", err)
 		}
-		return b.Bytes(), "tiff", nil
+		return b.Bytes(), "tiff", patches, nil
 	}
 	if g, ok := img.(*image.Gray); ok && isBilevel(g) {
-		return bilevel(upright)
+		return bilevel(upright, nil)
+	}
+	colour := hasColour(img)
+	bw, tone := clean.Archival(upright)
+	if tone <= maxTone {
+		if !colour {
+			return bilevel(bw, nil)
+		}
+		patches, ok, err := colourPatches(img, bw, rot, deg)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		if ok {
+			return bilevel(bw, patches)
+		}
 	}
 	var fixed image.Image = upright
-	if hasColour(img) {
+	if colour {
 		fixed = deskew.Correct(img, rot, deg)
-	} else if bw, tone := clean.Archival(upright); tone <= maxTone {
-		return bilevel(bw)
 	}
 	if err := jpeg.Encode(&b, fixed, &jpeg.Options{Quality: jpegQuality}); err != nil {
-		return nil, "", fmt.Errorf("encode corrected page: %w", err)
+		return nil, "", nil, fmt.Errorf("encode corrected page: %w", err)
 	}
-	return b.Bytes(), "jpeg", nil
+	return b.Bytes(), "jpeg", nil, nil
 }
 
 func asGray(img image.Image) *image.Gray {

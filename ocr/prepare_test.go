@@ -37,18 +37,19 @@ func TestPrepareTurnsAndStraightens(t *testing.T) {
 	}
 	defer osd.Close()
 	tests := []struct {
-		rot   int
-		skew  float64
-		mode  synth.Mode
-		seal  bool
-		fixed string // format of the corrected page, "" for none
+		rot     int
+		skew    float64
+		mode    synth.Mode
+		seal    bool
+		fixed   string // format of the corrected page, "" for none
+		patches bool   // colour patches over it
 	}{
-		{0, 0, synth.Gray, false, ""},
-		{0, 3.5, synth.Gray, false, "tiff"},     // text on paper: black and white
-		{90, -2, synth.Bilevel, false, "tiff"},  // G4 stays G4
-		{180, 1.2, synth.Color, true, "jpeg"},   // a seal: colour kept
-		{270, -4.5, synth.Color, false, "tiff"}, // colour paper, no colour content
-		{0, -14, synth.Bilevel, false, "tiff"},
+		{0, 0, synth.Gray, false, "", false},
+		{0, 3.5, synth.Gray, false, "tiff", false},     // text on paper: black and white
+		{90, -2, synth.Bilevel, false, "tiff", false},  // G4 stays G4
+		{180, 1.2, synth.Color, true, "tiff", true},    // a seal: kept in colour over it
+		{270, -4.5, synth.Color, false, "tiff", false}, // tinted paper is not colour
+		{0, -14, synth.Bilevel, false, "tiff", false},
 	}
 	for i, tt := range tests {
 		_, imgs, err := gen.Render(synth.Options{Seed: uint64(100 + i), Rotation: tt.rot, Skew: tt.skew, Mode: tt.mode, Seal: tt.seal, Noise: 6})
@@ -68,6 +69,18 @@ func TestPrepareTurnsAndStraightens(t *testing.T) {
 		}
 		if p.FixedFormat != tt.fixed || (tt.fixed == "") != (p.Fixed == nil) {
 			t.Errorf("page %d: corrected page %q (%d bytes), want %q", i, p.FixedFormat, len(p.Fixed), tt.fixed)
+		}
+		if (len(p.Patches) > 0) != tt.patches {
+			t.Errorf("page %d: %d colour patches, want some: %v", i, len(p.Patches), tt.patches)
+		}
+		for _, pt := range p.Patches {
+			if !pt.Rect.In(image.Rect(0, 0, p.Width, p.Height)) || pt.Rect.Dx()*pt.Rect.Dy() > p.Width*p.Height/4 {
+				t.Errorf("page %d: patch %v on a %dx%d page", i, pt.Rect, p.Width, p.Height)
+			}
+			cfg, _, err := image.DecodeConfig(bytes.NewReader(pt.Data))
+			if err != nil || cfg.Width != pt.Rect.Dx() || cfg.Height != pt.Rect.Dy() {
+				t.Errorf("page %d: patch image %dx%d (%v) for %v", i, cfg.Width, cfg.Height, err, pt.Rect)
+			}
 		}
 		// The OCR copy is a PBM at 200 dpi of the corrected page.
 		if !bytes.HasPrefix(p.ForOCR, []byte("P4\n")) || math.Abs(p.OCRDPI-200) > 1 {

@@ -213,6 +213,15 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 			return err
 		}
 	}
+	for i, pt := range prep.Patches {
+		key := pipeline.WorkPatchKey(t.Doc, t.Page, i+1)
+		if err := w.work.Put(ctx, key, pt.Data, "image/jpeg"); err != nil {
+			return err
+		}
+		r := pt.Rect
+		res.Patches = append(res.Patches, pipeline.Patch{Image: key, Format: "jpeg",
+			Box: pipeline.Box{X0: r.Min.X, Y0: r.Min.Y, X1: r.Max.X, Y1: r.Max.Y}})
+	}
 	if res.DPIX <= 0 || res.DPIY <= 0 {
 		res.DPIX, res.DPIY = defaultDPI, defaultDPI
 	}

@@ -187,6 +187,11 @@ func WorkTextKey(doc string, page int) string {
 	return fmt.Sprintf("%spage-%04d.ocr.json", WorkPrefix(doc), page)
 }
 
+// WorkPatchKey is where a worker stores the i-th colour patch of page n.
+func WorkPatchKey(doc string, page, i int) string {
+	return fmt.Sprintf("%spage-%04d.patch-%02d.jpg", WorkPrefix(doc), page, i)
+}
+
 // WorkImageKey is where a worker stores a page image it had to change
 // (rotated or straightened), the one its OCR boxes refer to.
 func WorkImageKey(doc string, page int, ext string) string {

@@ -20,8 +20,19 @@ type PageText struct {
 	Rotation int     `json:"rotation"`
 	Skew     float64 `json:"skew"`
 	Lines    []Line  `json:"lines"`
+	// Patches are the coloured parts of a page whose Image is black and
+	// white (seals, stamps, signatures in colour), to draw over it.
+	Patches []Patch `json:"patches,omitempty"`
 	// Engine names what read the page, e.g. "tesseract 5.3.0 vie".
 	Engine string `json:"engine"`
+}
+
+// Patch is a rectangle of a page kept in colour: the work-bucket key of its
+// image (JPEG) and where it goes on the page, in the page image's pixels.
+type Patch struct {
+	Image  string `json:"image"`
+	Format string `json:"format"`
+	Box    Box    `json:"box"`
 }
 
 // Line is one line of text as OCR found it.

@@ -44,11 +44,23 @@ type Page struct {
 	// and a page that still does not fit (an image of less than 13 or more
 	// than 60000 pixels) is scaled to fit.
 	DPIX, DPIY float64
+	// Patches are parts of the page in colour, drawn over Image: the seals
+	// and stamps of a page archived in black and white.
+	Patches []Patch
 	// Text is what OCR read on the image, in its pixel coordinates; nil for
 	// a page without text. If Text.Width and Text.Height are set and differ
 	// from the image's size (OCR ran on a scaled copy), the boxes are scaled
 	// to the image; a different aspect ratio is an error.
 	Text *pipeline.PageText
+}
+
+// Patch is an image drawn over part of a page: JPEG, placed with its
+// top-left corner at (X, Y) and spanning Width×Height pixels of the page
+// image.
+type Patch struct {
+	Image               []byte
+	Format              string
+	X, Y, Width, Height int
 }
 
 // Info is document metadata, stated both in the XMP metadata and in the
@@ -198,6 +210,26 @@ func (d *doc) addPage(p *Page) error {
 
 	var content bytes.Buffer
 	fmt.Fprintf(&content, "q\n%s 0 0 %s 0 0 cm\n/Im1 Do\nQ\n", num(wpt), num(hpt))
+	xobjects := resources["XObject"].(types.Dict)
+	for i, pt := range p.Patches {
+		pimg, err := newImage(&Page{Image: pt.Image, Format: pt.Format})
+		if err != nil {
+			return fmt.Errorf("%w: patch %d: %w", ErrBadImage, i+1, err)
+		}
+		if pt.Width <= 0 || pt.Height <= 0 || pt.X < 0 || pt.Y < 0 || pt.X+pt.Width > img.width || pt.Y+pt.Height > img.height {
+			return fmt.Errorf("patch %d at %d,%d size %dx%d lies outside the %dx%d page", i+1, pt.X, pt.Y, pt.Width, pt.Height, img.width, img.height)
+		}
+		ref, err := d.ctx.IndRefForNewObject(pimg.stream)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("P%d", i+1)
+		xobjects.Insert(name, *ref)
+		sx, sy := wpt/float64(img.width), hpt/float64(img.height)
+		fmt.Fprintf(&content, "q\n%s 0 0 %s %s %s cm\n/%s Do\nQ\n",
+			num(float64(pt.Width)*sx), num(float64(pt.Height)*sy),
+			num(float64(pt.X)*sx), num(hpt-float64(pt.Y+pt.Height)*sy), name)
+	}
 	if hasWords(p.Text) {
 		pl := placement{
 			kx: 1, ky: 1,
