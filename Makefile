@@ -44,11 +44,13 @@ test: deps-test tools vet
 
 # Speed, accuracy and size against raw Tesseract (and OCRmyPDF where installed)
 # on the same generated pages in the same run; prints one table.
-bench: deps-test build
+bench: build
+	@./deploy/install-deps.sh bench
 	rm -rf $(BENCH)/corpus
 	$(GO) run ./fixtures/gen -out $(BENCH)/corpus -n 24 -seed 42 -skew 5 -noise 12 -maxpages 1 -formats jpeg,png,tiff
 	$(GO) run ./cmd/sohoabench -corpus $(BENCH)/corpus -sohoa $(BIN)/sohoa -out $(BENCH)/run
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./ocr/deskew ./ocr/clean
+	$(GO) test -run '^$$' -bench Prepare -benchtime 5x ./ocr
 
 clean:
 	rm -rf $(BIN) $(TOOLS) $(BENCH)

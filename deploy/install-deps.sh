@@ -2,17 +2,21 @@
 # Installs the Debian packages sohoa needs that are missing, and nothing else.
 # Used by `make run` and `make test`; safe to run again (it does nothing when
 # everything is there). Needs root, or sudo.
-#   usage: deploy/install-deps.sh [run|test]
+#   usage: deploy/install-deps.sh [run|test|bench]
 set -euo pipefail
 
 mode=${1:-run}
 # OCR (Tesseract 5 with Vietnamese and orientation data) and its headers for cgo.
 pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev pkg-config
       ca-certificates)
-if [[ $mode == test ]]; then
+if [[ $mode == test || $mode == bench ]]; then
   # pdftotext and friends to check archived PDFs; qpdf for structure checks;
   # fonts with Vietnamese glyphs for the synthetic test scans.
   pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core)
+fi
+if [[ $mode == bench ]]; then
+  # The tool sohoa is measured against, on the same pages.
+  pkgs+=(ocrmypdf)
 fi
 
 missing=()

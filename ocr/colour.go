@@ -92,6 +92,7 @@ func chromaMask(img image.Image) *image.Gray {
 	cb := make([]int16, w*h)
 	cr := make([]int16, w*h)
 	ycc, isYCC := img.(*image.YCbCr)
+	rgba, isRGBA := img.(*image.RGBA)
 	for cy := range h {
 		for cx := range w {
 			var sb, sr, n int
@@ -102,11 +103,17 @@ func chromaMask(img image.Image) *image.Gray {
 					if x >= b.Max.X || y >= b.Max.Y {
 						continue
 					}
-					if isYCC {
+					switch {
+					case isYCC:
 						i := ycc.COffset(x, y)
 						sb += int(ycc.Cb[i])
 						sr += int(ycc.Cr[i])
-					} else {
+					case isRGBA:
+						o := rgba.Pix[rgba.PixOffset(x, y):]
+						_, pb, pr := color.RGBToYCbCr(o[0], o[1], o[2])
+						sb += int(pb)
+						sr += int(pr)
+					default:
 						r, g, bl, _ := img.At(x, y).RGBA()
 						_, pb, pr := color.RGBToYCbCr(uint8(r>>8), uint8(g>>8), uint8(bl>>8))
 						sb += int(pb)

@@ -15,6 +15,7 @@ import (
 	"github.com/sohoa/sohoa/ccitt"
 	"github.com/sohoa/sohoa/ocr/clean"
 	"github.com/sohoa/sohoa/ocr/deskew"
+	"github.com/sohoa/sohoa/ocr/tesseract"
 )
 
 // Prepared is a page made ready for OCR.
@@ -80,8 +81,8 @@ const (
 const maxPixels = 200_000_000
 
 // Prepare decodes a page image and makes it ready for OCR: it finds the
-// page's skew (deskew.Angle) and orientation (deskew.Orientation, confirmed
-// by osd when unsure; osd may be nil), corrects both, and makes a black and
+// page's skew and orientation (deskew.Analyze; the orientation confirmed by
+// osd when unsure; osd may be nil), corrects both in one resampling, and makes a black and
 // white copy for Tesseract (clean.Binarize). The archived image stays
 // faithful to the scan: when a correction was needed it is the scan turned
 // and straightened, re-encoded once; otherwise the scan itself.
@@ -91,29 +92,29 @@ func Prepare(data []byte, format string, dpi float64, osd orienter) (*Prepared, 
 		return nil, err
 	}
 	g := clean.Gray(img)
-	deg, _ := deskew.Angle(g)
+	deg, _, rot, conf := deskew.Analyze(g)
 	if math.Abs(deg) < minSkew {
 		deg = 0
 	}
-	straight := asGray(deskew.Correct(g, 0, deg))
-	rot, conf := deskew.Orientation(straight)
 	if conf < sureOrientation {
 		rot = 0
 		if osd != nil {
+			straight := asGray(deskew.Correct(g, 0, deg))
 			if r, c, err := osd.Detect(straight, int(math.Round(dpi))); err == nil && c >= sureOSD {
 				rot = r
 			}
 		}
 	}
-	upright := asGray(deskew.Correct(straight, rot, 0))
+	upright := asGray(deskew.Correct(g, rot, deg))
 	small := upright
 	if dpi > ocrDPI*1.25 {
-		small = shrinkGray(upright, ocrDPI/dpi)
+		small = clean.Shrink(upright, ocrDPI/dpi)
 	}
+	bw := clean.Binarize(small)
 	p := &Prepared{
-		ForOCR:   encodePBM(clean.Binarize(small)),
-		OCRWidth: small.Rect.Dx(), OCRHeight: small.Rect.Dy(),
-		OCRDPI: dpi * float64(small.Rect.Dx()) / float64(upright.Rect.Dx()),
+		ForOCR:   encodePBM(bw),
+		OCRWidth: bw.Rect.Dx(), OCRHeight: bw.Rect.Dy(),
+		OCRDPI: dpi * float64(bw.Rect.Dx()) / float64(upright.Rect.Dx()),
 		Width:  upright.Rect.Dx(), Height: upright.Rect.Dy(),
 		Rotation: rot, Skew: deg, OrientationConfidence: conf,
 	}
@@ -139,7 +140,7 @@ func decode(data []byte, format string) (image.Image, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
 		return nil, fmt.Errorf("page image of %dx%d pixels is too large", cfg.Width, cfg.Height)
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, err := tesseract.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s page: %w", format, err)
 	}
@@ -226,6 +227,20 @@ func isBilevel(g *image.Gray) bool {
 func hasColour(img image.Image) bool {
 	const chroma = 40 // on 0–255 channels
 	b := img.Bounds()
+	if rgba, ok := img.(*image.RGBA); ok {
+		n, coloured := 0, 0
+		step := max(1, min(b.Dx(), b.Dy())/400)
+		for py := b.Min.Y; py < b.Max.Y; py += step {
+			for px := b.Min.X; px < b.Max.X; px += step {
+				o := rgba.Pix[rgba.PixOffset(px, py):]
+				n++
+				if int(max(o[0], o[1], o[2]))-int(min(o[0], o[1], o[2])) > chroma {
+					coloured++
+				}
+			}
+		}
+		return coloured*1000 > n
+	}
 	if y, ok := img.(*image.YCbCr); ok {
 		// Cb and Cr are the chroma already: no conversion per sample.
 		n, coloured := 0, 0

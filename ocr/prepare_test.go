@@ -120,3 +120,47 @@ func TestPrepareRefusesBadImages(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPrepare measures what the worker spends on a page before
+// Tesseract reads it: decoding, finding skew and orientation, correcting,
+// cleaning, and encoding the corrected page for the archive.
+func BenchmarkPrepare(b *testing.B) {
+	gen, err := synth.NewGenerator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var datas [][]byte
+	var formats []string
+	for i, o := range []synth.Options{
+		{Seed: 1, Skew: 3, Mode: synth.Gray, Noise: 12},
+		{Seed: 2, Skew: -2.5, Mode: synth.Color, Seal: true, Noise: 12},
+		{Seed: 3, Skew: 4, Mode: synth.Bilevel},
+		{Seed: 4, Skew: -1, Rotation: 90, Mode: synth.Color, Noise: 6},
+	} {
+		_, imgs, err := gen.Render(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		format := "jpeg"
+		if o.Mode == synth.Bilevel {
+			format = "tiff"
+			err = synth.WriteTIFF(&buf, imgs, 300)
+		} else {
+			err = synth.WriteJPEG(&buf, imgs[0], 300)
+		}
+		if err != nil {
+			b.Fatal(i, err)
+		}
+		datas, formats = append(datas, buf.Bytes()), append(formats, format)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range datas {
+			if _, err := Prepare(datas[i], formats[i], 300, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(datas)), "ms/page")
+}

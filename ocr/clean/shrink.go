@@ -1,44 +1,84 @@
-package ocr
+package clean
 
 import (
 	"image"
 	"math"
 )
 
-// shrinkGray scales a grey image down by f (0 < f ≤ 1) by area averaging:
+// Shrink scales a grey image down by f (0 < f ≤ 1) by area averaging:
 // every output pixel is the mean of the source area it covers, weighted by
 // how much of each source pixel falls in it. It is separable (rows, then
 // columns) and works in 16.16 fixed point: a 300 dpi A4 page shrinks to
 // 200 dpi in a few tens of milliseconds.
-func shrinkGray(g *image.Gray, f float64) *image.Gray {
+func Shrink(g *image.Gray, f float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if f >= 1 || w == 0 || h == 0 {
 		return g
 	}
 	nw, nh := max(1, int(math.Round(float64(w)*f))), max(1, int(math.Round(float64(h)*f)))
 	cols, rows := areaTaps(w, nw), areaTaps(h, nh)
-
-	// Rows: w → nw, into a buffer of h rows.
-	mid := make([]uint32, nw*h)
-	for y := range h {
-		src := g.Pix[y*g.Stride : y*g.Stride+w]
-		out := mid[y*nw : (y+1)*nw]
-		for x, t := range cols {
-			var acc uint32
-			for k, wt := range t.w {
-				acc += uint32(src[t.start+k]) * wt
-			}
-			out[x] = acc // value × 65536
-		}
-	}
-	// Columns: h → nh.
 	dst := image.NewGray(image.Rect(0, 0, nw, nh))
+
+	// Source rows shrunk across, kept while later output rows still need
+	// them: an output row takes a few consecutive source rows, so a small
+	// ring of shrunk rows is all the memory used.
+	ring := make([][]uint32, int(math.Ceil(1/f))+2)
+	for i := range ring {
+		ring[i] = make([]uint32, nw)
+	}
+	ringRow := make([]int, len(ring))
+	for i := range ringRow {
+		ringRow[i] = -1
+	}
+	// Three taps cover every shrink down to a half; the source row is
+	// padded so that the third tap can always be read.
+	three := true
+	for _, t := range cols {
+		three = three && len(t.w) <= 3
+	}
+	type tap3 struct {
+		start      int
+		w0, w1, w2 uint32
+	}
+	cols3 := make([]tap3, len(cols))
+	for i, t := range cols {
+		c := tap3{start: t.start}
+		ws := [3]uint32{}
+		copy(ws[:], t.w)
+		c.w0, c.w1, c.w2 = ws[0], ws[1], ws[2]
+		cols3[i] = c
+	}
+	padded := make([]uint8, w+2)
+	across := func(y int) []uint32 {
+		slot := y % len(ring)
+		if ringRow[slot] == y {
+			return ring[slot]
+		}
+		src := g.Pix[y*g.Stride : y*g.Stride+w]
+		out := ring[slot]
+		if three {
+			copy(padded, src)
+			for x, t := range cols3 {
+				p := padded[t.start : t.start+3 : t.start+3]
+				out[x] = uint32(p[0])*t.w0 + uint32(p[1])*t.w1 + uint32(p[2])*t.w2 // value × 65536
+			}
+		} else {
+			for x, t := range cols {
+				var acc uint32
+				for k, wt := range t.w {
+					acc += uint32(src[t.start+k]) * wt
+				}
+				out[x] = acc
+			}
+		}
+		ringRow[slot] = y
+		return out
+	}
 	acc := make([]uint64, nw)
 	for y, t := range rows {
 		clear(acc)
 		for k, wt := range t.w {
-			row := mid[(t.start+k)*nw : (t.start+k+1)*nw]
-			for x, v := range row {
+			for x, v := range across(t.start + k) {
 				acc[x] += uint64(v) * uint64(wt)
 			}
 		}
