@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -338,6 +339,32 @@ func generatePage(t *testing.T) (string, string) {
 	return filepath.Join(out, "inbox", truth[0].Files[0]), truth[0].Pages[0].Text
 }
 
+// wordF1 is the word-bag F1 of got against want (words split at anything
+// that is not a letter or digit, as shared/tools/score does).
+func wordF1(want, got string) float64 {
+	bag := func(s string) map[string]int {
+		m := map[string]int{}
+		for _, w := range strings.FieldsFunc(norm.NFC.String(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			m[w]++
+		}
+		return m
+	}
+	wb, gb := bag(want), bag(got)
+	tp, nw, ng := 0, 0, 0
+	for w, n := range wb {
+		tp += min(n, gb[w])
+		nw += n
+	}
+	for _, n := range gb {
+		ng += n
+	}
+	if tp == 0 {
+		return 0
+	}
+	p, r := float64(tp)/float64(ng), float64(tp)/float64(nw)
+	return 2 * p * r / (p + r)
+}
+
 // wordRecall is the share of truth's words (as a bag) found in got.
 func wordRecall(truth, got string) float64 {
 	have := map[string]int{}
@@ -439,6 +466,10 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Fatalf("%s: not a PDF", s.file)
 		}
 		text := pdfText(t, pdf)
+		// What a reader copies out of the PDF is the OCR text.
+		if f := wordF1(*full.Text, text); f < 0.995 {
+			t.Errorf("%s: pdftotext against the API text: word F1 %.4f, want ≥ 0.995", s.file, f)
+		}
 		for _, w := range s.words {
 			if !containsWords(*full.Text, w) {
 				t.Errorf("%s: API text lacks %q", s.file, w)
@@ -456,6 +487,29 @@ func TestServeEndToEnd(t *testing.T) {
 		text := pdfText(t, get(t, base+"/api/documents/"+d.ID+"/pdf"))
 		if r := wordRecall(synthTruth, text); r < 0.9 {
 			t.Errorf("generated page: only %.2f of its words in the PDF text:\n%s", r, text)
+		}
+	}
+
+	// Every archived PDF is PDF/A-2u by sohoa verify (which also checks it
+	// against the SHA-256 in its record) and sound by qpdf.
+	var archived []string
+	_ = filepath.WalkDir(filepath.Join(data, "s3", "data", "sohoa-archive"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".pdf") {
+			archived = append(archived, p)
+		}
+		return nil
+	})
+	if len(archived) != 5 {
+		t.Errorf("%d PDFs in the archive bucket, want 5: %v", len(archived), archived)
+	}
+	if out, err := exec.Command(sohoaBinary(t), append([]string{"verify"}, archived...)...).CombinedOutput(); err != nil {
+		t.Errorf("sohoa verify: %v\n%s", err, out)
+	}
+	if _, err := exec.LookPath("qpdf"); err == nil {
+		for _, f := range archived {
+			if out, err := exec.Command("qpdf", "--check", f).CombinedOutput(); err != nil {
+				t.Errorf("qpdf --check %s: %v\n%s", f, err, out)
+			}
 		}
 	}
 
