@@ -51,11 +51,15 @@ type Line struct {
 	Words []Word  `json:"words"`
 }
 
-// Word is one recognised word. Conf is Tesseract's confidence, 0 to 100.
+// Word is one recognised word. Conf is Tesseract's confidence, 0 to 100;
+// CharConf, when Tesseract gave it, the confidence of each character of
+// Text (one per rune), so that a word such as "316/QĐ-UBND" can be judged
+// digit by digit.
 type Word struct {
-	Text string  `json:"text"`
-	Box  Box     `json:"box"`
-	Conf float64 `json:"conf"`
+	Text     string    `json:"text"`
+	Box      Box       `json:"box"`
+	Conf     float64   `json:"conf"`
+	CharConf []float64 `json:"char_conf,omitempty"`
 }
 
 // Box is a rectangle in pixels: X0,Y0 the top-left corner, X1,Y1 exclusive.

@@ -71,6 +71,12 @@ func New(cfg Config) (*Engine, error) {
 		c.Close()
 		return nil, fmt.Errorf("tesseract: %w", err)
 	}
+	// A confidence for every character, not only every word: the digits
+	// of a document number are judged one by one (package docmeta).
+	if err := c.SetVariable("hocr_char_boxes", "1"); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("tesseract: %w", err)
+	}
 	// Tesseract's own chatter ("Estimating resolution as …") goes nowhere;
 	// sohoa reports what matters in its own log.
 	if err := c.DisableOutput(); err != nil {

@@ -30,9 +30,11 @@ func parseHOCR(r io.Reader) (*Page, error) {
 	para := 0
 	var line *pipeline.Line
 	var word *pipeline.Word
-	var wordText strings.Builder
+	var wordText, charText strings.Builder
+	var chars []string // the text of each ocrx_cinfo of the word
+	var confs []float64
 	depth := 0
-	wordDepth, lineDepth := -1, -1
+	wordDepth, lineDepth, charDepth := -1, -1, -1
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -72,15 +74,39 @@ func parseHOCR(r io.Reader) (*Page, error) {
 				}
 				word = &w
 				wordText.Reset()
+				chars, confs = chars[:0], confs[:0]
 				wordDepth = depth
+			case "ocrx_cinfo":
+				if word != nil {
+					conf := -1.0
+					if f := field(title, "x_conf"); len(f) == 1 {
+						conf, _ = strconv.ParseFloat(f[0], 64)
+					}
+					confs = append(confs, conf)
+					charText.Reset()
+					charDepth = depth
+				}
 			}
 		case xml.CharData:
-			if word != nil {
+			if charDepth >= 0 {
+				charText.Write(t)
+			} else if word != nil {
 				wordText.Write(t)
 			}
 		case xml.EndElement:
+			if depth == charDepth {
+				chars = append(chars, charText.String())
+				charDepth = -1
+			}
 			if depth == wordDepth && word != nil {
-				word.Text = viet.Normalize(strings.TrimSpace(wordText.String()))
+				if len(chars) > 0 {
+					// With character boxes, the word's text is in its
+					// ocrx_cinfo spans; what lies between them is layout.
+					word.Text = viet.Normalize(strings.Join(chars, ""))
+					word.CharConf = charConfs(word.Text, chars, confs)
+				} else {
+					word.Text = viet.Normalize(strings.TrimSpace(wordText.String()))
+				}
 				if word.Text != "" && line != nil {
 					line.Words = append(line.Words, *word)
 				}
@@ -139,4 +165,21 @@ func bbox(title string) (pipeline.Box, bool) {
 		v[i] = n
 	}
 	return pipeline.Box{X0: v[0], Y0: v[1], X1: v[2], Y1: v[3]}, true
+}
+
+// charConfs spreads the confidences of a word's characters, as Tesseract
+// split them, over the runes of its normalised text; nil when the two do not
+// line up (a character Tesseract gave as several code points that NFC
+// composed, for one).
+func charConfs(text string, chars []string, confs []float64) []float64 {
+	var out []float64
+	for i, c := range chars {
+		for range []rune(viet.Normalize(c)) {
+			out = append(out, confs[i])
+		}
+	}
+	if len(out) != len([]rune(text)) {
+		return nil
+	}
+	return out
 }

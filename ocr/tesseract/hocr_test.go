@@ -72,3 +72,24 @@ func TestParseHOCR(t *testing.T) {
 		t.Errorf("third line = %+v", third)
 	}
 }
+
+// With hocr_char_boxes, each word's characters come in ocrx_cinfo spans
+// with their own confidences, and the layout between them is not text.
+func TestParseHOCRCharacters(t *testing.T) {
+	const page = `<html><body><div class='ocr_page' title='bbox 0 0 100 100'>
+<p class='ocr_par'><span class='ocr_line' title='bbox 0 0 100 20; baseline 0 -3; x_size 20'>
+ <span class='ocrx_word' title='bbox 0 0 50 20; x_wconf 71'>
+  <span class='ocrx_cinfo' title='x_bboxes 0 0 10 20; x_conf 99.5'>3</span>
+  <span class='ocrx_cinfo' title='x_bboxes 10 0 20 20; x_conf 42.25'>1</span>
+  <span class='ocrx_cinfo' title='x_bboxes 20 0 30 20; x_conf 98'>Ð</span>
+ </span>
+</span></p></div></body></html>`
+	p, err := parseHOCR(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := p.Lines[0].Words[0]
+	if w.Text != "31Đ" || len(w.CharConf) != 3 || w.CharConf[1] != 42.25 || w.Conf != 71 {
+		t.Errorf("word = %+v", w)
+	}
+}
