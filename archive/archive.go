@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"strings"
 	"time"
@@ -30,27 +31,23 @@ type Config struct {
 	Workers int
 }
 
-// blobReader is what the archive needs of the work bucket.
-type blobReader interface {
-	Get(ctx context.Context, key string) ([]byte, error)
-}
-
 // store is what the archive needs of the archive bucket.
 type store interface {
 	Put(ctx context.Context, key string, data []byte, contentType string) error
+	Create(ctx context.Context, key string, data []byte, contentType string) error
 	Get(ctx context.Context, key string) ([]byte, error)
+	Exists(ctx context.Context, key string) (bool, error)
+	CopyFrom(ctx context.Context, src *objstore.Bucket, srcKey, key string) error
+	List(ctx context.Context, prefix string) iter.Seq2[objstore.Info, error]
 }
 
-var (
-	_ blobReader = (*objstore.Bucket)(nil)
-	_ store      = (*objstore.Bucket)(nil)
-)
+var _ store = (*objstore.Bucket)(nil)
 
 // Archive assembles and commits documents.
 type Archive struct {
 	cfg     Config
 	q       *pipeline.Queue
-	work    blobReader
+	work    *objstore.Bucket
 	store   store
 	bucket  string
 	index   *index.Index
@@ -60,7 +57,7 @@ type Archive struct {
 
 // New returns an archive stage. bucket is the archive bucket's name, for the
 // events that tell other systems where a document is.
-func New(cfg Config, q *pipeline.Queue, work blobReader, st store, bucket string, ix *index.Index, m *Metrics, log *slog.Logger) *Archive {
+func New(cfg Config, q *pipeline.Queue, work *objstore.Bucket, st store, bucket string, ix *index.Index, m *Metrics, log *slog.Logger) *Archive {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
@@ -105,7 +102,7 @@ func (a *Archive) handle(ctx context.Context, msg jetstream.Msg) error {
 	if err != nil {
 		return err
 	}
-	if err := a.commit(ctx, rec); err != nil {
+	if rec, err = a.commit(ctx, rec); err != nil {
 		return err
 	}
 	st, err = a.q.UpdateStatus(ctx, st.ID, func(s *pipeline.Status) error {
@@ -139,7 +136,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 	now := time.Now().UTC()
 	info := pdf.Info{
 		Title: meta.Subject, Identifier: meta.DocNumber, Language: "vi",
-		Producer: "sohoa " + Version, Created: now,
+		Producer: "sohoa " + Version, Created: st.Created,
 	}
 	pages := make([]pdf.Page, len(texts))
 	for i, t := range texts {
@@ -183,7 +180,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		pageInfo[i] = PageInfo{Width: t.Width, Height: t.Height, DPI: t.DPIX, Rotation: t.Rotation, Skew: t.Skew, Words: n}
 	}
 	rec := &Record{
-		Schema: SchemaVersion, ID: st.ID,
+		Schema: SchemaVersion, ID: st.ID, Version: 1,
 		DocNumber: meta.DocNumber, Number: meta.Number, Symbol: meta.Symbol, Date: meta.Date,
 		Type: meta.Type, Agency: meta.Agency, Parent: meta.Parent, Subject: meta.Subject, Place: meta.Place,
 		Language: "vi", Pages: st.Pages,
@@ -195,28 +192,78 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		Archived: now,
 		MadeBy:   MadeBy{Sohoa: Version, OCR: joinKeys(engines)},
 	}
-	base := Key(meta, st.ID)
-	rec.PDF = Object{Key: base + ".pdf", SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
+	base := BaseKey(meta.Agency, meta.Date, meta.DocNumber, st.ID)
+	rec.PDF = Object{Key: ObjectKey(base, 1, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
+	rec.Source.Key, rec.Source.Size = ObjectKey(base, 1, "original."+sourceExt(st.Format)), st.Size
+	rec.fillTT02()
 	rec.pdf = buf.Bytes()
 	return rec, nil
 }
 
-// commit writes the PDF, then the sidecar, then indexes the document.
-func (a *Archive) commit(ctx context.Context, rec *Record) error {
-	if err := a.store.Put(ctx, rec.PDF.Key, rec.pdf, "application/pdf"); err != nil {
-		return err
+// commit stores the original file, the PDF, then the record — the commit
+// point, created only if absent — and indexes the document. A record
+// already there means an earlier try committed; what came before it in an
+// earlier, interrupted try (no record yet) is uncommitted and replaced.
+func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
+	side := SidecarKey(rec.PDF.Key)
+	stored, err := a.readRecord(ctx, side)
+	switch {
+	case err == nil:
+		rec = stored // committed before: that record stands
+	case errors.Is(err, objstore.ErrNotExist):
+		if err := a.store.CopyFrom(ctx, a.work, pipeline.WorkSourceKey(rec.ID), rec.Source.Key); err != nil {
+			return nil, err
+		}
+		if err := a.store.Put(ctx, rec.PDF.Key, rec.pdf, "application/pdf"); err != nil {
+			return nil, err
+		}
+		if err := a.createRecord(ctx, side, rec); err != nil {
+			if !errors.Is(err, objstore.ErrExists) {
+				return nil, err
+			}
+			if rec, err = a.readRecord(ctx, side); err != nil { // another archive committed first
+				return nil, err
+			}
+		}
+	default:
+		return nil, err
 	}
-	side, err := json.MarshalIndent(rec, "", "  ")
+	return rec, a.index.Put(rec.IndexDoc())
+}
+
+// readRecord reads the record at key.
+func (a *Archive) readRecord(ctx context.Context, key string) (*Record, error) {
+	data, err := a.store.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	var r Record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("archive: record %s: %w", key, err)
+	}
+	return &r, nil
+}
+
+// createRecord stores a record where there is none; ErrExists otherwise.
+func (a *Archive) createRecord(ctx context.Context, key string, r *Record) error {
+	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
-	if err := a.store.Put(ctx, SidecarKey(rec.PDF.Key), side, "application/json; charset=utf-8"); err != nil {
-		return err
+	return a.store.Create(ctx, key, data, "application/json; charset=utf-8")
+}
+
+// sourceExt is the file extension of a source format.
+func sourceExt(format string) string {
+	switch format {
+	case "jpeg":
+		return "jpg"
+	case "tiff":
+		return "tif"
+	case "":
+		return "bin"
 	}
-	if err := a.index.Put(rec.IndexDoc()); err != nil {
-		return err
-	}
-	return nil
+	return format
 }
 
 // announce publishes the archived event and retires the original.

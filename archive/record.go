@@ -3,10 +3,10 @@ package archive
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/viet"
 )
@@ -16,12 +16,20 @@ const SchemaVersion = "sohoa.document/1"
 
 // Record is a document's JSON sidecar, stored beside its PDF. It is the
 // archive's record of the document: the search index is rebuilt from it.
+// A record is never overwritten: an archivist's correction makes a new
+// version, with a new record (and a new PDF whose metadata says the
+// same), and the old one stays where it was.
 type Record struct {
 	Schema string `json:"schema"`
 	// ID is the document's identity (from the SHA-256 of the source file).
 	ID string `json:"id"`
+	// Version is 1 for the document as first archived; each correction
+	// makes the next. Previous is the key of the record it replaces.
+	Version  int    `json:"version"`
+	Previous string `json:"previous,omitempty"`
 
-	// Fields of the document (Thông tư 02/2019/TT-BNV where they apply).
+	// Fields of the document (Thông tư 02/2019/TT-BNV where they apply;
+	// TT02 gives them all under the standard's names).
 	DocNumber string `json:"doc_number"` // số và ký hiệu
 	Number    string `json:"number"`     // số
 	Symbol    string `json:"symbol"`     // ký hiệu
@@ -38,6 +46,8 @@ type Record struct {
 	NeedsReview bool               `json:"needs_review"`
 	Review      []string           `json:"review,omitempty"`
 	Confidence  map[string]float64 `json:"confidence,omitempty"`
+	// Corrections is the history of the archivists' changes, oldest first.
+	Corrections []Change `json:"corrections,omitempty"`
 
 	PDF    Object `json:"pdf"`
 	Source Source `json:"source"`
@@ -48,10 +58,26 @@ type Record struct {
 	Text string `json:"text"`
 
 	Created  time.Time `json:"created"`  // when the file was taken from the inbox
-	Archived time.Time `json:"archived"` // when the PDF was committed
+	Archived time.Time `json:"archived"` // when this version was committed
 	MadeBy   MadeBy    `json:"made_by"`
 
+	// TT02 repeats the document-level fields of Thông tư 02/2019/TT-BNV
+	// under the standard's own names, for exchange with archive software;
+	// fields sohoa cannot know are empty.
+	TT02 TT02 `json:"tt02"`
+
 	pdf []byte // the PDF itself, before it is stored
+}
+
+// Change is one field an archivist corrected.
+type Change struct {
+	Version int       `json:"version"` // the version the change made
+	Field   string    `json:"field"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+	Note    string    `json:"note,omitempty"`
 }
 
 // Object is a stored object and its fixity.
@@ -71,17 +97,60 @@ type PageInfo struct {
 	Words    int     `json:"words"`
 }
 
-// Source is the file as it was dropped.
+// Source is the file as it was dropped, kept beside the PDF/A at Key
+// (a scanner's PDF may carry a digital signature only the original keeps).
 type Source struct {
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256"`
 	Format string `json:"format"`
+	Key    string `json:"key,omitempty"`
+	Size   int64  `json:"size,omitempty"`
 }
 
 // MadeBy names the software versions that made the record.
 type MadeBy struct {
 	Sohoa string `json:"sohoa"`
 	OCR   string `json:"ocr"`
+}
+
+// TT02 are the document-level fields of a digitised record in Thông tư
+// 02/2019/TT-BNV, named as the standard names them.
+type TT02 struct {
+	MaDinhDanhVanBan string `json:"ma_dinh_danh_van_ban"` // document identifier
+	MaHoSo           string `json:"ma_ho_so"`             // file code
+	SoVaKyHieu       string `json:"so_va_ky_hieu"`
+	SoCuaVanBan      string `json:"so_cua_van_ban"`
+	KyHieuCuaVanBan  string `json:"ky_hieu_cua_van_ban"`
+	NgayThangNam     string `json:"ngay_thang_nam_van_ban"` // dd/mm/yyyy
+	TenLoaiVanBan    string `json:"ten_loai_van_ban"`
+	CoQuanBanHanh    string `json:"ten_co_quan_to_chuc_ban_hanh"`
+	TrichYeu         string `json:"trich_yeu_noi_dung"`
+	NgonNgu          string `json:"ngon_ngu"`
+	SoLuongTrang     int    `json:"so_luong_trang"`
+	GhiChu           string `json:"ghi_chu"`
+	TuKhoa           string `json:"tu_khoa"`
+	CheDoSuDung      string `json:"che_do_su_dung"`
+	MucDoTinCay      string `json:"muc_do_tin_cay"` // "Số hóa": digitised from paper
+	ButTich          string `json:"but_tich"`
+	TinhTrangVatLy   string `json:"tinh_trang_vat_ly"`
+}
+
+// fillTT02 sets TT02 from the record's own fields.
+func (r *Record) fillTT02() {
+	t := &r.TT02
+	t.MaDinhDanhVanBan = "sohoa:" + r.ID
+	t.SoVaKyHieu, t.SoCuaVanBan, t.KyHieuCuaVanBan = r.DocNumber, r.Number, r.Symbol
+	t.NgayThangNam = ""
+	if d, err := time.Parse(time.DateOnly, r.Date); err == nil {
+		t.NgayThangNam = d.Format("02/01/2006")
+	}
+	t.TenLoaiVanBan, t.CoQuanBanHanh, t.TrichYeu = r.Type, r.Agency, r.Subject
+	t.NgonNgu, t.SoLuongTrang, t.MucDoTinCay = "Tiếng Việt", r.Pages, "Số hóa"
+	if r.NeedsReview {
+		t.GhiChu = "Số, ký hiệu hoặc ngày do máy đọc, cần kiểm tra lại."
+	} else {
+		t.GhiChu = ""
+	}
 }
 
 // IndexDoc is the record as the search index keeps it.
@@ -94,40 +163,57 @@ func (r *Record) IndexDoc() index.Doc {
 	}
 }
 
-// Key is where a document is stored, without extension: readable, derived
-// from the document's year and number, and ending in the document id so that
-// two different documents with the same number (it happens) never share a
-// key. Documents without a number sit under "chua-so/" (no number yet).
+// BaseKey is where a document is stored, without extension: readable,
+// derived from its issuing agency, year and number, and ending in the
+// document id so that two different documents with the same number (it
+// happens: Quảng Ngãi issued two 87/QĐ-UBND in 2025) never share a key.
 //
-//	2018/07-CT-UBND/3f2a…        (07/CT-UBND of 2018)
-//	2020/15-2020-QD-UBND/9c1e…   (15/2020/QĐ-UBND)
-//	chua-so/5d0b…
-func Key(m docmeta.Meta, id string) string {
-	year := ""
-	if len(m.Date) >= 4 {
-		year = m.Date[:4]
+//	ubnd-tinh-quang-ngai/2018/07-CT-UBND/3f2a…      (07/CT-UBND of 2018)
+//	ubnd-huyen-van-canh/2020/15-2020-QD-UBND/9c1e…  (15/2020/QĐ-UBND)
+//	khong-ro-co-quan/khong-ro-nam/chua-so/5d0b…     (nothing could be read)
+//
+// Documents without a number say so in their key ("chua-so", not yet
+// numbered) and sit in the review queue.
+func BaseKey(agency, date, docNumber, id string) string {
+	year := "khong-ro-nam"
+	if len(date) >= 4 {
+		if _, err := strconv.Atoi(date[:4]); err == nil {
+			year = date[:4]
+		}
 	}
-	slug := Slug(m.DocNumber)
-	switch {
-	case slug == "":
-		return "chua-so/" + id
-	case year == "":
-		return "khong-ro-nam/" + slug + "/" + id
+	num := Slug(docNumber)
+	if num == "" {
+		num = "chua-so"
 	}
-	return year + "/" + slug + "/" + id
+	ag := agencySlug(agency)
+	if ag == "" {
+		ag = "khong-ro-co-quan"
+	}
+	return ag + "/" + year + "/" + num + "/" + id
 }
 
-// SidecarKey is the key of the JSON sidecar of the PDF at pdfKey.
+// ObjectKey is the key of one object of version v of a document stored
+// under base: the first version has no version mark.
+//
+//	base.pdf, base.json, base.original.pdf      version 1
+//	base.v2.pdf, base.v2.json                   version 2
+func ObjectKey(base string, v int, ext string) string {
+	if v <= 1 {
+		return base + "." + ext
+	}
+	return fmt.Sprintf("%s.v%d.%s", base, v, ext)
+}
+
+// SidecarKey is the key of the JSON record of the PDF at pdfKey.
 func SidecarKey(pdfKey string) string { return strings.TrimSuffix(pdfKey, ".pdf") + ".json" }
 
 var unsafeRun = regexp.MustCompile(`[^A-Za-z0-9]+`)
 
 // Slug makes a document number safe and readable in a key: diacritics
-// folded (QĐ → QD), every run of other characters a single '-'.
+// folded (QĐ → QD), every run of other characters a single '-', letters
+// upper-case as numbers are printed.
 func Slug(docNumber string) string {
-	s := viet.Fold(docNumber)
-	// Fold lower-cases; keep the number's letters upper-case as printed.
-	s = strings.ToUpper(s)
+	s := strings.ToUpper(viet.Fold(docNumber))
 	s = unsafeRun.ReplaceAllString(s, "-")
 	s = strings.Trim(s, "-")
 	if len(s) > 80 {
@@ -136,5 +222,25 @@ func Slug(docNumber string) string {
 	return s
 }
 
+// agencyWords shorten the common words of agency names in keys.
+var agencyWords = strings.NewReplacer(
+	"uy ban nhan dan", "ubnd",
+	"hoi dong nhan dan", "hdnd",
+	"van phong", "vp",
+)
+
+// agencySlug makes an issuing agency readable in a key, in lower case:
+// "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" → "ubnd-tinh-quang-ngai".
+func agencySlug(agency string) string {
+	s := viet.Fold(agency)
+	s = strings.Join(strings.Fields(unsafeRun.ReplaceAllString(s, " ")), " ")
+	s = agencyWords.Replace(s)
+	s = strings.ReplaceAll(s, " ", "-")
+	if len(s) > 60 {
+		s = strings.TrimRight(s[:60], "-")
+	}
+	return s
+}
+
 // String describes a record in logs.
-func (r *Record) String() string { return fmt.Sprintf("%s (%s)", r.ID, r.DocNumber) }
+func (r *Record) String() string { return fmt.Sprintf("%s v%d (%s)", r.ID, r.Version, r.DocNumber) }

@@ -172,9 +172,18 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 		return err
 	case st.Status == pipeline.StatusArchived:
 		// Archived already: either the retire was missed (a restart) or the
-		// same paper was dropped again. Either way the archive has it.
-		log.Info("already archived; moving the file to done", "key", st.Key)
-		return in.retireFile(held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeArchived, Key: st.Key})
+		// same paper was dropped again. Either way the archive has it; a
+		// copy dropped again is reported as a duplicate beside it in done/.
+		r := pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeArchived, Key: st.Key}
+		if rel != st.SourcePath || info.ModTime().After(st.Updated) {
+			log.Info("a copy of an archived document; moving it to done as a duplicate", "key", st.Key)
+			r.Outcome = outcomeDuplicate
+			r.Reason = fmt.Sprintf("Văn bản này đã được lưu trữ trước đây (bản trùng, không lưu lại lần nữa).\n"+
+				"Số và ký hiệu: %s\nTệp gốc lần trước: %s\nVị trí trong kho: %s\n", orDash(st.DocNumber), st.SourceName, st.Key)
+		} else {
+			log.Info("already archived; moving the file to done", "key", st.Key)
+		}
+		return in.retireFile(held, r)
 	case st.Status == pipeline.StatusFailed && !info.ModTime().After(st.Updated):
 		// This very file failed and was not moved yet (a restart).
 		return in.retireFile(held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: st.Reason, Attempt: st.Attempt})
@@ -183,6 +192,10 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 	format, pgs, err := pages.Split(data, in.cfg.Limits)
 	if err != nil {
 		return in.reject(ctx, held, id, hex.EncodeToString(sum[:]), pipeline.Permanent(advise(err), err))
+	}
+	// The file as dropped, for the archive to keep beside the PDF/A.
+	if err := in.work.Put(ctx, pipeline.WorkSourceKey(id), data, contentType(format)); err != nil {
+		return err
 	}
 	for i, p := range pgs {
 		key := pipeline.WorkPageKey(id, i+1, string(p.Format))
@@ -194,7 +207,7 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 	// Record the document, or start a new attempt of one that failed before.
 	fresh := pipeline.Status{
 		ID: id, SHA256: hex.EncodeToString(sum[:]), SourceName: filepath.Base(rel), SourcePath: rel,
-		Ingest: in.cfg.Name, Format: string(format), Pages: len(pgs), Status: pipeline.StatusQueued, Attempt: 1,
+		Ingest: in.cfg.Name, Format: string(format), Size: int64(len(data)), Pages: len(pgs), Status: pipeline.StatusQueued, Attempt: 1,
 	}
 	st, created, err := in.q.CreateStatus(ctx, fresh)
 	if err != nil {
@@ -319,6 +332,13 @@ func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 	if err != nil {
 		return fmt.Errorf("ingest: move %s: %w", f.rel, err)
 	}
+	if r.Outcome == outcomeDuplicate {
+		if err := os.WriteFile(dest+".duplicate.txt", []byte(r.Reason), 0o664); err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		in.log.Info("moved to done as a duplicate", "file", f.rel, "to", dest, "doc", r.Doc, "key", r.Key)
+		return nil
+	}
 	if r.Outcome == pipeline.OutcomeFailed {
 		if err := writeReason(dest, f.rel, r); err != nil {
 			return err
@@ -331,6 +351,10 @@ func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 }
 
 var errTooBig = errors.New("file too large")
+
+// outcomeDuplicate retires a copy of an archived document to done/ with a
+// note beside it (an outcome of this ingest only, never on the queue).
+const outcomeDuplicate = "duplicate"
 
 func readFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -356,6 +380,8 @@ func contentType(f pages.Format) string {
 		return "image/png"
 	case pages.TIFF:
 		return "image/tiff"
+	case pages.PDF:
+		return "application/pdf"
 	}
 	return "application/octet-stream"
 }

@@ -130,6 +130,19 @@ func (b *Bucket) put(ctx context.Context, key string, data []byte, contentType s
 	return nil
 }
 
+// CopyFrom copies the object at srcKey in bucket src to key in b, on the
+// server (both buckets must be on the same service). It replaces what was
+// at key.
+func (b *Bucket) CopyFrom(ctx context.Context, src *Bucket, srcKey, key string) error {
+	_, err := b.client.CopyObject(ctx,
+		minio.CopyDestOptions{Bucket: b.name, Object: key},
+		minio.CopySrcOptions{Bucket: src.name, Object: srcKey})
+	if err != nil {
+		return fmt.Errorf("objstore: copy %s/%s to %s: %w", src.name, srcKey, key, translate(err))
+	}
+	return nil
+}
+
 // Get reads the whole object at key.
 func (b *Bucket) Get(ctx context.Context, key string) ([]byte, error) {
 	rc, _, err := b.Open(ctx, key)

@@ -168,4 +168,15 @@ func conformance(t *testing.T, ctx context.Context, b *objstore.Bucket) {
 	if err := b.DeletePrefix(ctx, "work/doc"); err == nil {
 		t.Errorf("DeletePrefix accepted a prefix that is not a folder")
 	}
+
+	// Copy on the server, here within one bucket.
+	if err := b.CopyFrom(ctx, b, keys[2], "copies/a.png"); err != nil {
+		t.Fatalf("copy: %v", err)
+	}
+	if got, _ := b.Get(ctx, "copies/a.png"); string(got) != string(data) {
+		t.Errorf("copied object = %q", got)
+	}
+	if err := b.CopyFrom(ctx, b, "no/such/key", "copies/b"); !errors.Is(err, objstore.ErrNotExist) {
+		t.Errorf("copy of a missing object: %v", err)
+	}
 }

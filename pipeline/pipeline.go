@@ -34,6 +34,9 @@ const (
 	SubjectArchived = "sohoa.events.archived"
 	// SubjectFailed carries a Failed event for every document that ended in failed/.
 	SubjectFailed = "sohoa.events.failed"
+	// SubjectCorrected carries an Archived event (and the version) for every
+	// correction an archivist made: the document's new number, key and PDF.
+	SubjectCorrected = "sohoa.events.corrected"
 )
 
 // SubjectPage is the subject of the task for one page of a document.
@@ -94,6 +97,7 @@ type Status struct {
 	SourcePath string `json:"source_path"` // path relative to the inbox
 	Ingest     string `json:"ingest"`      // name of the ingest that owns the original
 	Format     string `json:"format"`      // jpeg, png, tiff, pdf
+	Size       int64  `json:"size"`        // of the source file, bytes
 	Pages      int    `json:"pages"`
 	Status     string `json:"status"`
 	Reason     string `json:"reason,omitempty"` // why it failed
@@ -155,6 +159,12 @@ type Archived struct {
 	Pages     int    `json:"pages"`
 }
 
+// Corrected is the event published on SubjectCorrected.
+type Corrected struct {
+	Archived
+	Version int `json:"version"`
+}
+
 // Failed is the event published on SubjectFailed.
 type Failed struct {
 	ID         string `json:"id"`
@@ -176,6 +186,10 @@ func MsgIDFailed(doc string, attempt int) string { return fmt.Sprintf("failed-%s
 // Keys in the work bucket. Everything of one document sits under WorkPrefix(doc),
 // so it can be deleted with one prefix listing once the document is retired.
 func WorkPrefix(doc string) string { return "work/" + doc + "/" }
+
+// WorkSourceKey is where ingest stores the file as it was dropped, for the
+// archive to keep beside the PDF.
+func WorkSourceKey(doc string) string { return WorkPrefix(doc) + "source" }
 
 // WorkPageKey is where ingest stores page n's image (ext without the dot).
 func WorkPageKey(doc string, page int, ext string) string {

@@ -127,6 +127,11 @@ func (q *Queue) PublishArchived(ctx context.Context, e Archived) error {
 	return q.publish(ctx, SubjectArchived, MsgIDArchived(e.ID), e)
 }
 
+// PublishCorrected announces a corrected document (version v of its record).
+func (q *Queue) PublishCorrected(ctx context.Context, e Archived, v int) error {
+	return q.publish(ctx, SubjectCorrected, fmt.Sprintf("corrected-%s-%d", e.ID, v), Corrected{Archived: e, Version: v})
+}
+
 // Status returns what is known of document id, or ErrNoStatus.
 func (q *Queue) Status(ctx context.Context, id string) (Status, error) {
 	st, _, err := q.getStatus(ctx, id)

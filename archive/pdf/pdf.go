@@ -375,7 +375,31 @@ func (d *doc) addMetadata(info Info, pageHash interface{ Sum([]byte) []byte }) e
 	if err != nil {
 		return err
 	}
+	intent, err := d.outputIntent()
+	if err != nil {
+		return err
+	}
+	root.Insert("OutputIntents", types.Array{*intent})
+
+	h := sha256.New()
+	for _, s := range []string{info.Title, info.Identifier, info.Language, info.Producer, info.Created.UTC().Format(time.RFC3339Nano)} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	h.Write(pageHash.Sum(nil))
+	id := types.NewHexLiteral(h.Sum(nil)[:16])
+	// pdfcpu keeps the first element and replaces the second with its own
+	// per-write identifier.
+	d.ctx.ID = types.Array{id, id}
+	return d.setMetadata(root, info)
+}
+
+// setMetadata gives the document its XMP metadata stream, /Lang and Info
+// dictionary from info, replacing those it has (a rewritten file keeps its
+// object numbers: see Retitle).
+func (d *doc) setMetadata(root types.Dict, info Info) error {
 	m := newDocMeta(info)
+	root.Delete("Lang")
 	if m.language != "" {
 		root.Insert("Lang", textString(m.language))
 	}
@@ -388,19 +412,21 @@ func (d *doc) addMetadata(info Info, pageHash interface{ Sum([]byte) []byte }) e
 	md.InsertName("Subtype", "XML")
 	n := int64(len(xmp))
 	md.Insert("Length", types.Integer(n))
-	mdRef, err := d.ctx.IndRefForNewObject(types.StreamDict{Dict: md, Content: xmp, Raw: xmp, StreamLength: &n})
-	if err != nil {
-		return err
+	stream := types.StreamDict{Dict: md, Content: xmp, Raw: xmp, StreamLength: &n}
+	if old, ok := root["Metadata"].(types.IndirectRef); ok {
+		if e, ok := d.ctx.FindTableEntryForIndRef(&old); ok {
+			e.Object = stream
+		}
+	} else {
+		mdRef, err := d.ctx.IndRefForNewObject(stream)
+		if err != nil {
+			return err
+		}
+		root.Insert("Metadata", *mdRef)
 	}
-	root.Insert("Metadata", *mdRef)
-
-	intent, err := d.outputIntent()
-	if err != nil {
-		return err
-	}
-	root.Insert("OutputIntents", types.Array{*intent})
 
 	d.info = types.NewDict()
+	root.Delete("ViewerPreferences")
 	if m.title != "" {
 		d.info.Insert("Title", textString(m.title))
 		root.Insert("ViewerPreferences", types.Dict{"DisplayDocTitle": types.Boolean(true)})
@@ -426,21 +452,15 @@ func (d *doc) addMetadata(info Info, pageHash interface{ Sum([]byte) []byte }) e
 		stamped.Delete(k)
 	}
 	stamped.Insert(padKey, types.StringLiteral(strings.Repeat(" ", len(d.info.PDFString()))))
-	if d.ctx.Info, err = d.ctx.IndRefForNewObject(stamped); err != nil {
-		return err
+	if d.ctx.Info != nil {
+		if e, ok := d.ctx.FindTableEntryForIndRef(d.ctx.Info); ok {
+			e.Object = stamped
+			return nil
+		}
 	}
-
-	h := sha256.New()
-	for _, s := range []string{info.Title, info.Identifier, info.Language, info.Producer, info.Created.UTC().Format(time.RFC3339Nano)} {
-		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
-		h.Write([]byte(s))
-	}
-	h.Write(pageHash.Sum(nil))
-	id := types.NewHexLiteral(h.Sum(nil)[:16])
-	// pdfcpu keeps the first element and replaces the second with its own
-	// per-write identifier.
-	d.ctx.ID = types.Array{id, id}
-	return nil
+	var err error
+	d.ctx.Info, err = d.ctx.IndRefForNewObject(stamped)
+	return err
 }
 
 // outputIntent adds the PDF/A output intent: sRGB, with the profile that

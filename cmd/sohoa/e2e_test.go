@@ -492,13 +492,32 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// Every archived PDF is PDF/A-2u by sohoa verify (which also checks it
 	// against the SHA-256 in its record) and sound by qpdf.
-	var archived []string
+	var archived, originals []string
 	_ = filepath.WalkDir(filepath.Join(data, "s3", "data", "sohoa-archive"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".pdf") {
+		switch {
+		case err != nil || d.IsDir():
+		case strings.Contains(filepath.Base(p), ".original."):
+			originals = append(originals, p)
+		case strings.HasSuffix(p, ".pdf"):
 			archived = append(archived, p)
 		}
 		return nil
 	})
+	// The files as dropped are kept beside their PDF/A, byte for byte.
+	if len(originals) != 5 {
+		t.Errorf("%d originals in the archive bucket, want 5: %v", len(originals), originals)
+	}
+	for _, o := range originals {
+		got, _ := os.ReadFile(o)
+		found := false
+		for _, s := range realScans {
+			want, _ := os.ReadFile(filepath.Join("..", "..", "fixtures", "real", s.file))
+			found = found || bytes.Equal(got, want)
+		}
+		if strings.HasSuffix(o, ".pdf") && !found {
+			t.Errorf("original %s is none of the files dropped", o)
+		}
+	}
 	if len(archived) != 5 {
 		t.Errorf("%d PDFs in the archive bucket, want 5: %v", len(archived), archived)
 	}
@@ -581,6 +600,9 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		return nil
 	})
+	if note, err := os.ReadFile(filepath.Join(data, "done", "lan-nua.pdf.duplicate.txt")); err != nil || !strings.Contains(string(note), "đã được lưu trữ") {
+		t.Errorf("no duplicate note beside the copy dropped again: %q, %v", note, err)
+	}
 	var all apiList
 	if err := getJSON(base, "/api/documents?limit=100", &all); err != nil {
 		t.Fatal(err)

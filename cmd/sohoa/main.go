@@ -52,6 +52,8 @@ commands:
   worker    read queued pages with Tesseract           (split roles: --nats, --s3)
   archive   assemble PDFs, store, index, serve the web (split roles: --nats, --s3)
   verify    check PDFs against PDF/A-2u and their records' SHA-256
+  reindex   rebuild the search index from the archive bucket alone
+  search    search the index from the command line
 
 Run "sohoa COMMAND -h" for the flags of a command.`
 
@@ -71,6 +73,10 @@ func run(ctx context.Context, args []string) error {
 		return runArchive(ctx, rest)
 	case "verify":
 		return runVerify(ctx, rest)
+	case "reindex":
+		return runReindex(ctx, rest)
+	case "search":
+		return runSearch(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

@@ -83,7 +83,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 
 	var ms meta.MetadataStorer = meta.XattrMeta{}
-	opts := posix.PosixOpts{}
+	// CopyObject's size limit; versitygw's command line defaults to 5 GiB,
+	// the library to 0 (no copy at all).
+	opts := posix.PosixOpts{CopyObjectThreshold: 5 << 30}
 	if err := (meta.XattrMeta{}).Test(root); err != nil {
 		side := filepath.Join(cfg.Dir, "meta")
 		if err := os.MkdirAll(side, 0o750); err != nil {
@@ -209,7 +211,7 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// durable makes every PUT reach the disk before it is acknowledged: the
+// durable makes every PUT (and copy) reach the disk before it is acknowledged: the
 // posix backend links a finished temporary file into place but does not fsync.
 type durable struct {
 	*posix.Posix
@@ -229,6 +231,19 @@ func (d *durable) PutObject(ctx context.Context, po s3response.PutObjectInput) (
 		return out, err
 	}
 	return out, syncPath(filepath.Dir(name)) // the directory entry
+}
+
+// CopyObject flushes the copy like PutObject flushes a new object.
+func (d *durable) CopyObject(ctx context.Context, in s3response.CopyObjectInput) (s3response.CopyObjectOutput, error) {
+	out, err := d.Posix.CopyObject(ctx, in)
+	if err != nil || in.Bucket == nil || in.Key == nil {
+		return out, err
+	}
+	name := filepath.Join(d.root, *in.Bucket, *in.Key)
+	if err := syncPath(name); err != nil {
+		return out, err
+	}
+	return out, syncPath(filepath.Dir(name))
 }
 
 func syncPath(name string) error {

@@ -1,0 +1,182 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sohoa/sohoa/archive/docmeta"
+	"github.com/sohoa/sohoa/archive/pdf"
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/pipeline"
+	"github.com/sohoa/sohoa/viet"
+)
+
+// Errors of Correct that callers test for.
+var (
+	// ErrNotFound: no archived document has that id.
+	ErrNotFound = errors.New("archive: no such document")
+	// ErrInvalid: a corrected value is malformed (the error says which).
+	ErrInvalid = errors.New("archive: invalid correction")
+	// ErrConflict: someone else corrected the document at the same moment.
+	ErrConflict = errors.New("archive: the document was corrected meanwhile")
+)
+
+// Correction is what an archivist changes in a document's identity. Nil
+// fields are left as they are; By (who corrects) is required.
+type Correction struct {
+	DocNumber *string
+	Date      *string // YYYY-MM-DD
+	Type      *string
+	Agency    *string
+	Subject   *string
+	By        string
+	Note      string
+}
+
+// Correct applies an archivist's correction to document id and returns
+// the new version of its record. Nothing is overwritten: the new version
+// has its own PDF (the same pages with its metadata rewritten, see
+// pdf.Retitle) and its own record, under the key its corrected identity
+// gives (agency, year, number), with the history of changes; the old
+// version stays where it was. The index, the document's status and other
+// systems (sohoa.events.corrected) learn of it. A correction that confirms
+// the number and the date takes the document out of the review queue.
+func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record, error) {
+	if strings.TrimSpace(c.By) == "" {
+		return nil, fmt.Errorf("%w: who corrects must be given", ErrInvalid)
+	}
+	doc, ok, err := a.index.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNotFound
+	}
+	old, err := a.readRecord(ctx, SidecarKey(doc.Key))
+	if errors.Is(err, objstore.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := *old
+	rec.Version, rec.Previous = old.Version+1, SidecarKey(old.PDF.Key)
+	rec.Corrections = append([]Change(nil), old.Corrections...)
+	rec.Confidence = map[string]float64{}
+	for k, v := range old.Confidence {
+		rec.Confidence[k] = v
+	}
+	now := time.Now().UTC()
+	change := func(field string, dst *string, to string) {
+		to = viet.Normalize(strings.Join(strings.Fields(to), " "))
+		if to == *dst {
+			return
+		}
+		rec.Corrections = append(rec.Corrections, Change{Version: rec.Version, Field: field, From: *dst, To: to, By: c.By, At: now, Note: c.Note})
+		*dst = to
+		rec.Confidence[field] = 1
+	}
+	if c.DocNumber != nil {
+		n := strings.TrimSpace(*c.DocNumber)
+		number, symbol := "", ""
+		if n != "" {
+			var ok bool
+			number, symbol, ok = docmeta.ParseNumber(n)
+			if !ok {
+				return nil, fmt.Errorf("%w: %q is not a document number such as 15/2020/QĐ-UBND or 123/UBND-VP", ErrInvalid, n)
+			}
+			n = joinNumber(n, number, symbol)
+		}
+		change("doc_number", &rec.DocNumber, n)
+		rec.Number, rec.Symbol = number, symbol
+	}
+	if c.Date != nil {
+		d := strings.TrimSpace(*c.Date)
+		if d != "" {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				return nil, fmt.Errorf("%w: %q is not a date YYYY-MM-DD", ErrInvalid, d)
+			}
+		}
+		change("date", &rec.Date, d)
+	}
+	if c.Type != nil {
+		change("type", &rec.Type, strings.ToUpper(*c.Type))
+	}
+	if c.Agency != nil {
+		change("agency", &rec.Agency, *c.Agency)
+	}
+	if c.Subject != nil {
+		change("subject", &rec.Subject, *c.Subject)
+	}
+	if len(rec.Corrections) == len(old.Corrections) && !old.NeedsReview {
+		return old, nil // nothing changed
+	}
+	// A person has looked at the number and the date: no longer the
+	// machine's guess, if both are now given.
+	if rec.DocNumber != "" && rec.Date != "" {
+		rec.NeedsReview, rec.Review = false, nil
+	}
+
+	src, err := a.store.Get(ctx, old.PDF.Key)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	info := pdf.Info{Title: rec.Subject, Identifier: rec.DocNumber, Language: "vi", Producer: "sohoa " + Version, Created: rec.Created}
+	if err := pdf.Retitle(&out, src, info); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(out.Bytes())
+	base := BaseKey(rec.Agency, rec.Date, rec.DocNumber, rec.ID)
+	rec.PDF = Object{Key: ObjectKey(base, rec.Version, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(out.Len())}
+	rec.Archived = now
+	rec.MadeBy.Sohoa = Version
+	rec.fillTT02()
+
+	side := SidecarKey(rec.PDF.Key)
+	if ok, err := a.store.Exists(ctx, side); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, ErrConflict
+	}
+	if err := a.store.Put(ctx, rec.PDF.Key, out.Bytes(), "application/pdf"); err != nil {
+		return nil, err
+	}
+	if err := a.createRecord(ctx, side, &rec); err != nil {
+		if errors.Is(err, objstore.ErrExists) {
+			return nil, ErrConflict
+		}
+		return nil, err
+	}
+	if err := a.index.Put(rec.IndexDoc()); err != nil {
+		return nil, err
+	}
+	if _, err := a.q.UpdateStatus(ctx, id, func(s *pipeline.Status) error {
+		s.Key, s.DocNumber, s.PDFSHA256 = rec.PDF.Key, rec.DocNumber, rec.PDF.SHA256
+		return nil
+	}); err != nil && !errors.Is(err, pipeline.ErrNoStatus) {
+		a.log.Warn("status not updated after a correction", "doc", id, "err", err)
+	}
+	if err := a.q.PublishCorrected(ctx, pipeline.Archived{
+		ID: rec.ID, DocNumber: rec.DocNumber, Key: rec.PDF.Key, Bucket: a.bucket, SHA256: rec.PDF.SHA256, Pages: rec.Pages,
+	}, rec.Version); err != nil {
+		a.log.Warn("correction not announced", "doc", id, "err", err)
+	}
+	a.log.Info("corrected", "doc", id, "version", rec.Version, "by", c.By, "key", rec.PDF.Key)
+	return &rec, nil
+}
+
+// joinNumber writes a parsed number back as it is printed: "15/2020/QĐ-UBND",
+// or "123-QĐ/HU" for a party document (the separator the archivist used).
+func joinNumber(typed, number, symbol string) string {
+	if i := strings.IndexAny(typed, "/-"); i >= 0 && typed[i] == '-' && strings.Contains(symbol, "/") {
+		return number + "-" + symbol
+	}
+	return number + "/" + symbol
+}
