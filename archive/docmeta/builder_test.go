@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -17,6 +18,8 @@ import (
 // string of words. Inside a string, a word may carry markers at its end:
 //
 //	"07~62"  Tesseract confidence 62 (default 95)
+//	"07~62/99"          and a confidence of 99 for every character
+//	"316/QĐ~49/99;1=60" every character 99 but the second (rune 1), 60
 //	"07^"    handwritten: larger than the print, dropping below the baseline
 //	"+120"   (a word of its own) a blank of 120 px before the next word
 type pb struct {
@@ -83,6 +86,13 @@ func textWidth(text string) int {
 }
 
 func parseMarkers(tok string) (text string, conf float64, ink bool) {
+	text, conf, _, ink = parseCharMarkers(tok)
+	return text, conf, ink
+}
+
+// parseCharMarkers parses a token's markers, character confidences included
+// (nil when the token gives none).
+func parseCharMarkers(tok string) (text string, conf float64, chars []float64, ink bool) {
 	conf = 95
 	for {
 		switch {
@@ -94,13 +104,43 @@ func parseMarkers(tok string) (text string, conf float64, ink bool) {
 			continue
 		case strings.LastIndex(tok, "~") > 0:
 			i := strings.LastIndex(tok, "~")
-			if n, err := strconv.Atoi(tok[i+1:]); err == nil {
-				conf, tok = float64(n), tok[:i]
-				continue
+			spec, charSpec, hasChars := strings.Cut(tok[i+1:], "/")
+			n, err := strconv.Atoi(spec)
+			if err != nil {
+				return tok, conf, chars, ink
 			}
+			conf, tok = float64(n), tok[:i]
+			if hasChars {
+				chars = charConfSpec(charSpec, utf8.RuneCountInString(tok))
+			}
+			continue
 		}
-		return tok, conf, ink
+		return tok, conf, chars, ink
 	}
+}
+
+// charConfSpec expands "99;1=60" into n confidences: 99 for every rune,
+// 60 for rune 1.
+func charConfSpec(spec string, n int) []float64 {
+	parts := strings.Split(spec, ";")
+	all, err := strconv.Atoi(parts[0])
+	if err != nil {
+		panic("pb: character confidences " + spec)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = float64(all)
+	}
+	for _, p := range parts[1:] {
+		k, v, _ := strings.Cut(p, "=")
+		i, err1 := strconv.Atoi(k)
+		c, err2 := strconv.Atoi(v)
+		if err1 != nil || err2 != nil || i < 0 || i >= n {
+			panic("pb: character confidences " + spec)
+		}
+		out[i] = float64(c)
+	}
+	return out
 }
 
 func wordWidth(t string, ink bool) int {
@@ -124,7 +164,7 @@ func wordWidth(t string, ink bool) int {
 }
 
 func makeWord(x, base int, tok string) pipeline.Word {
-	t, conf, ink := parseMarkers(tok)
+	t, conf, chars, ink := parseCharMarkers(tok)
 	top, bottom := base-27, base
 	for _, r := range t {
 		switch {
@@ -148,7 +188,7 @@ func makeWord(x, base int, tok string) pipeline.Word {
 	if ink {
 		top, bottom = base-58, base+14
 	}
-	return pipeline.Word{Text: t, Conf: conf, Box: pipeline.Box{X0: x, Y0: top, X1: x + wordWidth(t, ink), Y1: bottom}}
+	return pipeline.Word{Text: t, Conf: conf, CharConf: chars, Box: pipeline.Box{X0: x, Y0: top, X1: x + wordWidth(t, ink), Y1: bottom}}
 }
 
 // hdr describes the header of a page in the NĐ 30/2020 layout; build lays

@@ -15,6 +15,7 @@ type piece struct {
 	text  string
 	w     word
 	whole bool // the piece is its whole word (its box is its own)
+	off   int  // rune offset of text in w.text
 }
 
 func isNgay(f string, first rune) bool {
@@ -61,10 +62,10 @@ func splitPieces(ws []word) []piece {
 	for _, w := range ws {
 		rs := []rune(w.text)
 		if k, n := keyword(w.text); k != 0 && strings.Trim(string(rs[n:]), ".,;:") != "" {
-			out = append(out, piece{string(rs[:n]), w, false}, piece{string(rs[n:]), w, false})
+			out = append(out, piece{string(rs[:n]), w, false, 0}, piece{string(rs[n:]), w, false, n})
 			continue
 		}
-		out = append(out, piece{w.text, w, true})
+		out = append(out, piece{w.text, w, true, 0})
 	}
 	return out
 }
@@ -197,13 +198,25 @@ type dateResult struct {
 	place   string
 }
 
-// slot reads a digit slot of the date from its pieces.
+// slot reads a digit slot of the date from its pieces. conf is the lowest
+// confidence of its digits (and look-alikes of digits), each character's
+// own where Tesseract gave one; the words' when there is no digit.
 func slot(ps []piece) (digits string, fixes []string, conf float64, ok bool) {
 	var raw strings.Builder
 	conf = 100
+	wconf, digit := 100.0, false
 	for _, p := range ps {
 		raw.WriteString(p.text)
-		conf = min(conf, p.w.conf)
+		wconf = min(wconf, p.w.conf)
+		for i, r := range []rune(p.text) {
+			if isDigitLike(r) {
+				digit = true
+				conf = min(conf, p.w.runeConf(p.off+i))
+			}
+		}
+	}
+	if !digit {
+		conf = wconf
 	}
 	s := strings.Trim(raw.String(), ".,;:)")
 	if len(ps) == 0 {

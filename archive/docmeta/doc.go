@@ -24,11 +24,21 @@
 // who reviews it — but NeedsReview is true, with the reasons in Review,
 // whenever the number or the date is not certain:
 //
-//   - the number's word, or a word of the date, has a Tesseract confidence
-//     under 85 (the symbol's under 70);
+//   - a digit of the number, or of the day, month or year, has a Tesseract
+//     confidence under 85 (a letter of the symbol under 70). Each
+//     character is judged by its own confidence (pipeline.Word.CharConf)
+//     where the worker has it — a word such as "316/QĐ-UBND" may score 49
+//     as a whole while each of its digits scores 99 — and by its word's
+//     otherwise; digits glued to "Số:" but apart from the symbol ("Số:11
+//     /CT-UBND", where ink lands) take their word's doubt as well;
 //   - a character had to be mapped to read it as digits (O→0, l/I→1, S→5,
-//     b→6 — mapped only in a digit slot, never in the symbol);
+//     b→6, B→8 — mapped only in a digit slot, never in the symbol), or a
+//     mark taken off a capital of the symbol (ÚB→UB);
 //   - it is not digits at all ("@#"), or is missing ("Số:   /CT-UBND");
+//   - OCR lost the slash between number and symbol ("206NQ-HĐND"): the
+//     digits are offered as the number when they were read with confidence,
+//     never as certain; a number that ends in the date's year may have
+//     swallowed it ("152020/QĐ-UBND");
 //   - it stands apart from its symbol, in the blank a clerk leaves for ink,
 //     or differs in size or baseline from the printed year of the date line
 //     (handwriting), or was split by OCR;
@@ -60,11 +70,24 @@
 // # Tests
 //
 // testdata/real holds the page-1 OCR of the four real scans of
-// fixtures/real (Tesseract 5.3, vie), their labels, and the golden Meta of
-// each; go test ./archive/docmeta/ -run TestRealScans -update regenerates
-// them (with pdfimages and tesseract installed). The table tests lay out realistic headers with
+// fixtures/real exactly as the worker produces it (worker_test.go: the page
+// split as ingest splits it, ocr.Prepare's cleaned page at 200 dpi,
+// Tesseract 5.3 vie with character confidences, boxes scaled back to the
+// corrected page), their labels, and the golden Meta of each; go test
+// ./archive/docmeta/ -run TestRealScans -update regenerates them (with cgo
+// and libtesseract). None of the four is certain: three have the number and
+// the day handwritten, and the fourth, a faded 1999 typescript, reads
+// "I57/" and "ngày 32". The table tests lay out realistic headers with
 // plausible boxes and confidences (builder_test.go). FuzzExtract and
 // FuzzParseNumber check that nothing panics, every output is NFC and every
-// DocNumber is canonical. synth_test.go (build tag "synth") renders pages
-// with fixtures/synth and reads them with Tesseract.
+// DocNumber is canonical.
+//
+// TestSynth renders pages with fixtures/synth in the mix of fixtures/gen
+// (fonts, colour, grey and bilevel, JPEG, PNG and G4 TIFF files, skew,
+// noise, blur, seals, a third as rough as the bench corpus, a tenth turned)
+// and reads them as the worker does; CI reads six, and -synthn 300 measures
+// the rates (-synthdump keeps every page's PageText and truth). On 300
+// held-out pages (-synthseed 11) the number, date and type were all exactly
+// right on 99.7% and 100% of them; 93% were certain, none wrong and
+// certain.
 package docmeta

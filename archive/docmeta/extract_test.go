@@ -253,6 +253,98 @@ func extractCases() []extractCase {
 			})},
 		{"typed number one space before slash", one(cv("Số: 12 /UBND-VP", dateVC)), cvw("12/UBND-VP", "12", "UBND-VP")},
 
+		// Character confidences (Word.CharConf): the digits are judged by
+		// their own, not by their word's.
+		{"word unsure, its digits sure", one(qd("Số: 316/QĐ-UBND~49/99", "Quảng Ngãi, ngày 23 tháng 01 năm 2025")),
+			qdw(func(w *want) {
+				w.doc, w.number, w.symbol, w.date, w.place = "316/QĐ-UBND", "316", "QĐ-UBND", "2025-01-23", "Quảng Ngãi"
+			})},
+		{"legal number: word unsure, digits and year sure", one(qd("Số: 15/2020/QĐ-UBND~60/98", dateVC)), qdDefault},
+		{"word sure, one digit unsure", one(qd("Số: 15/2020/QĐ-UBND~95/99;1=62", dateVC)),
+			qdw(func(w *want) {
+				w.review, w.reason = true, "Số văn bản: OCR không chắc chắn (độ tin cậy 62%)"
+			})},
+		{"digits sure, symbol letter unsure", one(qd("Số: 15/QĐ-UBND~90/99;4=40", dateVC)),
+			qdw(func(w *want) {
+				w.doc, w.number, w.symbol, w.review, w.reason = "15/QĐ-UBND", "15", "QĐ-UBND", true, "Ký hiệu văn bản: OCR không chắc chắn (độ tin cậy 40%)"
+			})},
+		{"label unsure, glued digits sure", one(qd("Số:15/2020/QĐ-UBND~40/99;0=30;1=30;2=30", dateVC)), qdDefault},
+		{"label sure, glued digit unsure", one(qd("Số:15/2020/QĐ-UBND~95/99;4=50", dateVC)),
+			qdw(func(w *want) {
+				w.review, w.reason = true, "Số văn bản: OCR không chắc chắn (độ tin cậy 50%)"
+			})},
+		{"look-alike read sure is still mapped and flagged", one(qd("Số: l5/2020/QĐ-UBND~96/99", dateVC)),
+			qdw(func(w *want) { w.review, w.reason = true, "l→1" })},
+		{"digits glued to the label, apart from the symbol: the word's doubt counts", one(typed("CHỈ THỊ", "Số:11~15/99 /CT-UBND")),
+			func() want {
+				w := typw("11/CT-UBND", "11", "CT-UBND", "CHỈ THỊ")
+				w.review, w.reason = true, "độ tin cậy 15%"
+				return w
+			}()},
+		{"handwritten number, its characters sure", one(typed("BÁO CÁO", "Số: 23^~87/99 +40 /BC-UBND")),
+			func() want {
+				w := typw("23/BC-UBND", "23", "BC-UBND", "BÁO CÁO")
+				w.review, w.reason = true, "khác chữ in"
+				return w
+			}()},
+		{"character confidences that do not line up are ignored", func() []*pipeline.PageText {
+			p := qd("Số: 15/2020/QĐ-UBND~60", dateVC).build()
+			for i := range p.Lines {
+				for j := range p.Lines[i].Words {
+					if w := &p.Lines[i].Words[j]; w.Text == "15/2020/QĐ-UBND" {
+						w.CharConf = []float64{99, 99, 99} // three for fifteen runes
+					}
+				}
+			}
+			return []*pipeline.PageText{p}
+		}, qdw(func(w *want) { w.review, w.reason = true, "không chắc chắn (độ tin cậy 60%)" })},
+		{"day word unsure, its digits sure", one(qd("Số: 15/2020/QĐ-UBND", "Vân Canh, ngày 10~55/97 tháng 02~70/99 năm 2020~80/99")), qdDefault},
+		{"day digit unsure", one(qd("Số: 15/2020/QĐ-UBND", "Vân Canh, ngày 10~96/99;1=70 tháng 02 năm 2020")),
+			qdw(func(w *want) {
+				w.review, w.reason = true, "Ngày tháng: OCR không chắc chắn (độ tin cậy 70%)"
+			})},
+		{"day glued to ngày: keyword unsure, digits sure", one(qd("Số: 15/2020/QĐ-UBND", "Vân Canh, ngày10~50/99;1=40 tháng 02 năm 2020")), qdDefault},
+		{"day glued to ngày: digit unsure", one(qd("Số: 15/2020/QĐ-UBND", "Vân Canh, ngày10~95/99;5=60 tháng 02 năm 2020")),
+			qdw(func(w *want) { w.review, w.reason = true, "độ tin cậy 60%" })},
+		{"year digit unsure", one(qd("Số: 15/2020/QĐ-UBND", "Vân Canh, ngày 10 tháng 02 năm 2020~95/99;2=50")),
+			qdw(func(w *want) { w.review, w.reason = true, "độ tin cậy 50%" })},
+
+		// What Tesseract made of printed numbers on synthetic pages
+		// (TestSynth -synthdump).
+		{"B for 8 in number", one(qd("Số: B38/2016/QĐ-UBND~53/98", "Cấm Xuyên, ngày 02 tháng 4 năm 2016")),
+			qdw(func(w *want) {
+				w.doc, w.number, w.symbol, w.date, w.place, w.review, w.reason = "838/2016/QĐ-UBND", "838", "2016/QĐ-UBND", "2016-04-02", "Cấm Xuyên", true, "B→8"
+			})},
+		{"slash dropped, digits sure: offered, flagged", one(with(typed("NGHỊ QUYẾT", "Số: 206NQ-HĐND~85/98"), func(h *hdr) {
+			h.agency = []string{"HỘI ĐỒNG NHÂN DÂN", "HUYỆN BA TƠ"}
+		})), func() want {
+			w := typw("206/NQ-HĐND", "206", "NQ-HĐND", "NGHỊ QUYẾT")
+			w.review, w.reason = true, "số 206 là đoán"
+			return w
+		}()},
+		{"slash dropped before a lone agency", one(cv("Số: 135UBND~75/98", dateVC)),
+			func() want {
+				w := cvw("135/UBND", "135", "UBND")
+				w.review, w.reason = true, "số 135 là đoán"
+				return w
+			}()},
+		{"slash dropped between number and year", one(qd("Số: 152020/QĐ-UBND", dateVC)),
+			qdw(func(w *want) {
+				w.doc, w.number, w.symbol, w.review, w.reason = "152020/QĐ-UBND", "152020", "QĐ-UBND", true, "gồm cả năm 2020"
+			})},
+		{"speck between dash and agency", one(typed("CHỈ THỊ", "Số: 55/CT-.UBND~39/98")), typw("55/CT-UBND", "55", "CT-UBND", "CHỈ THỊ")},
+		{"accent on a capital of the symbol", one(qd("Số: 157/QĐ-NĐ-ÚB", "Cao Bằng, ngày 22 tháng 2 năm 1999")),
+			qdw(func(w *want) {
+				w.doc, w.number, w.symbol, w.date, w.place, w.review, w.reason = "157/QĐ-NĐ-UB", "157", "QĐ-NĐ-UB", "1999-02-22", "Cao Bằng", true, "Ú→U"
+			})},
+		{"V/v read V&", one(cv("Số: 146/NNPTNT", dateVC, "V&~72 triển khai phần mềm một cửa", "điện tử trên địa bàn huyện")),
+			cvw("146/NNPTNT", "146", "NNPTNT")},
+		{"V/v read VW", one(cv("Số: 96/LĐTBXH", dateVC, "VW~40 triển khai phần mềm một cửa", "điện tử trên địa bàn huyện")),
+			cvw("96/LĐTBXH", "96", "LĐTBXH")},
+		{"công văn of the inspectorate: TTr is Thanh tra", one(with(cv("Số: 246/TTr", dateVC), func(h *hdr) {
+			h.parent, h.agency = "UBND HUYỆN QUẢNG ĐIỀN", []string{"THANH TRA HUYỆN"}
+		})), cvw("246/TTr", "246", "TTr")},
+
 		// Handwritten numbers.
 		{"handwritten number plausible, low confidence", one(typed("CHỈ THỊ", "Số: +20 07^~62 +40 /CT-UBND")),
 			func() want {

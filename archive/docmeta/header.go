@@ -4,13 +4,15 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // numTok is one word of a "Số:" line's number and symbol, its runes
-// normalised for the parser.
+// normalised for the parser (one for one with the word's text).
 type numTok struct {
-	rs []rune
-	w  word
+	rs  []rune
+	w   word
+	off int // rune offset of rs in w.text: after the label in "Số:15/QĐ-UBND"
 }
 
 // numCand is a "Số:" label and the number and symbol that follow it.
@@ -18,7 +20,9 @@ type numCand struct {
 	label word
 	row   int
 	toks  []numTok
-	owner []int // the token each rune of the joined text came from
+	owner []int  // the token each rune of the joined text came from
+	pos   []int  // and its rune offset in that token's word
+	rs    []rune // the joined text
 	p     numberParts
 	end   word // the last word taken; the date is looked for after it
 	score int
@@ -45,19 +49,28 @@ func (pg *page) numberCandidates() []numCand {
 			var joined []rune
 			for i, t := range c.toks {
 				joined = append(joined, t.rs...)
-				for range t.rs {
+				for k := range t.rs {
 					c.owner = append(c.owner, i)
+					c.pos = append(c.pos, t.off+k)
 				}
 			}
+			c.rs = joined
 			if containsRune(joined, '/') {
 				c.p = parseNumber(joined)
 			} else if k := slashLost(joined); k > 0 {
-				// "2317NQ-HĐND": OCR read the slash as a digit. The symbol
-				// is worth showing; the number cannot be told from it.
+				// "206NQ-HĐND": OCR dropped the slash, or read it as a
+				// digit ("2317NQ-HĐND" for 231/NQ-HĐND). The symbol is
+				// worth showing. The digits are offered as the number when
+				// they were read with confidence — OCR drops a slash set
+				// tight against the symbol more often than it reads it as
+				// a digit — and the number is always flagged.
 				c.p = parseNumber(append([]rune{'/'}, joined[k:]...))
 				c.p.number, c.p.numFixes, c.p.numRaw = "", nil, string(joined[:k])
 				c.p.numStart, c.p.numEnd, c.p.sepAt = 0, k, k
 				c.p.slashLost = true
+				if d := string(joined[:k]); len(d) <= 6 && !allZeros(d) && c.confOf(0, k, isDigitLike) >= minNumberConf {
+					c.p.number = d
+				}
 			} else {
 				continue // "Số: 2352" — a registry number, no symbol
 			}
@@ -69,17 +82,25 @@ func (pg *page) numberCandidates() []numCand {
 }
 
 // slashLost returns where the symbol starts in a number and symbol whose
-// slash OCR lost ("2317NQ-HĐND"): digits, then a letter, and a dash later;
-// 0 when that is not what it looks like.
+// slash OCR lost ("2317NQ-HĐND", "135UBND"): digits, then a letter, and a
+// dash later or a known abbreviation as the whole symbol; 0 when that is
+// not what it looks like.
 func slashLost(rs []rune) int {
 	k := 0
 	for k < len(rs) && rs[k] >= '0' && rs[k] <= '9' {
 		k++
 	}
-	if k == 0 || k == len(rs) || !(rs[k] >= 'A' && rs[k] <= 'Z' || rs[k] == 'Đ') || !containsRune(rs[k:], '-') {
+	if k == 0 || k == len(rs) || !(rs[k] >= 'A' && rs[k] <= 'Z' || rs[k] == 'Đ') {
 		return 0
 	}
-	return k
+	if containsRune(rs[k:], '-') {
+		return k
+	}
+	key := abbrKey(strings.TrimRight(string(rs[k:]), ".,;:"))
+	if _, ok := agencyByKey(key); ok || len(typeAbbrsByKey(key)) > 0 {
+		return k
+	}
+	return 0
 }
 
 // lineFrom returns the words of row ri from word wi on, with the words of
@@ -113,7 +134,8 @@ func (pg *page) collect(r row, ri, wi int, rest string) numCand {
 	c := numCand{label: w, row: ri, end: w}
 	pre := 0
 	if rest != "" {
-		c.toks = append(c.toks, numTok{normSymRunes(rest), w})
+		rs := normSymRunes(rest)
+		c.toks = append(c.toks, numTok{rs, w, utf8.RuneCountInString(w.text) - len(rs)})
 		if !strings.ContainsAny(rest, "/-") {
 			pre++
 		}
@@ -142,7 +164,7 @@ func (pg *page) collect(r row, ri, wi int, rest string) numCand {
 				return c
 			}
 		}
-		c.toks = append(c.toks, numTok{rs, t})
+		c.toks = append(c.toks, numTok{rs, t, 0})
 		c.end = t
 		prevX1 = t.box.X1
 	}
@@ -150,10 +172,12 @@ func (pg *page) collect(r row, ri, wi int, rest string) numCand {
 }
 
 // symbolComplete reports whether the tokens already hold a slash with a
-// letter after it: what follows must then be joined to them by a dash or
-// a slash, or it is not part of the symbol.
+// letter after it (or digits and a symbol whose slash OCR lost): what
+// follows must then be joined to them by a dash or a slash, or it is not
+// part of the symbol.
 func symbolComplete(toks []numTok) bool {
 	slash := false
+	var all []rune
 	for _, t := range toks {
 		for _, r := range t.rs {
 			if r == '/' {
@@ -162,8 +186,10 @@ func symbolComplete(toks []numTok) bool {
 				return true
 			}
 		}
+		all = append(all, t.rs...)
 	}
-	return false
+	// The slash lost: "206NQ-HĐND" is a whole number and symbol too.
+	return slashLost(all) > 0
 }
 
 func symbolish(rs []rune) bool {
@@ -572,13 +598,21 @@ func dropNoiseKeep(ws []word) []word {
 	return out
 }
 
+// isVv recognises "V/v" as printed and as OCR reads it (V/y, Vlv, V/w, VW,
+// V&, V#…): a V, then one to three of the marks OCR makes of "/v".
 func isVv(t string) bool {
-	f := strings.TrimRight(foldOne(t), ".:,")
-	switch f {
-	case "v/v", "v/y", "vlv", "viv", "v/", "v.v", "vv":
-		return true
+	rs := []rune(strings.TrimRight(t, ".:,"))
+	if len(rs) < 2 || len(rs) > 4 || rs[0] != 'V' && rs[0] != 'v' {
+		return false
 	}
-	return false
+	slashOrV := false // not the roman numeral VI
+	for _, r := range rs[1:] {
+		if !strings.ContainsRune("/vVwWyYlIi|.&#", r) {
+			return false
+		}
+		slashOrV = slashOrV || strings.ContainsRune("/vVwWyY&#", r)
+	}
+	return slashOrV
 }
 
 func abs(x int) int {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sohoa/sohoa/pipeline"
 	"github.com/sohoa/sohoa/viet"
@@ -15,7 +16,38 @@ type word struct {
 	text string
 	box  pipeline.Box
 	conf float64
-	row  int // index of its row in page.rows
+	// chars is the confidence of each rune of text, when Tesseract gave
+	// them and they line up with the normalised text; nil otherwise. A
+	// pointer keeps word comparable.
+	chars *[]float64
+	row   int // index of its row in page.rows
+}
+
+// runeConf is the confidence of the i-th rune of the word's text: its own
+// when known, else the word's.
+func (w word) runeConf(i int) float64 {
+	if w.chars != nil && i >= 0 && i < len(*w.chars) {
+		return (*w.chars)[i]
+	}
+	return w.conf
+}
+
+// charConfs returns a word's character confidences when they line up with
+// its normalised text t, one per rune, clamped to 0–100 (Tesseract reports
+// -1 for what it did not recognise); nil when there are none or they do
+// not line up.
+func charConfs(w pipeline.Word, t string) *[]float64 {
+	if len(w.CharConf) == 0 || len(w.CharConf) != utf8.RuneCountInString(t) || utf8.RuneCountInString(w.Text) != len(w.CharConf) {
+		return nil
+	}
+	cc := make([]float64, len(w.CharConf))
+	for i, c := range w.CharConf {
+		if math.IsNaN(c) || c < 0 {
+			c = 0
+		}
+		cc[i] = min(c, 100)
+	}
+	return &cc
 }
 
 func (w word) height() int { return w.box.Y1 - w.box.Y0 }
@@ -66,7 +98,7 @@ func newPage(pt *pipeline.PageText) *page {
 				conf = 0 // Tesseract reports -1 for what it did not recognise
 			}
 			conf = min(conf, 100)
-			r.words = append(r.words, word{text: t, box: w.Box, conf: conf})
+			r.words = append(r.words, word{text: t, box: w.Box, conf: conf, chars: charConfs(w, t)})
 		}
 		if len(r.words) == 0 {
 			continue

@@ -3,6 +3,7 @@ package docmeta
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -43,8 +44,9 @@ type Meta struct {
 	Subject string
 	// Confidence is, per field, how sure the reading is, 0 to 1, under the
 	// keys "doc_number", "date", "type", "agency" and "subject" (all always
-	// present). For doc_number and date it is the OCR confidence of the
-	// number's word and of the date's digits: at least 0.85 when certain,
+	// present). For doc_number and date it is the lowest OCR confidence of
+	// the number's digits and of the date's (each character's own where
+	// Tesseract gave one, else its word's): at least 0.85 when certain,
 	// at most 0.5 when flagged for review, 0 when not read. For the others
 	// it is the mean OCR confidence of their words, lowered where the type
 	// name and the symbol disagree or the type was inferred.
@@ -66,6 +68,8 @@ const (
 	reasonNumLowConf   = "Số văn bản: OCR không chắc chắn (độ tin cậy %d%%)"
 	reasonNumFixed     = "Số văn bản phải sửa ký tự OCR (%s)"
 	reasonNoSlash      = "Không thấy dấu / giữa số và ký hiệu, không biết số là gì (OCR đọc %q)"
+	reasonSlashGuess   = "Không thấy dấu / giữa số và ký hiệu: số %s là đoán, cần kiểm tra (OCR đọc %q)"
+	reasonYearGlued    = "Số %s có thể gồm cả năm %d (OCR mất dấu /)"
 	reasonNumGap       = "Số văn bản tách khỏi ký hiệu, có thể viết tay vào chỗ trống"
 	reasonNumInk       = "Chữ số của số văn bản khác chữ in, có thể viết tay"
 	reasonNumSplit     = "Số văn bản bị OCR tách rời"
@@ -75,6 +79,7 @@ const (
 	reasonSymUnread    = "Không đọc được ký hiệu văn bản"
 	reasonSymLowConf   = "Ký hiệu văn bản: OCR không chắc chắn (độ tin cậy %d%%)"
 	reasonSymDD        = "Ký hiệu văn bản: không rõ chữ D hay Đ (%s)"
+	reasonSymFixed     = "Ký hiệu văn bản phải sửa ký tự OCR (%s)"
 	reasonTypeMismatch = "Tên loại %s không khớp ký hiệu %s"
 	reasonNoTypeAbbr   = "Ký hiệu %[2]s không có chữ viết tắt của tên loại %[1]s"
 	reasonSymMended    = "Ký hiệu OCR đọc %s, đã sửa thành %s theo tên loại: cần kiểm tra"
@@ -318,10 +323,12 @@ func (r *reading) meta() Meta {
 			c *= 0.8
 		}
 		m.Type, m.Confidence["type"] = t.name, c
+	} else if r.vv {
+		// Only a công văn has its trích yếu after "V/v"; its symbol may
+		// still look like a type's (TTr is Thanh tra's as well as Tờ trình's).
+		m.Type, m.Confidence["type"] = CongVan, 0.8
 	} else if idx, at := p.typeAbbr(); idx >= 0 {
 		m.Type, m.Confidence["type"] = at.name, 0.6
-	} else if r.vv {
-		m.Type, m.Confidence["type"] = CongVan, 0.8
 	} else if p.symOK {
 		// No type name, no type abbreviation, no V/v: a công văn whose V/v
 		// was lost, or a symbol misread; nothing to check the symbol by.
@@ -332,6 +339,11 @@ func (r *reading) meta() Meta {
 	if r.num != nil {
 		var conf float64
 		conf, numCertain, numReasons = r.judgeNumber(p, yearRef, haveRef)
+		if p.year == "" && len(p.number) >= 5 && dr.year > 0 && strings.HasSuffix(p.number, fmt.Sprint(dr.year)) {
+			// "152020/QĐ-UBND": the slash between number and year lost.
+			numCertain = false
+			numReasons = append(numReasons, fmt.Sprintf(reasonYearGlued, p.number, dr.year))
+		}
 		if p.year != "" && dr.year > 0 && atoi(p.year) != dr.year {
 			numCertain = false
 			numReasons = append(numReasons, fmt.Sprintf(reasonYearMismatch, p.year, dr.year))
@@ -385,6 +397,9 @@ func (r *reading) judgeNumber(p numberParts, ref word, haveRef bool) (conf float
 	if !p.symOK {
 		flag(reasonSymUnread)
 	}
+	if p.slashLost && p.number != "" {
+		flag(fmt.Sprintf(reasonSlashGuess, p.number, string(c.rs)))
+	}
 	if p.number == "" {
 		switch {
 		case p.slashLost:
@@ -402,12 +417,29 @@ func (r *reading) judgeNumber(p numberParts, ref word, haveRef bool) (conf float
 	for i := max(p.sepAt, 0); i < len(c.owner); i++ {
 		symToks = appendUniq(symToks, c.owner[i])
 	}
-	numConf, symConf := 100.0, 100.0
-	for _, i := range numToks {
-		numConf = min(numConf, c.toks[i].w.conf)
+	symFrom := p.sepAt + 1
+	if p.slashLost {
+		symFrom = p.sepAt // no separator was read: the symbol starts there
 	}
-	for _, i := range symToks {
-		symConf = min(symConf, c.toks[i].w.conf)
+	numConf, symConf := c.confOf(p.numStart, p.numEnd, isDigitLike), c.confOf(symFrom, len(c.rs), isAlnum)
+	if numConf < 0 {
+		// Nothing like a digit was read: the words' own confidence.
+		numConf = 100
+		for _, i := range numToks {
+			numConf = min(numConf, c.toks[i].w.conf)
+		}
+	}
+	if symConf < 0 {
+		symConf = 100
+		for _, i := range symToks {
+			symConf = min(symConf, c.toks[i].w.conf)
+		}
+	}
+	if len(numToks) > 0 && c.toks[numToks[0]].w == c.label && p.sepAt >= 0 && c.owner[p.sepAt] != numToks[0] {
+		// "Số:11 /CT-UBND": digits glued to the label but apart from the
+		// symbol, where ink in the blank lands; their size cannot be
+		// measured against print, so the word's own doubt counts too.
+		numConf = min(numConf, c.label.conf)
 	}
 	if p.number != "" {
 		if numConf < minNumberConf {
@@ -445,6 +477,9 @@ func (r *reading) judgeNumber(p numberParts, ref word, haveRef bool) (conf float
 	if p.symOK && symConf < minSymbolConf {
 		flag(fmt.Sprintf(reasonSymLowConf, int(symConf)))
 	}
+	if p.symOK && len(p.symFixes) > 0 {
+		flag(fmt.Sprintf(reasonSymFixed, strings.Join(p.symFixes, ", ")))
+	}
 	if len(p.ambiguous) > 0 {
 		var segs []string
 		for _, i := range p.ambiguous {
@@ -460,6 +495,30 @@ func (r *reading) judgeNumber(p numberParts, ref word, haveRef bool) (conf float
 	}
 	return numConf / 100, true, nil
 }
+
+// confOf is the lowest confidence of the runes of the joined number and
+// symbol in [from, to) that keep: each rune's own confidence where
+// Tesseract gave one, else its word's. A word such as "316/QĐ-UBND" may
+// score 49 as a whole while each of its digits scores 99: the digits are
+// what the number is judged by. -1 when no rune in the range is kept.
+func (c *numCand) confOf(from, to int, keep func(rune) bool) float64 {
+	conf := -1.0
+	for k := max(from, 0); k < to && k < len(c.rs) && k < len(c.owner); k++ {
+		if !keep(c.rs[k]) {
+			continue
+		}
+		rc := c.toks[c.owner[k]].w.runeConf(c.pos[k])
+		if conf < 0 || rc < conf {
+			conf = rc
+		}
+	}
+	return conf
+}
+
+// isDigitLike reports a digit, or a letter that readDigits maps to one.
+func isDigitLike(r rune) bool { return r >= '0' && r <= '9' || digitFixes[r] != 0 }
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // subjectText joins the trích yếu, without the "V/v" that opens a công
 // văn's and with OCR's spaces before punctuation removed.

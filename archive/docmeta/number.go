@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/sohoa/sohoa/viet"
 )
 
@@ -87,6 +89,7 @@ type numberParts struct {
 	party     bool     // 123-QĐ/HU
 	symOK     bool     // the symbol is readable and canonical
 	slashLost bool     // OCR read the slash as something else: the number is unknown
+	symFixes  []string // marks taken off letters of the symbol ("Ú→U")
 }
 
 // symbol is the canonical symbol: year (if any), then segments.
@@ -146,7 +149,7 @@ func (p numberParts) typeAbbr() (int, docType) {
 
 // digitFixes are the look-alikes that Tesseract reads for digits; they are
 // mapped only in a digit slot.
-var digitFixes = map[rune]rune{'O': '0', 'o': '0', 'l': '1', 'I': '1', '|': '1', 'S': '5', 's': '5', 'b': '6'}
+var digitFixes = map[rune]rune{'O': '0', 'o': '0', 'l': '1', 'I': '1', '|': '1', 'S': '5', 's': '5', 'b': '6', 'B': '8'}
 
 // letterFixes are digits read for letters; mapped only inside a letter
 // segment, and only when that turns it into a known abbreviation.
@@ -247,6 +250,14 @@ func (p *numberParts) parseSymbol(sym []rune) {
 		cur = append(cur, r)
 	}
 	raw = append(raw, string(cur))
+	for i, s := range raw {
+		// A speck read as a dot against a dash: "CT-.UBND".
+		raw[i] = strings.Trim(s, ".,")
+		// A symbol has no tone or vowel marks ("ÚB" is UB): OCR's.
+		var fixes []string
+		raw[i], fixes = stripMarks(raw[i])
+		p.symFixes = append(p.symFixes, fixes...)
+	}
 	if p.party && (len(p.seps) == 0 || p.seps[0] != '/') {
 		return
 	}
@@ -353,6 +364,31 @@ func pickAsRead(s string, cands []string) string {
 		}
 	}
 	return strings.ToUpper(s)
+}
+
+// stripMarks takes the tone and vowel marks off the letters of a symbol
+// segment in capitals (ÚB→UB, which OCR reads), leaving a segment with
+// lower-case letters as it is ("Ủy" is a word); Đ is a letter of its own.
+func stripMarks(s string) (string, []string) {
+	if lowerCount(s) > 0 {
+		return s, nil // a word ("Ủy"), not an abbreviation OCR marked
+	}
+	var fixes []string
+	rs := []rune(s)
+	for i, r := range rs {
+		if r < 0x80 || r == 'Đ' || r == 'đ' || !unicode.IsLetter(r) {
+			continue
+		}
+		base := []rune(norm.NFD.String(string(r)))[0]
+		if base < 0x80 && unicode.IsLetter(base) {
+			fixes = append(fixes, string(r)+"→"+string(base))
+			rs[i] = base
+		}
+	}
+	if fixes == nil {
+		return s, nil
+	}
+	return string(rs), fixes
 }
 
 // cutLabel recognises the "Số" label of a số và ký hiệu as printed and as
