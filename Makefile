@@ -51,6 +51,7 @@ bench: build
 	$(GO) run ./cmd/sohoabench -corpus $(BENCH)/corpus -sohoa $(BIN)/sohoa -out $(BENCH)/run
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./ocr/deskew ./ocr/clean
 	$(GO) test -run '^$$' -bench Prepare -benchtime 5x ./ocr
+	$(GO) run ./cmd/indexbench -n 100000 -dir $(BENCH)/index -rm
 
 clean:
 	rm -rf $(BIN) $(TOOLS) $(BENCH)

@@ -1,42 +1,43 @@
-// Package index is the archive's full-text search index: an embedded Bleve
-// index under DATA/index. It is derived data: everything in it comes from
-// the documents' JSON sidecars in the archive bucket, so it can always be
-// deleted and rebuilt from the bucket.
-//
-// Text is indexed twice: as written (NFC, lower case) and folded (no
-// diacritics, đ → d; package viet), so that "quyet dinh", "quyết định" and
-// "QUYẾT ĐỊNH" all find a document, and a query typed with its diacritics
-// ranks the documents that have exactly those higher.
-//
-// An Index is safe for concurrent use.
 package index
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/viet"
 )
 
-// Doc is one archived document as the index keeps it. Every field is stored,
-// so a search answers without reading the bucket.
+// ErrOutdated is returned (wrapped) by Open when the index on disk was
+// written by a version of this package with another schema: remove it and
+// rebuild it from the bucket.
+var ErrOutdated = errors.New("index built by another version of sohoa: remove it and rebuild it (sohoa reindex)")
+
+// schema names the fields and analyzers of this file. Change it whenever
+// they change, so that Open refuses an index it would misread.
+const schema = "sohoa.index/2"
+
+var schemaKey = []byte("sohoa.schema")
+
+// Doc is one archived document as the index keeps it. Every field is
+// stored, so a search answers without reading the bucket.
 type Doc struct {
 	ID          string    `json:"id"`
-	DocNumber   string    `json:"doc_number"`
-	Date        string    `json:"date"`
+	DocNumber   string    `json:"doc_number"` // số và ký hiệu, canonical: 15/2020/QĐ-UBND
+	Number      string    `json:"number"`     // số: "15"; Put fills it from DocNumber when empty
+	Symbol      string    `json:"symbol"`     // ký hiệu: "2020/QĐ-UBND"; likewise
+	Date        string    `json:"date"`       // 2020-02-10
+	Year        int       `json:"year"`       // Put fills it from Date when zero
 	Type        string    `json:"type"`
 	Agency      string    `json:"agency"`
 	Subject     string    `json:"subject"`
@@ -44,96 +45,93 @@ type Doc struct {
 	SourceName  string    `json:"source_name"`
 	SHA256      string    `json:"sha256"`
 	Key         string    `json:"key"`
+	Version     int       `json:"version,omitempty"` // of the archive record
 	Pages       int       `json:"pages"`
 	NeedsReview bool      `json:"needs_review"`
 	Created     time.Time `json:"created"`
 	Archived    time.Time `json:"archived"`
 }
 
-// Index is an open search index.
+// Index is an open search index. It is safe for concurrent use.
 type Index struct {
-	b bleve.Index
+	b         bleve.Index
+	views     views
+	closeOnce sync.Once
+	closeErr  error
 }
 
+// Field names. See the package documentation for what each holds.
 const (
-	analyzerExact = "sohoa_vi_exact"
-	analyzerFold  = "sohoa_vi_fold"
-	filterNFC     = "sohoa_vi_nfc"
-	filterFold    = "sohoa_vi_fold"
+	fID         = "id"
+	fDoc        = "doc"
+	fText       = "text"
+	fTextFold   = "text_fold"
+	fPairs      = "pairs"
+	fHead       = "head"
+	fHeadFold   = "head_fold"
+	fNumberKey  = "number_key"
+	fFacets     = "facets"
+	fTypeKey    = "type_key"
+	fAgencyKey  = "agency_key"
+	fReview     = "review"
+	fArchived   = "archived"
+	facetYear   = "year"
+	facetType   = "type"
+	facetAgency = "agency"
 )
 
-func init() {
-	// Bleve keeps analysis components in a process-wide registry.
-	must(registry.RegisterTokenFilter(filterNFC, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-		return mapFilter(viet.Normalize), nil
-	}))
-	must(registry.RegisterTokenFilter(filterFold, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-		return mapFilter(viet.Fold), nil
-	}))
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-// mapFilter applies f to every token.
-type mapFilter func(string) string
-
-func (f mapFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		t.Term = []byte(f(string(t.Term)))
-	}
-	return in
-}
+// entry is a Doc as Bleve indexes it: field (property path) → value.
+// Empty values are left out, so that they are neither terms nor facet
+// values.
+type entry map[string]any
 
 func newMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
-	if err := im.AddCustomAnalyzer(analyzerExact, map[string]any{
-		"type": custom.Name, "tokenizer": unicode.Name,
-		"token_filters": []string{filterNFC, lowercase.Name},
-	}); err != nil {
+	if err := addAnalyzers(im); err != nil {
 		return nil, err
 	}
-	if err := im.AddCustomAnalyzer(analyzerFold, map[string]any{
-		"type": custom.Name, "tokenizer": unicode.Name,
-		"token_filters": []string{filterFold},
-	}); err != nil {
-		return nil, err
-	}
-	text := func(name, analyzer string, store bool) *mapping.FieldMapping {
-		f := bleve.NewTextFieldMapping()
-		f.Name, f.Analyzer, f.Store, f.IncludeTermVectors = name, analyzer, store, true
-		return f
-	}
-	kw := func(store bool) *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Analyzer, f.Store = keyword.Name, store
-		return f
+	// field returns a mapping that does only what is asked: Bleve's
+	// defaults would also copy every field into a composite "_all" field
+	// and keep doc values (an uninverted copy) of every text.
+	type opt int
+	const (
+		store opt = 1 << iota
+		vectors
+		docValues
+	)
+	field := func(name, typ, analyzer string, o opt) *mapping.FieldMapping {
+		return &mapping.FieldMapping{
+			Name: name, Type: typ, Analyzer: analyzer, Index: true,
+			Store: o&store != 0, IncludeTermVectors: o&vectors != 0, DocValues: o&docValues != 0,
+		}
 	}
 	dm := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"text", "subject", "agency", "type"} {
-		dm.AddFieldMappingsAt(name, text(name, analyzerExact, true), text(name+"_fold", analyzerFold, false))
+	dm.AddFieldMappingsAt(fDoc, &mapping.FieldMapping{Name: fDoc, Type: "text", Analyzer: keyword.Name, Store: true})
+	dm.AddFieldMappingsAt(fText,
+		field(fText, "text", analyzerExact, store),
+		field(fTextFold, "text", analyzerFold, vectors),
+		field(fPairs, "text", analyzerPairs, 0))
+	dm.AddFieldMappingsAt(fHead,
+		field(fHead, "text", analyzerExact, 0),
+		field(fHeadFold, "text", analyzerFold, vectors),
+		field(fPairs, "text", analyzerPairs, 0))
+	for _, name := range []string{fNumberKey, fTypeKey, fAgencyKey} {
+		dm.AddFieldMappingsAt(name, field(name, "text", keyword.Name, 0))
 	}
-	dm.AddFieldMappingsAt("doc_number", text("doc_number", analyzerExact, true), text("doc_number_fold", analyzerFold, false))
-	dm.AddFieldMappingsAt("source_name", text("source_name", analyzerFold, true))
-	for _, name := range []string{"id", "date", "sha256", "key"} {
-		dm.AddFieldMappingsAt(name, kw(true))
+	for _, name := range []string{fID, fFacets} {
+		dm.AddFieldMappingsAt(name, field(name, "text", keyword.Name, docValues))
 	}
-	pages := bleve.NewNumericFieldMapping()
-	dm.AddFieldMappingsAt("pages", pages)
-	review := bleve.NewBooleanFieldMapping()
-	dm.AddFieldMappingsAt("needs_review", review)
-	for _, name := range []string{"created", "archived"} {
-		dm.AddFieldMappingsAt(name, bleve.NewDateTimeFieldMapping())
-	}
+	dm.AddFieldMappingsAt(fReview, field(fReview, "boolean", "", 0))
+	dm.AddFieldMappingsAt(fArchived, field(fArchived, "datetime", "", docValues))
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = analyzerExact
+	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
 	return im, nil
 }
 
 // Open opens the index in dir, creating it if the folder does not exist.
+// An index written with another schema is not opened: the error wraps
+// ErrOutdated.
 func Open(dir string) (*Index, error) {
 	b, err := bleve.Open(dir)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
@@ -141,29 +139,72 @@ func Open(dir string) (*Index, error) {
 		if merr != nil {
 			return nil, fmt.Errorf("index: mapping: %w", merr)
 		}
-		b, err = bleve.New(dir, m)
+		if b, err = bleve.New(dir, m); err == nil {
+			err = b.SetInternal(schemaKey, []byte(schema))
+		}
 	}
 	if err != nil {
+		if b != nil {
+			_ = b.Close()
+		}
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	got, err := b.GetInternal(schemaKey)
+	if err == nil && string(got) != schema {
+		err = ErrOutdated
+	}
+	if err != nil {
+		_ = b.Close()
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
 	}
 	return &Index{b: b}, nil
 }
 
-// Remove deletes the index in dir (to rebuild it).
+// Remove deletes the index in dir (to rebuild it). The index must not be
+// open.
 func Remove(dir string) error { return os.RemoveAll(dir) }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.b.Close() }
+// Close closes the index. Closing it again does nothing.
+func (ix *Index) Close() error {
+	ix.closeOnce.Do(func() { ix.closeErr = ix.b.Close() })
+	return ix.closeErr
+}
 
-// Put adds or replaces a document.
+// Put adds or replaces a document. It fills in d's Year from Date, and
+// Number and Symbol from DocNumber, when they are empty. Putting the same
+// document twice is the same as putting it once.
 func (ix *Index) Put(d Doc) error {
-	if err := ix.b.Index(d.ID, d); err != nil {
+	e, err := entryOf(d)
+	if err == nil {
+		err = ix.b.Index(d.ID, e)
+	}
+	if err != nil {
 		return fmt.Errorf("index: put %s: %w", d.ID, err)
 	}
 	return nil
 }
 
-// Delete removes a document.
+// PutBatch adds or replaces documents in one batch: much faster than one
+// Put each when (re)building an index. A document that appears twice is
+// indexed as its last appearance.
+func (ix *Index) PutBatch(docs []Doc) error {
+	b := ix.b.NewBatch()
+	for _, d := range docs {
+		e, err := entryOf(d)
+		if err == nil {
+			err = b.Index(d.ID, e)
+		}
+		if err != nil {
+			return fmt.Errorf("index: put %s: %w", d.ID, err)
+		}
+	}
+	if err := ix.b.Batch(b); err != nil {
+		return fmt.Errorf("index: put %d documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+// Delete removes a document. Deleting a missing document is not an error.
 func (ix *Index) Delete(id string) error {
 	if err := ix.b.Delete(id); err != nil {
 		return fmt.Errorf("index: delete %s: %w", id, err)
@@ -176,86 +217,122 @@ func (ix *Index) Count() (uint64, error) { return ix.b.DocCount() }
 
 // Get returns the document with the given id.
 func (ix *Index) Get(id string) (Doc, bool, error) {
-	q := bleve.NewDocIDQuery([]string{id})
-	res, err := ix.search(q, 1, 0, nil)
-	if err != nil || len(res.Docs) == 0 {
-		return Doc{}, false, err
-	}
-	return res.Docs[0], true, nil
-}
-
-// Result is one page of search hits.
-type Result struct {
-	Total uint64
-	Docs  []Doc
-}
-
-// Search finds documents matching q: words anywhere in the text, subject,
-// number, agency and type, with or without diacritics. An empty q lists
-// every document, most recently archived first.
-func (ix *Index) Search(q string, limit, offset int) (Result, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return ix.search(bleve.NewMatchAllQuery(), limit, offset, []string{"-archived", "-_id"})
-	}
-	var any []query.Query
-	for _, f := range []struct {
-		field string
-		boost float64
-	}{
-		{"doc_number", 8}, {"doc_number_fold", 6}, {"subject", 3}, {"subject_fold", 2},
-		{"text", 1.5}, {"text_fold", 1}, {"agency", 1}, {"agency_fold", 0.8},
-		{"type", 1}, {"type_fold", 0.8}, {"source_name", 1},
-	} {
-		m := bleve.NewMatchQuery(q)
-		m.SetField(f.field)
-		// Bleve looks analyzers up by property, not by field name: say
-		// which one the query text goes through.
-		m.Analyzer = analyzerExact
-		if strings.HasSuffix(f.field, "_fold") || f.field == "source_name" {
-			m.Analyzer = analyzerFold
-		}
-		m.SetBoost(f.boost)
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		any = append(any, m)
-	}
-	return ix.search(bleve.NewDisjunctionQuery(any...), limit, offset, nil)
-}
-
-func (ix *Index) search(q query.Query, limit, offset int, sort []string) (Result, error) {
-	if limit <= 0 {
-		limit = 20
-	}
-	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
-	req.Fields = []string{"*"}
-	if sort != nil {
-		req.SortBy(sort)
-	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = []string{fDoc, fText}
 	res, err := ix.b.Search(req)
 	if err != nil {
-		return Result{}, fmt.Errorf("index: search: %w", err)
+		return Doc{}, false, fmt.Errorf("index: get %s: %w", id, err)
 	}
-	out := Result{Total: res.Total}
-	for _, h := range res.Hits {
-		out.Docs = append(out.Docs, docOf(h.ID, h.Fields))
+	if len(res.Hits) == 0 {
+		return Doc{}, false, nil
 	}
-	return out, nil
+	d, err := docOf(res.Hits[0].Fields)
+	if err != nil {
+		return Doc{}, false, fmt.Errorf("index: get %s: %w", id, err)
+	}
+	return d, true, nil
 }
 
-func docOf(id string, f map[string]any) Doc {
-	str := func(k string) string { s, _ := f[k].(string); return s }
-	tm := func(k string) time.Time {
-		t, _ := time.Parse(time.RFC3339, str(k))
-		return t
+// entryOf fills in d's derived fields and returns what Bleve indexes.
+func entryOf(d Doc) (entry, error) {
+	if d.ID == "" {
+		return nil, errors.New("document without id")
 	}
-	d := Doc{
-		ID: id, DocNumber: str("doc_number"), Date: str("date"), Type: str("type"), Agency: str("agency"),
-		Subject: str("subject"), Text: str("text"), SourceName: str("source_name"), SHA256: str("sha256"),
-		Key: str("key"), Created: tm("created"), Archived: tm("archived"),
+	if d.Year == 0 && len(d.Date) >= 4 {
+		d.Year, _ = strconv.Atoi(d.Date[:4])
 	}
-	if n, ok := f["pages"].(float64); ok {
-		d.Pages = int(n)
+	if (d.Number == "" || d.Symbol == "") && d.DocNumber != "" {
+		if n, s, ok := docmeta.ParseNumber(d.DocNumber); ok {
+			d.Number, d.Symbol = n, s
+		}
 	}
-	d.NeedsReview, _ = f["needs_review"].(bool)
-	return d
+	text := d.Text
+	d.Text = ""
+	blob, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	e := entry{fID: d.ID, fDoc: string(blob), fReview: d.NeedsReview}
+	set := func(field, v string) {
+		if v != "" {
+			e[field] = v
+		}
+	}
+	set(fText, text)
+	set(fHead, strings.TrimSpace(strings.Join([]string{d.Subject, d.DocNumber, d.Type, d.Agency, d.SourceName}, "\n")))
+	set(fNumberKey, docNumberKey(d))
+	set(fTypeKey, filterKey(d.Type))
+	set(fAgencyKey, filterKey(d.Agency))
+	var facets []string
+	if d.Year > 0 {
+		facets = append(facets, facetYear+"="+strconv.Itoa(d.Year))
+	}
+	if v := facetValue(d.Type); v != "" {
+		facets = append(facets, facetType+"="+v)
+	}
+	if v := facetValue(d.Agency); v != "" {
+		facets = append(facets, facetAgency+"="+v)
+	}
+	if len(facets) > 0 {
+		e[fFacets] = facets
+	}
+	if !d.Archived.IsZero() {
+		e[fArchived] = d.Archived
+	}
+	return e, nil
+}
+
+func docOf(f map[string]any) (Doc, error) {
+	blob, _ := f[fDoc].(string)
+	var d Doc
+	if err := json.Unmarshal([]byte(blob), &d); err != nil {
+		return Doc{}, fmt.Errorf("stored document: %w", err)
+	}
+	d.Text, _ = f[fText].(string)
+	return d, nil
+}
+
+// numberKey is the form under which document numbers are compared: number
+// without leading zeros, a slash, the symbol folded (QĐ → qd, lower case):
+// 15/2020/QĐ-UBND, 15/2020/qd-ubnd and "15 / 2020 / QD – UBND" (once
+// canonicalised by docmeta.ParseNumber) are all "15/2020/qd-ubnd"; 07/CT-UBND
+// is "7/ct-ubnd"; a party number 123-QĐ/HU is "123/qd/hu".
+func numberKey(number, symbol string) string {
+	n := strings.TrimLeft(number, "0")
+	if n == "" {
+		n = "0"
+	}
+	return n + "/" + viet.Fold(symbol)
+}
+
+// docNumberKey is the number key of a document: from its number and
+// symbol, or, when docmeta cannot read its DocNumber, the DocNumber folded
+// without spaces.
+func docNumberKey(d Doc) string {
+	if d.Number != "" && d.Symbol != "" {
+		return numberKey(d.Number, d.Symbol)
+	}
+	if d.DocNumber == "" {
+		return ""
+	}
+	return strings.Join(strings.Fields(viet.Fold(d.DocNumber)), "")
+}
+
+// facetValue is the form under which a type or an agency is counted and
+// shown in facets: NFC, spaces collapsed, upper case, tone marks in the
+// agreed place, so that "Ủy ban nhân dân" and "UỶ BAN NHÂN DÂN" are one
+// value: "ỦY BAN NHÂN DÂN".
+func facetValue(s string) string {
+	ws := strings.Fields(strings.ToUpper(viet.Normalize(s)))
+	for i, w := range ws {
+		ws[i] = canonTones(w)
+	}
+	return strings.Join(ws, " ")
+}
+
+// filterKey is the form under which Query.Type and Query.Agency are
+// compared with a document's: folded, spaces collapsed, so that a filter
+// forgives case, diacritics and spacing.
+func filterKey(s string) string {
+	return strings.Join(strings.Fields(viet.Fold(s)), " ")
 }

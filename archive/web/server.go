@@ -184,28 +184,28 @@ func (s *Server) list(q string, limit, offset int) (List, error) {
 	s.mu.RUnlock()
 	slices.SortFunc(pend, func(a, b Document) int { return b.Created.Compare(a.Created) })
 
-	res, err := s.index.Search(q, limit+offset, 0)
+	res, err := s.index.Search(index.Query{Text: q, Limit: limit + offset})
 	if err != nil {
 		return List{}, err
 	}
 	var docs []Document
 	if q == "" {
 		// Everything, newest first: merge the two lists by creation time.
-		docs = make([]Document, 0, len(pend)+len(res.Docs))
+		docs = make([]Document, 0, len(pend)+len(res.Hits))
 		i, j := 0, 0
-		for i < len(pend) || j < len(res.Docs) {
-			if j >= len(res.Docs) || (i < len(pend) && !pend[i].Created.Before(res.Docs[j].Created)) {
+		for i < len(pend) || j < len(res.Hits) {
+			if j >= len(res.Hits) || (i < len(pend) && !pend[i].Created.Before(res.Hits[j].Doc.Created)) {
 				docs = append(docs, pend[i])
 				i++
 			} else {
-				docs = append(docs, fromIndex(res.Docs[j]))
+				docs = append(docs, fromIndex(res.Hits[j].Doc))
 				j++
 			}
 		}
 	} else {
 		docs = pend
-		for _, d := range res.Docs {
-			docs = append(docs, fromIndex(d))
+		for _, h := range res.Hits {
+			docs = append(docs, fromIndex(h.Doc))
 		}
 	}
 	out := List{Total: len(pend) + int(res.Total), Documents: []Document{}}

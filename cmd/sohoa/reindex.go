@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"html"
 	"log/slog"
 	"os"
 	"strings"
@@ -95,15 +96,26 @@ func runSearch(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w (is sohoa serve running on this folder? use the web interface or the API meanwhile)", err)
 	}
 	defer ix.Close()
-	res, err := ix.Search(strings.Join(fs.Args(), " "), *limit, 0)
+	res, err := ix.Search(index.Query{Text: strings.Join(fs.Args(), " "), Limit: *limit})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("%d documents\n", res.Total)
-	for _, d := range res.Docs {
+	for _, h := range res.Hits {
+		d := h.Doc
 		fmt.Printf("%-22s %-10s %-12s %s\n  %s\n  %s\n", orDash(d.DocNumber), orDash(d.Date), orDash(d.Type), d.ID, d.Subject, d.Key)
+		for _, sn := range h.Snippets {
+			fmt.Printf("  … %s …\n", plainSnippet(sn))
+		}
 	}
 	return nil
+}
+
+// plainSnippet turns a snippet's HTML (escaped text, <mark> around the
+// words that matched) into terminal text, the matches in brackets.
+func plainSnippet(s string) string {
+	s = strings.NewReplacer("<mark>", "[", "</mark>", "]").Replace(s)
+	return html.UnescapeString(s)
 }
 
 func orDash(s string) string {
