@@ -206,7 +206,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 // earlier, interrupted try (no record yet) is uncommitted and replaced.
 func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 	side := SidecarKey(rec.PDF.Key)
-	stored, err := a.readRecord(ctx, side)
+	stored, err := a.ReadRecord(ctx, side)
 	switch {
 	case err == nil:
 		rec = stored // committed before: that record stands
@@ -221,7 +221,7 @@ func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 			if !errors.Is(err, objstore.ErrExists) {
 				return nil, err
 			}
-			if rec, err = a.readRecord(ctx, side); err != nil { // another archive committed first
+			if rec, err = a.ReadRecord(ctx, side); err != nil { // another archive committed first
 				return nil, err
 			}
 		}
@@ -231,8 +231,8 @@ func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 	return rec, a.index.Put(rec.IndexDoc())
 }
 
-// readRecord reads the record at key.
-func (a *Archive) readRecord(ctx context.Context, key string) (*Record, error) {
+// ReadRecord reads the record stored at key (a sidecar key: SidecarKey).
+func (a *Archive) ReadRecord(ctx context.Context, key string) (*Record, error) {
 	data, err := a.store.Get(ctx, key)
 	if err != nil {
 		return nil, err

@@ -51,17 +51,7 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	if strings.TrimSpace(c.By) == "" {
 		return nil, fmt.Errorf("%w: who corrects must be given", ErrInvalid)
 	}
-	doc, ok, err := a.index.Get(id)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrNotFound
-	}
-	old, err := a.readRecord(ctx, SidecarKey(doc.Key))
-	if errors.Is(err, objstore.ErrNotExist) {
-		return nil, ErrNotFound
-	}
+	old, err := a.Record(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +160,23 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	}
 	a.log.Info("corrected", "doc", id, "version", rec.Version, "by", c.By, "key", rec.PDF.Key)
 	return &rec, nil
+}
+
+// Record returns the latest version of document id's record, as the
+// index knows it; ErrNotFound when no archived document has that id.
+func (a *Archive) Record(ctx context.Context, id string) (*Record, error) {
+	doc, ok, err := a.index.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNotFound
+	}
+	rec, err := a.ReadRecord(ctx, SidecarKey(doc.Key))
+	if errors.Is(err, objstore.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	return rec, err
 }
 
 // joinNumber writes a parsed number back as it is printed: "15/2020/QĐ-UBND",

@@ -156,7 +156,8 @@ func (r *Record) fillTT02() {
 // IndexDoc is the record as the search index keeps it.
 func (r *Record) IndexDoc() index.Doc {
 	return index.Doc{
-		ID: r.ID, DocNumber: r.DocNumber, Date: r.Date, Type: r.Type, Agency: r.Agency,
+		ID: r.ID, DocNumber: r.DocNumber, Number: r.Number, Symbol: r.Symbol, Version: r.Version,
+		Date: r.Date, Type: r.Type, Agency: r.Agency,
 		Subject: r.Subject, Text: r.Text, SourceName: r.Source.Name, SHA256: r.PDF.SHA256,
 		Key: r.PDF.Key, Pages: r.Pages, NeedsReview: r.NeedsReview,
 		Created: r.Created, Archived: r.Archived,

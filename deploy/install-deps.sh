@@ -11,8 +11,9 @@ pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev liblept
       ca-certificates)
 if [[ $mode == test || $mode == bench ]]; then
   # pdftotext and friends to check archived PDFs; qpdf for structure checks;
-  # fonts with Vietnamese glyphs for the synthetic test scans.
-  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core)
+  # fonts with Vietnamese glyphs for the synthetic test scans; a real browser
+  # (headless) for the web interface's test.
+  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core chromium)
 fi
 if [[ $mode == bench ]]; then
   # The tool sohoa is measured against, on the same pages.

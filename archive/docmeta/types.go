@@ -135,3 +135,21 @@ var agencyHeads = []string{
 var bodyStarts = []string{
 	"can cu", "kinh gui", "thuc hien", "xet de nghi", "hom nay", "noi nhan",
 }
+
+// TypeNames are the names of the kinds of document sohoa knows, in the
+// order of NĐ 30/2020 Phụ lục III, CÔNG VĂN included: what an archivist
+// chooses from when correcting a type.
+func TypeNames() []string {
+	names := make([]string, 0, len(docTypes)+1)
+	seen := map[string]bool{}
+	for _, t := range docTypes {
+		if !seen[t.name] {
+			seen[t.name] = true
+			names = append(names, t.name)
+		}
+	}
+	if !seen[CongVan] {
+		names = append(names, CongVan)
+	}
+	return names
+}

@@ -1,11 +1,20 @@
 package web
 
 import (
+	"cmp"
 	"embed"
+	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/docmeta"
+	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/pipeline"
 )
 
@@ -14,18 +23,23 @@ var templateFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"statusName": statusName,
+	"fieldName":  fieldName,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.Local().Format("02/01/2006 15:04")
 	},
+	"dmy": dmy,
 	"orDash": func(s string) string {
 		if s == "" {
 			return "—"
 		}
 		return s
 	},
+	"percent": func(f float64) int { return int(f*100 + 0.5) },
+	// snippet is trusted: the index escapes the text and adds only <mark>.
+	"snippet": func(s string) template.HTML { return template.HTML(s) },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // statusName is a status as the clerk reads it.
@@ -43,48 +57,321 @@ func statusName(s string) string {
 	return s
 }
 
-func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query().Get("q")
-	list, err := s.list(q, intParam(r, "limit", 50, 1, 500), intParam(r, "offset", 0, 0, 1_000_000))
-	if err != nil {
-		s.fail(w, err)
-		return
+// fieldName is a document field as the archivist reads it.
+func fieldName(f string) string {
+	switch f {
+	case "doc_number":
+		return "Số và ký hiệu"
+	case "date":
+		return "Ngày văn bản"
+	case "type":
+		return "Tên loại"
+	case "agency":
+		return "Cơ quan ban hành"
+	case "subject":
+		return "Trích yếu"
 	}
-	inPipeline := false
-	for _, d := range list.Documents {
-		if d.Status == pipeline.StatusQueued || d.Status == pipeline.StatusProcessing {
-			inPipeline = true
+	return f
+}
+
+// dmy writes a YYYY-MM-DD date as Vietnamese write it: 20/03/2018.
+func dmy(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("02/01/2006")
+}
+
+// nav is what every page's header shows: how many documents wait for
+// review and how many are in the pipeline.
+type nav struct {
+	Title    string
+	Active   string
+	Review   uint64
+	Pipeline int
+	Failed   int
+	Refresh  bool
+}
+
+func (s *Server) nav(title, active string) nav {
+	n := nav{Title: title, Active: active}
+	if res, err := s.index.Search(index.Query{Review: true, Limit: 1}); err == nil {
+		n.Review = res.Total
+	}
+	s.mu.RLock()
+	for _, st := range s.pending {
+		if st.Status == pipeline.StatusFailed {
+			n.Failed++
+		} else {
+			n.Pipeline++
 		}
 	}
-	render(w, "search.html", map[string]any{"Title": "Tìm kiếm", "Q": q, "List": list, "Refresh": inPipeline})
+	s.mu.RUnlock()
+	return n
 }
+
+// facetLink is one value of a facet on the search page: a link that adds
+// the filter, or removes it when it is on.
+type facetLink struct {
+	Value string
+	Count int
+	On    bool
+	URL   string
+}
+
+// searchURL is the search page's address for q.
+func searchURL(path string, q index.Query) string {
+	v := url.Values{}
+	if q.Text != "" {
+		v.Set("q", q.Text)
+	}
+	if q.Year != 0 {
+		v.Set("year", strconv.Itoa(q.Year))
+	}
+	if q.Type != "" {
+		v.Set("type", q.Type)
+	}
+	if q.Agency != "" {
+		v.Set("agency", q.Agency)
+	}
+	if q.Offset > 0 {
+		v.Set("offset", strconv.Itoa(q.Offset))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+func facetLinks(q index.Query, key string, fs []Facet) []facetLink {
+	var out []facetLink
+	for _, f := range fs {
+		nq := q
+		nq.Offset = 0
+		var on bool
+		switch key {
+		case "year":
+			y, _ := strconv.Atoi(f.Value)
+			on = q.Year == y
+			nq.Year = y
+			if on {
+				nq.Year = 0
+			}
+		case "type":
+			on = q.Type == f.Value
+			nq.Type = f.Value
+			if on {
+				nq.Type = ""
+			}
+		case "agency":
+			on = q.Agency == f.Value
+			nq.Agency = f.Value
+			if on {
+				nq.Agency = ""
+			}
+		}
+		out = append(out, facetLink{Value: f.Value, Count: f.Count, On: on, URL: searchURL("/", nq)})
+	}
+	if key == "year" {
+		// Years read best newest first.
+		slices.SortStableFunc(out, func(a, b facetLink) int { return strings.Compare(b.Value, a.Value) })
+	}
+	return out
+}
+
+const pageSize = 20
+
+func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
+	q := queryOf(r, pageSize)
+	q.Review = false
+	list, err := s.list(q)
+	if err != nil {
+		s.failPage(w, err)
+		return
+	}
+	n := s.nav("Tìm kiếm", "search")
+	for _, d := range list.Documents {
+		if d.Status == pipeline.StatusQueued || d.Status == pipeline.StatusProcessing {
+			n.Refresh = true
+		}
+	}
+	data := map[string]any{
+		"Nav": n, "Q": q, "List": list, "Filtered": filtered(q),
+		"Facets": []struct {
+			Name  string
+			Links []facetLink
+		}{
+			{"Năm", facetLinks(q, "year", list.Facets["year"])},
+			{"Tên loại", facetLinks(q, "type", list.Facets["type"])},
+			{"Cơ quan ban hành", facetLinks(q, "agency", list.Facets["agency"])},
+		},
+		"From": q.Offset + 1, "To": q.Offset + len(list.Documents),
+	}
+	if q.Offset > 0 {
+		pq := q
+		pq.Offset = max(0, q.Offset-q.Limit)
+		data["Prev"] = searchURL("/", pq)
+	}
+	if q.Offset+len(list.Documents) < list.Total {
+		nq := q
+		nq.Offset = q.Offset + q.Limit
+		data["Next"] = searchURL("/", nq)
+	}
+	render(w, http.StatusOK, "search.html", data)
+}
+
+func (s *Server) pageReview(w http.ResponseWriter, r *http.Request) {
+	q := queryOf(r, 50)
+	q.Text, q.Review = "", true
+	list, err := s.list(q)
+	if err != nil {
+		s.failPage(w, err)
+		return
+	}
+	data := map[string]any{"Nav": s.nav("Cần kiểm tra", "review"), "List": list}
+	if q.Offset+len(list.Documents) < list.Total {
+		data["Next"] = "/review?offset=" + strconv.Itoa(q.Offset+q.Limit)
+	}
+	render(w, http.StatusOK, "review.html", data)
+}
+
+func (s *Server) pagePipeline(w http.ResponseWriter, r *http.Request) {
+	docs := s.pendingMatching("")
+	counts := map[string]int{}
+	for _, d := range docs {
+		counts[d.Status]++
+	}
+	// Failed ones first: they need someone; then the rest, newest first.
+	failed := func(d Document) int {
+		if d.Status == pipeline.StatusFailed {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(docs, func(a, b Document) int { return cmp.Compare(failed(a), failed(b)) })
+	n := s.nav("Tiến trình xử lý", "pipeline")
+	n.Refresh = counts[pipeline.StatusQueued]+counts[pipeline.StatusProcessing] > 0
+	render(w, http.StatusOK, "pipeline.html", map[string]any{"Nav": n, "Docs": docs, "Counts": counts})
+}
+
+// form is the correction form as the archivist filled it in.
+type form struct {
+	DocNumber, Date, Type, Agency, Subject, By, Note string
+}
+
+func formOf(d Detail) form {
+	return form{DocNumber: d.DocNumber, Date: d.Date, Type: d.Type, Agency: d.Agency, Subject: d.Subject}
+}
+
+// byCookie remembers, in the archivist's browser, the name they correct
+// under, so that they type it once.
+const byCookie = "sohoa_by"
 
 func (s *Server) pageDoc(w http.ResponseWriter, r *http.Request) {
-	doc, ixd, ok, err := s.get(r.PathValue("id"))
+	d, err := s.detail(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.fail(w, err)
+		s.failPage(w, err)
 		return
 	}
-	if !ok {
-		w.WriteHeader(http.StatusNotFound)
-		render(w, "notfound.html", map[string]any{"Title": "Không tìm thấy"})
-		return
-	}
-	text := ""
-	if ixd != nil {
-		text = ixd.Text
-	}
-	title := doc.DocNumber
-	if title == "" {
-		title = doc.SourceName
-	}
-	render(w, "document.html", map[string]any{"Title": title, "Doc": doc, "Text": text,
-		"Refresh": doc.Status == pipeline.StatusQueued || doc.Status == pipeline.StatusProcessing})
+	f := formOf(d)
+	f.By = correctorName(r)
+	s.renderDoc(w, r, http.StatusOK, d, f, "")
 }
 
-func render(w http.ResponseWriter, name string, data any) {
+// correctorName is who corrects: the signed-in user a reverse proxy
+// names, else the name this browser used last.
+func correctorName(r *http.Request) string {
+	if u := r.Header.Get(remoteUser); u != "" {
+		return u
+	}
+	if c, err := r.Cookie(byCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			return v
+		}
+	}
+	return ""
+}
+
+func (s *Server) renderDoc(w http.ResponseWriter, r *http.Request, status int, d Detail, f form, problem string) {
+	title := d.DocNumber
+	if title == "" {
+		title = d.SourceName
+	}
+	n := s.nav(title, "")
+	n.Refresh = d.Status == pipeline.StatusQueued || d.Status == pipeline.StatusProcessing
+	fields := []string{"doc_number", "date", "type", "agency", "subject"}
+	render(w, status, "document.html", map[string]any{
+		"Nav": n, "Doc": d, "Form": f, "Problem": problem, "Saved": r.URL.Query().Has("saved"),
+		"Types": docmeta.TypeNames(), "Fields": fields, "Signed": r.Header.Get(remoteUser) != "",
+	})
+}
+
+func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "Biểu mẫu không hợp lệ (bad form)", http.StatusBadRequest)
+		return
+	}
+	f := form{
+		DocNumber: r.PostForm.Get("doc_number"), Date: formDate(r.PostForm.Get("date")), Type: r.PostForm.Get("type"),
+		Agency: r.PostForm.Get("agency"), Subject: r.PostForm.Get("subject"), By: strings.TrimSpace(r.PostForm.Get("by")),
+		Note: r.PostForm.Get("note"),
+	}
+	if u := r.Header.Get(remoteUser); u != "" {
+		f.By = u
+	}
+	_, err := s.arch.Correct(r.Context(), id, archive.Correction{
+		DocNumber: &f.DocNumber, Date: &f.Date, Type: &f.Type, Agency: &f.Agency, Subject: &f.Subject, By: f.By, Note: f.Note,
+	})
+	if err != nil {
+		status, msg := httpError(err)
+		if status == http.StatusInternalServerError {
+			s.log.Error("correction failed", "doc", id, "err", err)
+		}
+		if errors.Is(err, archive.ErrInvalid) && strings.TrimSpace(f.By) == "" {
+			msg = "Hãy ghi tên người sửa (who corrects must be given)."
+		}
+		d, derr := s.detail(r.Context(), id)
+		if derr != nil {
+			s.failPage(w, derr)
+			return
+		}
+		s.renderDoc(w, r, status, d, f, msg)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(f.By), Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/documents/"+url.PathEscape(id)+"?saved=1", http.StatusSeeOther)
+}
+
+// formDate takes a date as typed: YYYY-MM-DD (what a date field sends) or
+// the Vietnamese dd/mm/yyyy, and gives YYYY-MM-DD; anything else is left
+// for Correct to refuse with a clear message.
+func formDate(s string) string {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2/1/2006", "2-1-2006", "2.1.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.DateOnly)
+		}
+	}
+	return s
+}
+
+// failPage answers an error with a page.
+func (s *Server) failPage(w http.ResponseWriter, err error) {
+	status, msg := httpError(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("page failed", "err", err)
+	}
+	render(w, status, "error.html", map[string]any{"Nav": nav{Title: "Lỗi"}, "Status": status, "Message": msg})
+}
+
+func render(w http.ResponseWriter, status int, name string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, data); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		// Headers are gone; the page ends where the template failed.
+		_, _ = w.Write([]byte("<p>Lỗi hiển thị trang (template error): " + template.HTMLEscapeString(err.Error()) + "</p>"))
 	}
 }

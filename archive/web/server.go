@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
@@ -34,11 +36,21 @@ type pdfStore interface {
 
 var _ pdfStore = (*objstore.Bucket)(nil)
 
+// Archive is what the web needs of the archive stage: a document's record
+// (its sidecar), and archivists' corrections.
+type Archive interface {
+	Record(ctx context.Context, id string) (*archive.Record, error)
+	Correct(ctx context.Context, id string, c archive.Correction) (*archive.Record, error)
+}
+
+var _ Archive = (*archive.Archive)(nil)
+
 // Server serves the API and the pages.
 type Server struct {
 	q       *pipeline.Queue
 	index   *index.Index
 	store   pdfStore
+	arch    Archive
 	gather  prometheus.Gatherer
 	log     *slog.Logger
 	ready   atomic.Bool
@@ -47,8 +59,8 @@ type Server struct {
 }
 
 // New returns a server. gather provides /metrics (nil: no metrics).
-func New(q *pipeline.Queue, ix *index.Index, st pdfStore, gather prometheus.Gatherer, log *slog.Logger) *Server {
-	return &Server{q: q, index: ix, store: st, gather: gather, log: log, pending: map[string]pipeline.Status{}}
+func New(q *pipeline.Queue, ix *index.Index, st pdfStore, arch Archive, gather prometheus.Gatherer, log *slog.Logger) *Server {
+	return &Server{q: q, index: ix, store: st, arch: arch, gather: gather, log: log, pending: map[string]pipeline.Status{}}
 }
 
 // Run follows document statuses and serves HTTP on l until ctx ends.
@@ -105,19 +117,42 @@ func (s *Server) follow(ctx context.Context) error {
 	return nil
 }
 
-// Handler routes requests.
+// route is one method and path pattern (net/http.ServeMux syntax) and its
+// handler. Those under /api/ are described in openapi.yaml.
+type route struct {
+	method, path string
+	h            http.HandlerFunc
+}
+
+func (s *Server) routes() []route {
+	rs := []route{
+		{"GET", "/healthz", s.healthz},
+		{"GET", "/api/openapi.yaml", serveOpenAPI},
+		{"GET", "/api/documents", s.apiList},
+		{"GET", "/api/documents/{id}", s.apiGet},
+		{"PATCH", "/api/documents/{id}", s.apiCorrect},
+		{"GET", "/api/documents/{id}/pdf", s.pdf},
+		{"GET", "/api/documents/{id}/original", s.original},
+		{"GET", "/{$}", s.pageSearch},
+		{"GET", "/review", s.pageReview},
+		{"GET", "/pipeline", s.pagePipeline},
+		{"GET", "/documents/{id}", s.pageDoc},
+		{"POST", "/documents/{id}/correct", s.pageCorrect},
+	}
+	if s.gather != nil {
+		rs = append(rs, route{"GET", "/metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
+	}
+	return rs
+}
+
+// Handler routes requests. Requests that change something (PATCH, POST)
+// are refused when a browser says they come from another site.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	if s.gather != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}))
+	for _, r := range s.routes() {
+		mux.HandleFunc(r.method+" "+r.path, r.h)
 	}
-	mux.HandleFunc("GET /api/documents", s.apiList)
-	mux.HandleFunc("GET /api/documents/{id}", s.apiGet)
-	mux.HandleFunc("GET /api/documents/{id}/pdf", s.pdf)
-	mux.HandleFunc("GET /documents/{id}", s.pageDoc)
-	mux.HandleFunc("GET /{$}", s.pageSearch)
-	return mux
+	return http.NewCrossOriginProtection().Handler(mux)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -132,6 +167,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 type Document struct {
 	ID           string    `json:"id"`
 	DocNumber    string    `json:"doc_number"`
+	Number       string    `json:"number"`
+	Symbol       string    `json:"symbol"`
 	Date         string    `json:"date"`
 	Type         string    `json:"type"`
 	Agency       string    `json:"agency"`
@@ -144,16 +181,40 @@ type Document struct {
 	NeedsReview  bool      `json:"needs_review"`
 	Reason       string    `json:"reason,omitempty"` // why it failed
 	Key          string    `json:"key,omitempty"`
+	Version      int       `json:"version,omitempty"`
 	Created      time.Time `json:"created"`
 	Archived     time.Time `json:"archived,omitzero"`
-	Text         *string   `json:"text,omitempty"`
+	// Snippets are fragments of the text where the query's words are,
+	// HTML-escaped, the words in <mark>; only in search results.
+	Snippets []string `json:"snippets,omitempty"`
+}
+
+// Detail is one document with everything its record says.
+type Detail struct {
+	Document
+	Text         string             `json:"text"`
+	Review       []string           `json:"review,omitempty"`
+	Confidence   map[string]float64 `json:"confidence,omitempty"`
+	ParentAgency string             `json:"parent_agency,omitempty"`
+	Place        string             `json:"place,omitempty"`
+	Corrections  []archive.Change   `json:"corrections,omitempty"`
+	Original     *Original          `json:"original,omitempty"`
+}
+
+// Original is the file as it was dropped, kept beside the PDF/A.
+type Original struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Format string `json:"format"`
+	Size   int64  `json:"size,omitempty"`
 }
 
 func fromIndex(d index.Doc) Document {
 	return Document{
-		ID: d.ID, DocNumber: d.DocNumber, Date: d.Date, Type: d.Type, Agency: d.Agency, Subject: d.Subject,
-		Pages: d.Pages, SHA256: d.SHA256, SourceName: d.SourceName, Status: pipeline.StatusArchived,
-		NeedsReview: d.NeedsReview, Key: d.Key, Created: d.Created, Archived: d.Archived,
+		ID: d.ID, DocNumber: d.DocNumber, Number: d.Number, Symbol: d.Symbol, Date: d.Date, Type: d.Type,
+		Agency: d.Agency, Subject: d.Subject, Pages: d.Pages, SHA256: d.SHA256, SourceName: d.SourceName,
+		Status: pipeline.StatusArchived, NeedsReview: d.NeedsReview, Key: d.Key, Version: d.Version,
+		Created: d.Created, Archived: d.Archived,
 	}
 }
 
@@ -164,32 +225,91 @@ func fromStatus(st pipeline.Status) Document {
 	}
 }
 
-// List is a page of documents.
-type List struct {
-	Total     int        `json:"total"`
-	Documents []Document `json:"documents"`
+// fromRecord is the latest record of an archived document, in full.
+func fromRecord(r *archive.Record) Detail {
+	d := Detail{
+		Document: Document{
+			ID: r.ID, DocNumber: r.DocNumber, Number: r.Number, Symbol: r.Symbol, Date: r.Date, Type: r.Type,
+			Agency: r.Agency, Subject: r.Subject, Pages: r.Pages, SHA256: r.PDF.SHA256, SourceName: r.Source.Name,
+			SourceSHA256: r.Source.SHA256, Status: pipeline.StatusArchived, NeedsReview: r.NeedsReview,
+			Key: r.PDF.Key, Version: r.Version, Created: r.Created, Archived: r.Archived,
+		},
+		Text: r.Text, Review: r.Review, Confidence: r.Confidence, ParentAgency: r.Parent, Place: r.Place,
+		Corrections: r.Corrections,
+	}
+	if r.Source.Key != "" {
+		d.Original = &Original{Name: r.Source.Name, SHA256: r.Source.SHA256, Format: r.Source.Format, Size: r.Source.Size}
+	}
+	return d
 }
 
-// list finds documents: the index for archived ones, the status view for
-// those in the pipeline (matched on their file name).
-func (s *Server) list(q string, limit, offset int) (List, error) {
+// Facet is one value of a facet and how many documents found have it.
+type Facet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// List is a page of documents.
+type List struct {
+	Total     int                `json:"total"`
+	Documents []Document         `json:"documents"`
+	Facets    map[string][]Facet `json:"facets"`
+}
+
+// filtered reports whether a query narrows by a field of archived
+// documents, which documents in the pipeline do not have yet.
+func filtered(q index.Query) bool {
+	return q.Year != 0 || q.Type != "" || q.Agency != "" || q.Review
+}
+
+// queryOf reads a search from a request's query string.
+func queryOf(r *http.Request, defLimit int) index.Query {
+	v := r.URL.Query()
+	q := index.Query{
+		Text:   strings.TrimSpace(v.Get("q")),
+		Type:   strings.TrimSpace(v.Get("type")),
+		Agency: strings.TrimSpace(v.Get("agency")),
+		Limit:  intParam(r, "limit", defLimit, 1, 1000),
+		Offset: intParam(r, "offset", 0, 0, 1_000_000),
+	}
+	q.Year, _ = strconv.Atoi(v.Get("year"))
+	q.Review, _ = strconv.ParseBool(v.Get("review"))
+	return q
+}
+
+// pendingMatching lists the documents in the pipeline whose file name has
+// every word of text (or whose id is text), newest first.
+func (s *Server) pendingMatching(text string) []Document {
 	var pend []Document
-	words := strings.FieldsFunc(viet.Fold(q), notAlnum)
+	words := strings.FieldsFunc(viet.Fold(text), notAlnum)
 	s.mu.RLock()
 	for _, st := range s.pending {
-		if nameMatches(st.SourceName, words) || st.ID == q {
+		if nameMatches(st.SourceName, words) || st.ID == text {
 			pend = append(pend, fromStatus(st))
 		}
 	}
 	s.mu.RUnlock()
 	slices.SortFunc(pend, func(a, b Document) int { return b.Created.Compare(a.Created) })
+	return pend
+}
 
-	res, err := s.index.Search(index.Query{Text: q, Limit: limit + offset})
+// list finds documents: the index for archived ones, the status view for
+// those in the pipeline (matched on their file name; left out when the
+// search filters by a field they do not have yet).
+func (s *Server) list(q index.Query) (List, error) {
+	var pend []Document
+	if !filtered(q) {
+		pend = s.pendingMatching(q.Text)
+	}
+	limit, offset := q.Limit, q.Offset
+	iq := q
+	iq.Limit, iq.Offset = limit+offset, 0
+	res, err := s.index.Search(iq)
 	if err != nil {
 		return List{}, err
 	}
 	var docs []Document
-	if q == "" {
+	if q.Text == "" {
 		// Everything, newest first: merge the two lists by creation time.
 		docs = make([]Document, 0, len(pend)+len(res.Hits))
 		i, j := 0, 0
@@ -205,13 +325,22 @@ func (s *Server) list(q string, limit, offset int) (List, error) {
 	} else {
 		docs = pend
 		for _, h := range res.Hits {
-			docs = append(docs, fromIndex(h.Doc))
+			d := fromIndex(h.Doc)
+			d.Snippets = h.Snippets
+			docs = append(docs, d)
 		}
 	}
-	out := List{Total: len(pend) + int(res.Total), Documents: []Document{}}
+	out := List{Total: len(pend) + int(res.Total), Documents: []Document{}, Facets: map[string][]Facet{}}
 	if offset < len(docs) {
 		docs = docs[offset:]
 		out.Documents = docs[:min(limit, len(docs))]
+	}
+	for _, k := range []string{"year", "type", "agency"} {
+		fs := []Facet{}
+		for _, f := range res.Facets[k] {
+			fs = append(fs, Facet{Value: f.Value, Count: f.Count})
+		}
+		out.Facets[k] = fs
 	}
 	return out, nil
 }
@@ -230,27 +359,31 @@ func nameMatches(name string, words []string) bool {
 	return true
 }
 
-// get finds one document, archived or in the pipeline.
-func (s *Server) get(id string) (Document, *index.Doc, bool, error) {
-	d, ok, err := s.index.Get(id)
-	if err != nil {
-		return Document{}, nil, false, err
+// errNoDocument is a document id that is neither archived nor in the
+// pipeline.
+var errNoDocument = errors.New("không có văn bản này (no such document)")
+
+// detail finds one document: its latest record when it is archived, its
+// status when it is still in the pipeline (or failed).
+func (s *Server) detail(ctx context.Context, id string) (Detail, error) {
+	rec, err := s.arch.Record(ctx, id)
+	if err == nil {
+		return fromRecord(rec), nil
 	}
-	if ok {
-		return fromIndex(d), &d, true, nil
+	if !errors.Is(err, archive.ErrNotFound) {
+		return Detail{}, err
 	}
 	s.mu.RLock()
 	st, ok := s.pending[id]
 	s.mu.RUnlock()
 	if ok {
-		return fromStatus(st), nil, true, nil
+		return Detail{Document: fromStatus(st)}, nil
 	}
-	return Document{}, nil, false, nil
+	return Detail{}, errNoDocument
 }
 
 func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
-	limit, offset := intParam(r, "limit", 20, 1, 1000), intParam(r, "offset", 0, 0, 1_000_000)
-	out, err := s.list(r.URL.Query().Get("q"), limit, offset)
+	out, err := s.list(queryOf(r, 20))
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -259,59 +392,142 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
-	doc, ixd, ok, err := s.get(r.PathValue("id"))
+	d, err := s.detail(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	if !ok {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "không có văn bản này (no such document)"})
+	writeJSON(w, http.StatusOK, d)
+}
+
+// correction is the body of PATCH /api/documents/{id}: absent fields stay
+// as they are.
+type correction struct {
+	DocNumber *string `json:"doc_number"`
+	Date      *string `json:"date"`
+	Type      *string `json:"type"`
+	Agency    *string `json:"agency"`
+	Subject   *string `json:"subject"`
+	By        string  `json:"by"`
+	Note      string  `json:"note"`
+}
+
+// remoteUser is the header an authenticating reverse proxy sets to the
+// signed-in user; it names who corrects when the request does not.
+const remoteUser = "X-Remote-User"
+
+func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
+	var c correction
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Nội dung không phải JSON hợp lệ (invalid JSON): " + err.Error()})
 		return
 	}
-	text := ""
-	if ixd != nil {
-		text = ixd.Text
+	if c.By == "" {
+		c.By = r.Header.Get(remoteUser)
 	}
-	doc.Text = &text
-	writeJSON(w, http.StatusOK, doc)
+	rec, err := s.arch.Correct(r.Context(), r.PathValue("id"), archive.Correction{
+		DocNumber: c.DocNumber, Date: c.Date, Type: c.Type, Agency: c.Agency, Subject: c.Subject, By: c.By, Note: c.Note,
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, fromRecord(rec))
+}
+
+// archived finds an archived document's record for a download, or
+// answers 404 with a sentence for people.
+func (s *Server) archived(w http.ResponseWriter, r *http.Request) (*archive.Record, bool) {
+	rec, err := s.arch.Record(r.Context(), r.PathValue("id"))
+	if errors.Is(err, archive.ErrNotFound) {
+		http.Error(w, "Văn bản chưa được lưu trữ hoặc không tồn tại (no archived document with this id)", http.StatusNotFound)
+		return nil, false
+	}
+	if err != nil {
+		s.fail(w, err)
+		return nil, false
+	}
+	return rec, true
 }
 
 func (s *Server) pdf(w http.ResponseWriter, r *http.Request) {
-	doc, _, ok, err := s.get(r.PathValue("id"))
-	if err != nil {
-		s.fail(w, err)
+	rec, ok := s.archived(w, r)
+	if !ok {
 		return
 	}
-	if !ok || doc.Status != pipeline.StatusArchived {
-		http.Error(w, "Văn bản chưa được lưu trữ hoặc không tồn tại (no archived PDF for this id)", http.StatusNotFound)
+	name := rec.ID
+	if rec.DocNumber != "" {
+		name = strings.NewReplacer("/", "-", " ", "").Replace(rec.DocNumber)
+	}
+	s.download(w, r, rec.PDF.Key, "application/pdf", "inline", name+".pdf", rec.PDF.SHA256)
+}
+
+func (s *Server) original(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.archived(w, r)
+	if !ok {
 		return
 	}
-	rc, info, err := s.store.Open(r.Context(), doc.Key)
+	if rec.Source.Key == "" {
+		http.Error(w, "Tệp gốc không được lưu cho văn bản này (the original was not kept for this document)", http.StatusNotFound)
+		return
+	}
+	types := map[string]string{"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff", "pdf": "application/pdf"}
+	ct := types[rec.Source.Format]
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	s.download(w, r, rec.Source.Key, ct, "attachment", rec.Source.Name, rec.Source.SHA256)
+}
+
+// download sends an object of the archive bucket.
+func (s *Server) download(w http.ResponseWriter, r *http.Request, key, contentType, disposition, name, sha string) {
+	rc, info, err := s.store.Open(r.Context(), key)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
 	defer rc.Close()
-	name := doc.ID
-	if doc.DocNumber != "" {
-		name = strings.NewReplacer("/", "-", " ", "").Replace(doc.DocNumber)
-	}
-	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s.pdf"; filename*=UTF-8''%s.pdf`, asciiName(name), url.PathEscape(name)))
-	if doc.SHA256 != "" {
-		w.Header().Set("ETag", `"`+doc.SHA256+`"`)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`%s; filename="%s"; filename*=UTF-8''%s`, disposition, asciiName(name), url.PathEscape(name)))
+	if sha != "" {
+		w.Header().Set("ETag", `"`+sha+`"`)
 	}
 	_, _ = io.Copy(w, rc)
 }
 
+//go:embed openapi.yaml
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	_, _ = w.Write(openAPI)
+}
+
+// fail answers an error in JSON, with the status it calls for and a
+// message for people.
 func (s *Server) fail(w http.ResponseWriter, err error) {
-	s.log.Error("request failed", "err", err)
-	status := http.StatusInternalServerError
-	if errors.Is(err, objstore.ErrNotExist) {
-		status = http.StatusNotFound
+	status, msg := httpError(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "err", err)
 	}
-	writeJSON(w, status, map[string]string{"error": err.Error()})
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// httpError is the status and the message (Vietnamese, English in
+// brackets) for an error.
+func httpError(err error) (int, string) {
+	switch {
+	case errors.Is(err, errNoDocument), errors.Is(err, archive.ErrNotFound), errors.Is(err, objstore.ErrNotExist):
+		return http.StatusNotFound, "Không có văn bản này (no such document)"
+	case errors.Is(err, archive.ErrInvalid):
+		return http.StatusBadRequest, "Giá trị không hợp lệ, hãy sửa lại (invalid value): " + strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": ")
+	case errors.Is(err, archive.ErrConflict):
+		return http.StatusConflict, "Văn bản vừa được người khác sửa; hãy tải lại trang và sửa lại (corrected by someone else meanwhile: reload and retry)"
+	}
+	return http.StatusInternalServerError, "Lỗi máy chủ, hãy thử lại hoặc báo bộ phận CNTT (server error): " + err.Error()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

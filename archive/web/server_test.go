@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,52 +10,32 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sohoa/sohoa/archive/index"
-	"github.com/sohoa/sohoa/objstore"
-	"github.com/sohoa/sohoa/objstore/s3test"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+
+	"github.com/sohoa/sohoa/archive/archivetest"
 	"github.com/sohoa/sohoa/pipeline"
-	"github.com/sohoa/sohoa/pipeline/natsd"
 )
 
-// startServer runs the web server on real components: an embedded NATS
-// server, a versitygw S3 process, a Bleve index.
-func startServer(t *testing.T) (base string, q *pipeline.Queue, ix *index.Index, st *objstore.Bucket) {
+func TestMain(m *testing.M) {
+	api.DisableConfigDir()
+	m.Run()
+}
+
+// startServer runs the web server over an archive stage on real
+// components (archivetest: embedded NATS, versitygw, Bleve).
+func startServer(t *testing.T) (base string, r *archivetest.Rig) {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir()}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := ns.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	q, err = pipeline.Open(ctx, nc, pipeline.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err = objstore.Open(ctx, s3test.VersityGW(t).Config("sohoa-archive"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err = index.Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	r = archivetest.New(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(q, ix, st, nil, log)
+	s := New(r.Queue, r.Index, r.Store, r.Archive, nil, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx, l) }()
 	t.Cleanup(func() { cancel(); <-done })
@@ -70,7 +51,7 @@ func startServer(t *testing.T) (base string, q *pipeline.Queue, ix *index.Index,
 		}
 		return nil
 	})
-	return base, q, ix, st
+	return base, r
 }
 
 func waitFor(t *testing.T, fn func() error) {
@@ -103,105 +84,309 @@ func getJSON(t *testing.T, u string, v any) int {
 	return resp.StatusCode
 }
 
-func TestAPI(t *testing.T) {
-	base, q, ix, st := startServer(t)
-	ctx := context.Background()
-	t0 := time.Now().UTC().Add(-time.Hour)
+// Two documents as the archive's tests have them: one whose header reads
+// with certainty, one without a number (it waits for review).
+var (
+	chiThi = []string{
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc",
+		"Số: 07/CT-UBND Quảng Ngãi, ngày 20 tháng 3 năm 2018",
+		"CHỈ THỊ",
+		"Về tăng cường công tác thi hành án hành chính",
+		"Trong thời gian qua công tác thi hành án hành chính đã đạt kết quả tích cực.",
+	}
+	thongBao = []string{
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"HUYỆN VÂN CANH Độc lập - Tự do - Hạnh phúc",
+		"Số: /TB-UBND Vân Canh, ngày tháng 02 năm 2020",
+		"THÔNG BÁO",
+		"Về lịch tiếp công dân của Chủ tịch",
+		"Chủ tịch Ủy ban nhân dân huyện tiếp công dân định kỳ vào thứ Năm hằng tuần.",
+	}
+)
 
-	// One archived document (index + PDF), one queued, one failed.
-	pdf := []byte("%PDF-1.7\n% not a real one\n%%EOF\n")
-	if err := st.Put(ctx, "2018/07-CT-UBND/a1.pdf", pdf, "application/pdf"); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Put(index.Doc{ID: "a1", DocNumber: "07/CT-UBND", Date: "2018-03-20", Type: "CHỈ THỊ",
-		Subject: "Về tăng cường công tác thi hành án hành chính", Text: "Tòa án thi hành án hành chính",
-		SourceName: "07.pdf", SHA256: strings.Repeat("ab", 32), Key: "2018/07-CT-UBND/a1.pdf", Pages: 4,
-		Created: t0, Archived: t0.Add(time.Minute)}); err != nil {
-		t.Fatal(err)
-	}
+func TestAPI(t *testing.T) {
+	base, r := startServer(t)
+	ctx := context.Background()
+	r.Page(t, "a1", chiThi...)
+	r.Page(t, "b2", thongBao...)
+	r.WaitArchived(t, "a1")
+	r.WaitArchived(t, "b2")
 	for _, s := range []pipeline.Status{
-		{ID: "q2", SourceName: "quét-mới.jpg", Status: pipeline.StatusQueued, Pages: 1, Attempt: 1},
-		{ID: "f3", SourceName: "hỏng.pdf", Status: pipeline.StatusFailed, Reason: "Tệp bị hỏng", Attempt: 1},
+		{ID: "q3", SourceName: "quét-mới.jpg", Status: pipeline.StatusQueued, Pages: 1, Attempt: 1},
+		{ID: "f4", SourceName: "hỏng.pdf", Status: pipeline.StatusFailed, Reason: "Tệp bị hỏng", Attempt: 1},
 	} {
-		if _, _, err := q.CreateStatus(ctx, s); err != nil {
+		if _, _, err := r.Queue.CreateStatus(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var list List
 	waitFor(t, func() error {
 		getJSON(t, base+"/api/documents", &list)
-		if list.Total != 3 {
+		if list.Total != 4 {
 			return errors.New("statuses not seen yet")
 		}
 		return nil
 	})
-	// Newest first: the two just created, then the archived one.
-	if got := list.Documents[2].ID; got != "a1" || list.Documents[2].Status != "archived" {
-		t.Errorf("oldest listed = %s %s, want a1 archived", got, list.Documents[2].Status)
+	// Newest first: the two pipeline documents, then the archived ones.
+	if list.Documents[0].Status == "archived" || list.Documents[3].Status != "archived" {
+		t.Errorf("order: %+v", list.Documents)
 	}
 	for _, d := range list.Documents {
-		if d.ID == "f3" && (d.Status != "failed" || d.Reason == "") {
+		if d.ID == "f4" && (d.Status != "failed" || d.Reason == "") {
 			t.Errorf("failed document = %+v", d)
 		}
 	}
 
-	// Search: text without diacritics; a pipeline document by its file name.
+	// Search: text without diacritics, with snippets; a pipeline document
+	// by its file name; a number typed without Đ or slash.
 	getJSON(t, base+"/api/documents?q="+url.QueryEscape("thi hanh an"), &list)
-	if list.Total != 1 || list.Documents[0].ID != "a1" {
+	if list.Total != 1 || list.Documents[0].ID != "a1" || len(list.Documents[0].Snippets) == 0 ||
+		!strings.Contains(list.Documents[0].Snippets[0], "<mark>") {
 		t.Errorf("search = %+v", list)
 	}
 	getJSON(t, base+"/api/documents?q="+url.QueryEscape("quet moi"), &list)
-	if list.Total != 1 || list.Documents[0].ID != "q2" {
+	if list.Total != 1 || list.Documents[0].ID != "q3" {
 		t.Errorf("search by file name = %+v", list)
 	}
-	// limit and offset.
+	getJSON(t, base+"/api/documents?q="+url.QueryEscape("07 ct ubnd"), &list)
+	if list.Total < 1 || list.Documents[0].ID != "a1" {
+		t.Errorf("search by number = %+v", list)
+	}
+	// Facets and filters; a filter leaves the pipeline out.
+	getJSON(t, base+"/api/documents", &list)
+	if !hasFacet(list.Facets["type"], "CHỈ THỊ", 1) || !hasFacet(list.Facets["year"], "2018", 1) {
+		t.Errorf("facets = %+v", list.Facets)
+	}
+	getJSON(t, base+"/api/documents?type="+url.QueryEscape("chi thi"), &list)
+	if list.Total != 1 || list.Documents[0].ID != "a1" {
+		t.Errorf("type filter = %+v", list)
+	}
+	getJSON(t, base+"/api/documents?review=true", &list)
+	if list.Total != 1 || list.Documents[0].ID != "b2" || !list.Documents[0].NeedsReview {
+		t.Errorf("review queue = %+v", list)
+	}
 	getJSON(t, base+"/api/documents?limit=1&offset=1", &list)
-	if list.Total != 3 || len(list.Documents) != 1 {
+	if list.Total != 4 || len(list.Documents) != 1 {
 		t.Errorf("limit 1 offset 1 = %+v", list)
 	}
 
-	// One document, with its text; the PDF; unknown ids.
-	var doc Document
-	if code := getJSON(t, base+"/api/documents/a1", &doc); code != 200 || doc.Text == nil || *doc.Text != "Tòa án thi hành án hành chính" {
-		t.Errorf("document a1 = %d %+v", code, doc)
+	// One document, in full; its PDF and original; unknown ids.
+	var a1 Detail
+	if code := getJSON(t, base+"/api/documents/a1", &a1); code != 200 || !strings.Contains(a1.Text, "thi hành án") ||
+		a1.DocNumber != "07/CT-UBND" || a1.Number != "07" || a1.Symbol != "CT-UBND" || a1.Date != "2018-03-20" ||
+		a1.NeedsReview || a1.Version != 1 || a1.Confidence["doc_number"] < 0.85 || a1.Original == nil {
+		t.Errorf("document a1 = %d %+v", code, a1)
 	}
-	resp, err := http.Get(base + "/api/documents/a1/pdf")
-	if err != nil {
-		t.Fatal(err)
+	pdf := get(t, base+"/api/documents/a1/pdf", 200)
+	if !bytes.HasPrefix(pdf.body, []byte("%PDF-")) || pdf.header.Get("Content-Type") != "application/pdf" ||
+		pdf.header.Get("ETag") != `"`+a1.SHA256+`"` {
+		t.Errorf("pdf: %q… %v", pdf.body[:min(8, len(pdf.body))], pdf.header)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != string(pdf) || resp.Header.Get("Content-Type") != "application/pdf" {
-		t.Errorf("pdf = %d %q %s", resp.StatusCode, body, resp.Header.Get("Content-Type"))
+	orig := get(t, base+"/api/documents/a1/original", 200)
+	if orig.header.Get("Content-Type") != "image/png" || !strings.Contains(orig.header.Get("Content-Disposition"), "a1.png") {
+		t.Errorf("original: %v", orig.header)
 	}
-	for _, u := range []string{"/api/documents/zz", "/api/documents/zz/pdf", "/api/documents/q2/pdf", "/documents/zz"} {
-		if code := getJSON(t, base+u, nil); code != http.StatusNotFound {
-			t.Errorf("GET %s = %d, want 404", u, code)
+	for _, u := range []string{"/api/documents/zz", "/api/documents/zz/pdf", "/api/documents/q3/pdf", "/api/documents/zz/original", "/documents/zz"} {
+		get(t, base+u, http.StatusNotFound)
+	}
+	var q3 Detail
+	if code := getJSON(t, base+"/api/documents/q3", &q3); code != 200 || q3.Status != "queued" {
+		t.Errorf("queued document = %d %+v", code, q3)
+	}
+
+	// Corrections: refused when malformed, without an author, for an
+	// unknown id, or from another site; then accepted, a new version out
+	// of the review queue.
+	for _, c := range []struct {
+		id, body, user string
+		want           int
+	}{
+		{"b2", `{"doc_number": "12/TB-UBND", "date": "2020-02-31", "by": "Lê Thị Hoa"}`, "", 400},
+		{"b2", `{"doc_number": "mười hai", "by": "Lê Thị Hoa"}`, "", 400},
+		{"b2", `{"doc_number": "12/TB-UBND"}`, "", 400},
+		{"b2", `{"doc_number": 12}`, "", 400},
+		{"zz", `{"doc_number": "12/TB-UBND", "by": "Lê Thị Hoa"}`, "", 404},
+	} {
+		if code, body := patch(t, base+"/api/documents/"+c.id, c.body, c.user, ""); code != c.want || !strings.Contains(body, `"error"`) {
+			t.Errorf("PATCH %s %s = %d %s, want %d", c.id, c.body, code, body, c.want)
 		}
+	}
+	if code, _ := patch(t, base+"/api/documents/b2", `{"date": "2020-02-12", "by": "x"}`, "", "http://evil.example"); code != http.StatusForbidden {
+		t.Errorf("cross-site PATCH = %d, want 403", code)
+	}
+	code, body := patch(t, base+"/api/documents/b2", `{"doc_number": "12/TB-UBND", "date": "2020-02-12", "note": "số và ngày viết tay"}`, "Lê Thị Hoa", "")
+	var b2 Detail
+	if err := json.Unmarshal([]byte(body), &b2); code != 200 || err != nil {
+		t.Fatalf("PATCH b2 = %d %s", code, body)
+	}
+	if b2.Version != 2 || b2.DocNumber != "12/TB-UBND" || b2.Date != "2020-02-12" || b2.NeedsReview ||
+		len(b2.Corrections) != 2 || b2.Corrections[0].By != "Lê Thị Hoa" || !strings.Contains(b2.Key, "12-TB-UBND") {
+		t.Errorf("corrected b2 = %+v", b2)
+	}
+	getJSON(t, base+"/api/documents?review=true", &list)
+	if list.Total != 0 {
+		t.Errorf("review queue after the correction = %+v", list)
+	}
+	getJSON(t, base+"/api/documents?q="+url.QueryEscape("12/TB-UBND"), &list)
+	if list.Total < 1 || list.Documents[0].ID != "b2" {
+		t.Errorf("search for the corrected number = %+v", list)
+	}
+
+	// The OpenAPI description is served.
+	if spec := get(t, base+"/api/openapi.yaml", 200); !bytes.Contains(spec.body, []byte("openapi:")) {
+		t.Errorf("openapi.yaml: %.80s", spec.body)
 	}
 
 	// A document archived meanwhile leaves the pipeline view.
-	if _, err := q.UpdateStatus(ctx, "q2", func(s *pipeline.Status) error { s.Status = pipeline.StatusArchived; return nil }); err != nil {
+	if _, err := r.Queue.UpdateStatus(ctx, "q3", func(s *pipeline.Status) error { s.Status = pipeline.StatusArchived; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, func() error {
 		getJSON(t, base+"/api/documents", &list)
-		if list.Total != 2 {
+		if list.Total != 3 {
 			return errors.New("archived document still listed as in the pipeline")
 		}
 		return nil
 	})
+}
 
-	// The pages are Vietnamese HTML.
-	for _, u := range []string{"/", "/?q=thi+hanh", "/documents/a1", "/documents/f3"} {
-		resp, err := http.Get(base + u)
+func TestPages(t *testing.T) {
+	base, r := startServer(t)
+	r.Page(t, "a1", chiThi...)
+	r.Page(t, "b2", thongBao...)
+	r.WaitArchived(t, "a1")
+	r.WaitArchived(t, "b2")
+	if _, _, err := r.Queue.CreateStatus(context.Background(), pipeline.Status{ID: "f4", SourceName: "hỏng.pdf", Status: pipeline.StatusFailed, Reason: "Tệp bị hỏng", Attempt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() error {
+		if p := get(t, base+"/pipeline", 200); !bytes.Contains(p.body, []byte("hỏng.pdf")) {
+			return errors.New("the failed file is not on the pipeline page yet")
+		}
+		return nil
+	})
+	for u, want := range map[string][]string{
+		"/":               {`lang="vi"`, "Tất cả 3 văn bản", "07/CT-UBND", "CHỈ THỊ", "hỏng.pdf"},
+		"/?q=thi+hanh+an": {"<mark>thi hành án", `data-id="a1"`, `href="/?q=thi&#43;hanh&#43;an&amp;type=CH%E1%BB%88&#43;TH%E1%BB%8A"`},
+		"/?type=" + url.QueryEscape("THÔNG BÁO"): {"THÔNG BÁO", "Bỏ lọc"},
+		"/review":       {"Văn bản cần kiểm tra (1)", `href="/documents/b2#sua"`},
+		"/pipeline":     {"Tệp bị hỏng", `id="n-failed">1<`},
+		"/documents/a1": {"07/CT-UBND", `src="/api/documents/a1/pdf"`, `action="/documents/a1/correct"`, "Tải tệp gốc"},
+		"/documents/b2": {"Cần kiểm tra vì", "Không đọc được"},
+		"/documents/f4": {"Tệp bị hỏng"},
+	} {
+		p := get(t, base+u, 200)
+		for _, w := range want {
+			if !bytes.Contains(p.body, []byte(w)) {
+				t.Errorf("GET %s: no %q in\n%s", u, w, mainOf(p.body))
+			}
+		}
+	}
+	if p := get(t, base+"/?type="+url.QueryEscape("THÔNG BÁO"), 200); bytes.Contains(p.body, []byte(`data-id="a1"`)) {
+		t.Errorf("the type filter let a CHỈ THỊ through")
+	}
+
+	// The correction form: a mistake shows the form again with what was
+	// typed and says what to do; a good correction saves and redirects.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(form url.Values) (*http.Response, string) {
+		resp, err := noRedirect.PostForm(base+"/documents/b2/correct", form)
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), `lang="vi"`) {
-			t.Errorf("GET %s = %d", u, resp.StatusCode)
+		return resp, string(b)
+	}
+	form := url.Values{"doc_number": {"12/TB-UBND"}, "date": {"31/02/2020"}, "type": {"THÔNG BÁO"}, "agency": {"ỦY BAN NHÂN DÂN HUYỆN VÂN CANH"}, "subject": {"Về lịch tiếp công dân của Chủ tịch"}, "by": {"Lê Thị Hoa"}}
+	resp, body := post(form)
+	if resp.StatusCode != 400 || !strings.Contains(body, "31/02/2020") || !strings.Contains(body, `id="problem"`) {
+		t.Errorf("bad date: %d\n%s", resp.StatusCode, body)
+	}
+	form.Set("by", "")
+	form.Set("date", "12/02/2020")
+	if resp, body := post(form); resp.StatusCode != 400 || !strings.Contains(body, "Hãy ghi tên người sửa") {
+		t.Errorf("no author: %d", resp.StatusCode)
+	}
+	form.Set("by", "Lê Thị Hoa")
+	resp, _ = post(form)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/documents/b2?saved=1" {
+		t.Fatalf("correction: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var remembered bool
+	for _, c := range resp.Cookies() {
+		remembered = remembered || c.Name == byCookie
+	}
+	if !remembered {
+		t.Errorf("the corrector's name is not remembered")
+	}
+	p := get(t, base+"/documents/b2?saved=1", 200)
+	for _, w := range []string{`id="saved"`, "12/TB-UBND", "12/02/2020", "Lịch sử sửa đổi", "Lê Thị Hoa"} {
+		if !bytes.Contains(p.body, []byte(w)) {
+			t.Errorf("after the correction: no %q", w)
 		}
 	}
+	if p := get(t, base+"/review", 200); !bytes.Contains(p.body, []byte("Văn bản cần kiểm tra (0)")) {
+		t.Errorf("review queue not emptied")
+	}
+}
+
+// mainOf is a page without its head, for messages.
+func mainOf(page []byte) []byte {
+	if i := bytes.Index(page, []byte("<main>")); i >= 0 {
+		return page[i:]
+	}
+	return page
+}
+
+func hasFacet(fs []Facet, value string, count int) bool {
+	for _, f := range fs {
+		if f.Value == value && f.Count == count {
+			return true
+		}
+	}
+	return false
+}
+
+type response struct {
+	header http.Header
+	body   []byte
+}
+
+func get(t *testing.T, u string, want int) response {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Errorf("GET %s = %d, want %d: %.200s", u, resp.StatusCode, want, b)
+	}
+	return response{resp.Header, b}
+}
+
+func patch(t *testing.T, u, body, user, origin string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPatch, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if user != "" {
+		req.Header.Set(remoteUser, user)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

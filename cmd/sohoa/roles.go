@@ -161,7 +161,7 @@ func runArchive(ctx context.Context, args []string) error {
 	defer ix.Close()
 	reg := registry()
 	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
-	ws := web.New(q, ix, arch, reg, log)
+	ws := web.New(q, ix, arch, ar, reg, log)
 	log.Info("archive running", "http", httpL.Addr().String(), "bucket", arch.Name(), "nats", redact(remote.nats), "s3", remote.s3)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ar.Run(gctx) })

@@ -106,7 +106,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	wk := ocr.New(ocr.Config{Workers: *workers}, q, work, ocr.NewMetrics(reg), log)
 	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
-	ws := web.New(q, ix, arch, reg, log)
+	ws := web.New(q, ix, arch, ar, reg, log)
 
 	fmt.Printf("sohoa đang chạy (running).\n"+
 		"  Thả bản quét vào thư mục (drop scans into): %s\n"+

@@ -1,0 +1,145 @@
+// Package archivetest runs the archive stage on real components for tests
+// of it and of what stands on it (the web interface): an embedded NATS
+// server with JetStream, a versitygw S3 process, a Bleve index. Documents
+// enter it as the OCR workers leave them, so that the archive assembles,
+// stores and indexes them exactly as in production.
+package archivetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/objstore/s3test"
+	"github.com/sohoa/sohoa/pipeline"
+	"github.com/sohoa/sohoa/pipeline/natsd"
+)
+
+// Rig is a running archive stage. Everything stops when the test ends.
+type Rig struct {
+	Archive     *archive.Archive
+	Queue       *pipeline.Queue
+	Work, Store *objstore.Bucket
+	Index       *index.Index
+}
+
+// New starts a rig.
+func New(t testing.TB) *Rig {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir()}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ns.Shutdown)
+	nc, err := ns.Connect("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	q, err := pipeline.Open(ctx, nc, pipeline.Config{}, log)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	s3 := s3test.VersityGW(t)
+	work, err := objstore.Open(ctx, s3.Config("sohoa-work"))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	store, err := objstore.Open(ctx, s3.Config("sohoa-archive"))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ix, err := index.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	r := &Rig{Archive: archive.New(archive.Config{}, q, work, store, store.Name(), ix, nil, log), Queue: q, Work: work, Store: store, Index: ix}
+	done := make(chan error)
+	go func() { done <- r.Archive.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; ix.Close() })
+	return r
+}
+
+// Page hands the archive a one-page document as the workers leave it: a
+// blank A4 page image at 150 dpi and its OCR, one line of words per line
+// given, every character read with confidence 99.
+func (r *Rig) Page(t testing.TB, id string, lines ...string) {
+	t.Helper()
+	ctx := context.Background()
+	img := image.NewGray(image.Rect(0, 0, 1240, 1754))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	imgKey := pipeline.WorkPageKey(id, 1, "png")
+	if err := r.Work.Put(ctx, imgKey, b.Bytes(), "image/png"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Work.Put(ctx, pipeline.WorkSourceKey(id), b.Bytes(), "image/png"); err != nil {
+		t.Fatal(err)
+	}
+	pt := pipeline.PageText{Doc: id, Page: 1, Image: imgKey, Format: "png", Width: 1240, Height: 1754, DPIX: 150, DPIY: 150}
+	for i, l := range lines {
+		y := 100 + 40*i
+		line := pipeline.Line{Box: pipeline.Box{X0: 100, Y0: y, X1: 1100, Y1: y + 30}, Para: 1}
+		x := 100
+		for _, w := range strings.Fields(l) {
+			n := len([]rune(w))
+			conf := make([]float64, n)
+			for k := range conf {
+				conf[k] = 99
+			}
+			line.Words = append(line.Words, pipeline.Word{Text: w, Box: pipeline.Box{X0: x, Y0: y, X1: x + 20*n, Y1: y + 30}, Conf: 96, CharConf: conf})
+			x += 20*n + 15
+		}
+		pt.Lines = append(pt.Lines, line)
+	}
+	data, err := json.Marshal(pt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Work.Put(ctx, pipeline.WorkTextKey(id, 1), data, "application/json"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.Queue.CreateStatus(ctx, pipeline.Status{ID: id, SourceName: id + ".png", Format: "png", Pages: 1, Status: pipeline.StatusProcessing, Attempt: 1, Ingest: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: 1, Pages: 1}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WaitArchived waits (up to 30 s) until document id is archived.
+func (r *Rig) WaitArchived(t testing.TB, id string) pipeline.Status {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := r.Queue.Status(context.Background(), id)
+		if err == nil && st.Status == pipeline.StatusArchived {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not archived: %+v %v", id, st, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
