@@ -616,6 +616,56 @@ func TestServeEndToEnd(t *testing.T) {
 	if !bytes.Contains(page, []byte("Tìm")) || !bytes.Contains(page, []byte("Đã lưu trữ")) {
 		t.Errorf("search page:\n%s", page)
 	}
+
+	// An archivist corrects a document whose handwritten number the
+	// machine could not be sure of: a new version, out of the review queue.
+	doc := byName[realScans[0].file]
+	req, _ := http.NewRequest(http.MethodPatch, base+"/api/documents/"+doc.ID,
+		strings.NewReader(`{"doc_number": "07/CT-UBND", "date": "2018-03-20", "note": "số và ngày viết tay"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Remote-User", "Nguyễn Văn An")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corrected struct {
+		apiDoc
+		Version int `json:"version"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&corrected)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || corrected.Version != 2 || corrected.DocNumber != "07/CT-UBND" || corrected.NeedsReview {
+		t.Errorf("correction: %d %+v %v", resp.StatusCode, corrected, err)
+	}
+
+	// The index is derived: stopped, its folder deleted and rebuilt from
+	// the bucket by sohoa reindex, it gives the same answers.
+	p.stop(syscall.SIGTERM)
+	queries := [][]string{{"cai", "cach", "thu", "tuc", "hanh", "chinh"}, {`"thi hành án"`}, {"07/CT-UBND"}, {"157", "qd", "nd", "ub"}, {"quang", "ngai"}}
+	search := func() []string {
+		var out []string
+		for _, q := range queries {
+			b, err := exec.Command(sohoaBinary(t), append([]string{"search", "--data", data, "--limit", "10"}, q...)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("sohoa search %v: %v\n%s", q, err, b)
+			}
+			out = append(out, string(b))
+		}
+		return out
+	}
+	before := search()
+	if !strings.Contains(before[2], doc.ID) || !strings.Contains(before[0], byName["23-BC-UBND-2025.pdf"].ID) {
+		t.Errorf("sohoa search before reindexing:\n%s", strings.Join(before, "\n"))
+	}
+	if err := os.RemoveAll(filepath.Join(data, "index")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command(sohoaBinary(t), "reindex", "--data", data, "--log", "text").CombinedOutput(); err != nil {
+		t.Fatalf("sohoa reindex: %v\n%s", err, b)
+	}
+	if after := search(); !slices.Equal(before, after) {
+		t.Errorf("answers changed by reindexing:\nbefore:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))
+	}
 }
 
 // pageLog is a "page read" line of a worker's JSON log.
