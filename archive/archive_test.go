@@ -21,19 +21,10 @@ func TestMain(m *testing.M) {
 	m.Run()
 }
 
-var header = []string{
-	"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-	"TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc",
-	"Số: 07/CT-UBND Quảng Ngãi, ngày 20 tháng 3 năm 2018",
-	"CHỈ THỊ",
-	"Về tăng cường công tác thi hành án hành chính",
-	"Trong thời gian qua công tác thi hành án hành chính đã đạt kết quả tích cực.",
-}
-
 func TestArchiveCorrectReindex(t *testing.T) {
 	r := archivetest.New(t)
 	ctx := context.Background()
-	r.Page(t, "doc1", header...)
+	r.Page(t, "doc1", archivetest.ChiThi...)
 	st := r.WaitArchived(t, "doc1")
 
 	// Committed: PDF, record, and the original beside them.

@@ -200,7 +200,7 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 	if err != nil {
 		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
 	}
-	scaleLines(page.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
+	pipeline.ScaleLines(page.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
 	res := pipeline.PageText{
 		Doc: t.Doc, Page: t.Page, Image: t.Blob, Format: t.Format,
 		Width: prep.Width, Height: prep.Height, DPIX: t.DPIX, DPIY: t.DPIY,
@@ -256,27 +256,6 @@ func (w *Worker) signalIfComplete(ctx context.Context, t pipeline.PageTask) erro
 		return nil
 	}
 	return w.q.PublishDocReady(ctx, pipeline.DocReady{Doc: t.Doc, Attempt: t.Attempt, Pages: t.Pages})
-}
-
-// scaleLines maps OCR geometry read on a scaled page onto the full page.
-func scaleLines(lines []pipeline.Line, kx, ky float64) {
-	if kx == 1 && ky == 1 {
-		return
-	}
-	box := func(b *pipeline.Box) {
-		b.X0, b.X1 = int(math.Round(float64(b.X0)*kx)), int(math.Round(float64(b.X1)*kx))
-		b.Y0, b.Y1 = int(math.Round(float64(b.Y0)*ky)), int(math.Round(float64(b.Y1)*ky))
-	}
-	for i := range lines {
-		l := &lines[i]
-		box(&l.Box)
-		l.BaseOffset *= ky
-		l.BaseSlope *= ky / kx
-		l.Size *= ky
-		for j := range l.Words {
-			box(&l.Words[j].Box)
-		}
-	}
 }
 
 // prefetch is how many pages a worker holds beyond its engines: a page

@@ -25,6 +25,28 @@ import (
 	"github.com/sohoa/sohoa/pipeline/natsd"
 )
 
+// Two documents' first lines, for Page: ChiThi's header reads with
+// certainty; ThongBao's number and day were left blank for ink, so it
+// waits in the review queue.
+var (
+	ChiThi = []string{
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc",
+		"Số: 07/CT-UBND Quảng Ngãi, ngày 20 tháng 3 năm 2018",
+		"CHỈ THỊ",
+		"Về tăng cường công tác thi hành án hành chính",
+		"Trong thời gian qua công tác thi hành án hành chính đã đạt kết quả tích cực.",
+	}
+	ThongBao = []string{
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"HUYỆN VÂN CANH Độc lập - Tự do - Hạnh phúc",
+		"Số: /TB-UBND Vân Canh, ngày tháng 02 năm 2020",
+		"THÔNG BÁO",
+		"Về lịch tiếp công dân của Chủ tịch",
+		"Chủ tịch Ủy ban nhân dân huyện tiếp công dân định kỳ vào thứ Năm hằng tuần.",
+	}
+)
+
 // Rig is a running archive stage. Everything stops when the test ends.
 type Rig struct {
 	Archive     *archive.Archive

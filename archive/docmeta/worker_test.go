@@ -80,7 +80,7 @@ func (w *workerOCR) read(p pages.Page) (*pipeline.PageText, *image.Gray, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	scaleLines(tp.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
+	pipeline.ScaleLines(tp.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
 	pt := &pipeline.PageText{
 		Format: string(p.Format), Width: prep.Width, Height: prep.Height, DPIX: dpi, DPIY: dpi,
 		Rotation: prep.Rotation, Skew: prep.Skew, Lines: tp.Lines, Engine: w.eng.Name(),
@@ -97,26 +97,4 @@ func (w *workerOCR) read(p pages.Page) (*pipeline.PageText, *image.Gray, error) 
 		upright = clean.Gray(c)
 	}
 	return pt, upright, nil
-}
-
-// scaleLines is ocr/worker.go's: OCR geometry read on the shrunk page,
-// mapped onto the corrected page.
-func scaleLines(lines []pipeline.Line, kx, ky float64) {
-	if kx == 1 && ky == 1 {
-		return
-	}
-	box := func(b *pipeline.Box) {
-		b.X0, b.X1 = int(math.Round(float64(b.X0)*kx)), int(math.Round(float64(b.X1)*kx))
-		b.Y0, b.Y1 = int(math.Round(float64(b.Y0)*ky)), int(math.Round(float64(b.Y1)*ky))
-	}
-	for i := range lines {
-		l := &lines[i]
-		box(&l.Box)
-		l.BaseOffset *= ky
-		l.BaseSlope *= ky / kx
-		l.Size *= ky
-		for j := range l.Words {
-			box(&l.Words[j].Box)
-		}
-	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sohoa/sohoa/archive/archivetest"
 )
 
 // browser starts a headless Chromium (Debian's chromium; SOHOA_CHROMIUM
@@ -57,8 +59,8 @@ func browser(t *testing.T) context.Context {
 // corrects a document from the review queue.
 func TestBrowser(t *testing.T) {
 	base, r := startServer(t)
-	r.Page(t, "a1", chiThi...)
-	r.Page(t, "b2", thongBao...)
+	r.Page(t, "a1", archivetest.ChiThi...)
+	r.Page(t, "b2", archivetest.ThongBao...)
 	r.WaitArchived(t, "a1")
 	r.WaitArchived(t, "b2")
 	ctx := browser(t)

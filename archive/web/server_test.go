@@ -84,32 +84,11 @@ func getJSON(t *testing.T, u string, v any) int {
 	return resp.StatusCode
 }
 
-// Two documents as the archive's tests have them: one whose header reads
-// with certainty, one without a number (it waits for review).
-var (
-	chiThi = []string{
-		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-		"TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc",
-		"Số: 07/CT-UBND Quảng Ngãi, ngày 20 tháng 3 năm 2018",
-		"CHỈ THỊ",
-		"Về tăng cường công tác thi hành án hành chính",
-		"Trong thời gian qua công tác thi hành án hành chính đã đạt kết quả tích cực.",
-	}
-	thongBao = []string{
-		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-		"HUYỆN VÂN CANH Độc lập - Tự do - Hạnh phúc",
-		"Số: /TB-UBND Vân Canh, ngày tháng 02 năm 2020",
-		"THÔNG BÁO",
-		"Về lịch tiếp công dân của Chủ tịch",
-		"Chủ tịch Ủy ban nhân dân huyện tiếp công dân định kỳ vào thứ Năm hằng tuần.",
-	}
-)
-
 func TestAPI(t *testing.T) {
 	base, r := startServer(t)
 	ctx := context.Background()
-	r.Page(t, "a1", chiThi...)
-	r.Page(t, "b2", thongBao...)
+	r.Page(t, "a1", archivetest.ChiThi...)
+	r.Page(t, "b2", archivetest.ThongBao...)
 	r.WaitArchived(t, "a1")
 	r.WaitArchived(t, "b2")
 	for _, s := range []pipeline.Status{
@@ -253,8 +232,8 @@ func TestAPI(t *testing.T) {
 
 func TestPages(t *testing.T) {
 	base, r := startServer(t)
-	r.Page(t, "a1", chiThi...)
-	r.Page(t, "b2", thongBao...)
+	r.Page(t, "a1", archivetest.ChiThi...)
+	r.Page(t, "b2", archivetest.ThongBao...)
 	r.WaitArchived(t, "a1")
 	r.WaitArchived(t, "b2")
 	if _, _, err := r.Queue.CreateStatus(context.Background(), pipeline.Status{ID: "f4", SourceName: "hỏng.pdf", Status: pipeline.StatusFailed, Reason: "Tệp bị hỏng", Attempt: 1}); err != nil {
