@@ -23,10 +23,15 @@ const (
 	analyzerExact = "sohoa_vi_exact" // words → exactTerm
 	analyzerFold  = "sohoa_vi_fold"  // words → foldTerm
 	analyzerPairs = "sohoa_vi_pairs" // words → foldTerm → pairs of adjacent words
+	// analyzerHeadPairs is analyzerPairs for the head, its positions moved
+	// past any text (headShift), so that a phrase of pairs never joins a
+	// pair of the head to the pair of the text that happens to follow it.
+	analyzerHeadPairs = "sohoa_vi_head_pairs"
 
 	filterExact = "sohoa_vi_exact" // exactTerm
 	filterFold  = "sohoa_vi_fold"  // foldTerm
 	filterPairs = "sohoa_vi_pairs" // shingles of two, "a b"
+	filterShift = "sohoa_vi_shift" // positions + headShift
 
 	// filterNFC is the exact filter of schema 1 (NFC and look-alikes, no
 	// lower case or tone placement). It stays registered so that an index
@@ -43,6 +48,9 @@ func init() {
 	}))
 	must(registry.RegisterTokenFilter(filterFold, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return termFilter(foldTerm), nil
+	}))
+	must(registry.RegisterTokenFilter(filterShift, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return shiftFilter{}, nil
 	}))
 	must(registry.RegisterTokenFilter(filterNFC, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return termFilter(viet.Normalize), nil
@@ -138,7 +146,23 @@ func (f termFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return in
 }
 
-// addAnalyzers adds the three analyzers to im.
+// headShift is added to the positions of the head's pairs: more words
+// than any document's text has.
+const headShift = 1 << 26
+
+// shiftFilter adds headShift to every token's position. It runs after the
+// shingle filter, which would fill a gap before the first token with
+// fillers.
+type shiftFilter struct{}
+
+func (shiftFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Position += headShift
+	}
+	return in
+}
+
+// addAnalyzers adds the four analyzers to im.
 func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	if err := im.AddCustomTokenFilter(filterPairs, map[string]any{
 		"type": shingle.Name, "min": 2.0, "max": 2.0, "output_original": false, "separator": " ", "filler": "",
@@ -146,9 +170,10 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 		return err
 	}
 	for name, filters := range map[string][]string{
-		analyzerExact: {filterExact},
-		analyzerFold:  {filterFold},
-		analyzerPairs: {filterFold, filterPairs},
+		analyzerExact:     {filterExact},
+		analyzerFold:      {filterFold},
+		analyzerPairs:     {filterFold, filterPairs},
+		analyzerHeadPairs: {filterFold, filterPairs, filterShift},
 	} {
 		if err := im.AddCustomAnalyzer(name, map[string]any{
 			"type": custom.Name, "tokenizer": tokenizerWords, "token_filters": filters,

@@ -211,60 +211,92 @@ type collected struct {
 	counts [nKinds][]int
 }
 
-// collect runs q on the view's snapshot, counting every match by facet
-// value and keeping the k best in the given order.
-func (ix *Index) collect(v *view, q query.Query, ord order, k int) (collected, error) {
-	out := collected{}
+// gatherer counts the documents a query matches by facet value and keeps
+// the k best in the given order.
+type gatherer struct {
+	out collected
+	h   *refHeap
+	k   int
+	err error
+}
+
+func newGatherer(v *view, ord order, k int) (*gatherer, error) {
+	g := &gatherer{h: &refHeap{v: v, ord: ord}, k: k}
 	for kd := range nKinds {
-		out.counts[kd] = make([]int, len(v.values[kd])+1)
+		g.out.counts[kd] = make([]int, len(v.values[kd])+1)
 	}
 	if ord == byArchived {
 		if err := v.buildDocs(); err != nil {
-			return out, err
+			return nil, err
 		}
+	}
+	return g, nil
+}
+
+// add counts r and keeps it if it is among the k best so far.
+func (g *gatherer) add(r ref) {
+	g.out.total++
+	v := g.h.v
+	for kd := range nKinds {
+		if r.num < uint64(len(v.ords[kd])) {
+			g.out.counts[kd][v.ords[kd][r.num]]++
+		}
+	}
+	h := g.h
+	switch {
+	case g.k <= 0:
+	case h.Len() < g.k:
+		heap.Push(h, r)
+	case h.better(r, h.refs[0]):
+		h.refs[0] = r
+		heap.Fix(h, 0)
+	}
+	if h.err != nil {
+		g.err = h.err
+	}
+}
+
+// done returns what was gathered, the hits best first.
+func (g *gatherer) done() (collected, error) {
+	if g.err != nil {
+		return g.out, g.err
+	}
+	g.out.hits = make([]ref, g.h.Len())
+	for i := len(g.out.hits) - 1; i >= 0; i-- {
+		g.out.hits[i] = heap.Pop(g.h).(ref)
+	}
+	return g.out, g.h.err
+}
+
+// collect runs q on the view's snapshot, counting every match by facet
+// value and keeping the k best in the given order.
+func (ix *Index) collect(v *view, q query.Query, ord order, k int) (collected, error) {
+	g, err := newGatherer(v, ord, k)
+	if err != nil {
+		return collected{}, err
 	}
 	ctx := context.Background()
 	sr, err := q.Searcher(ctx, v.snap, ix.b.Mapping(), search.SearcherOptions{})
 	if err != nil {
-		return out, err
+		return collected{}, err
 	}
 	defer sr.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0), IndexReader: v.snap}
-	h := &refHeap{v: v, ord: ord}
 	for {
 		dm, err := sr.Next(sctx)
 		if err != nil {
-			return out, err
+			return collected{}, err
 		}
 		if dm == nil {
 			break
 		}
 		r := ref{num: dm.IndexInternalID.Value(), score: dm.Score}
 		sctx.DocumentMatchPool.Put(dm)
-		out.total++
-		for kd := range nKinds {
-			if r.num < uint64(len(v.ords[kd])) {
-				out.counts[kd][v.ords[kd][r.num]]++
-			}
-		}
-		if k <= 0 {
-			continue
-		}
-		if h.Len() < k {
-			heap.Push(h, r)
-		} else if h.better(r, h.refs[0]) {
-			h.refs[0] = r
-			heap.Fix(h, 0)
-		}
-		if h.err != nil {
-			return out, h.err
+		if g.add(r); g.err != nil {
+			return collected{}, g.err
 		}
 	}
-	out.hits = make([]ref, h.Len())
-	for i := len(out.hits) - 1; i >= 0; i-- {
-		out.hits[i] = heap.Pop(h).(ref)
-	}
-	return out, h.err
+	return g.done()
 }
 
 // refHeap keeps the k best refs with the worst on top.

@@ -25,7 +25,7 @@ var ErrOutdated = errors.New("index built by another version of sohoa: remove it
 
 // schema names the fields and analyzers of this file. Change it whenever
 // they change, so that Open refuses an index it would misread.
-const schema = "sohoa.index/2"
+const schema = "sohoa.index/3"
 
 var schemaKey = []byte("sohoa.schema")
 
@@ -107,20 +107,25 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fDoc, &mapping.FieldMapping{Name: fDoc, Type: "text", Analyzer: keyword.Name, Store: true})
+	// Phrases are matched as pairs in a row (see phraseQuery), so the
+	// pairs keep their positions and the folded text does not: a pair is
+	// in far fewer documents than either of its words, and its positions
+	// are read for far fewer of them. The head's folded words keep theirs,
+	// few, for the bonus of a phrase in the head.
 	dm.AddFieldMappingsAt(fText,
 		field(fText, "text", analyzerExact, store),
-		field(fTextFold, "text", analyzerFold, vectors),
-		field(fPairs, "text", analyzerPairs, 0))
+		field(fTextFold, "text", analyzerFold, 0),
+		field(fPairs, "text", analyzerPairs, vectors))
 	dm.AddFieldMappingsAt(fHead,
 		field(fHead, "text", analyzerExact, 0),
 		field(fHeadFold, "text", analyzerFold, vectors),
-		field(fPairs, "text", analyzerPairs, 0))
-	for _, name := range []string{fNumberKey, fTypeKey, fAgencyKey} {
+		field(fPairs, "text", analyzerHeadPairs, vectors))
+	// Facets are counted from their postings (view.buildFacets), never
+	// from doc values; ids and archive times are read from doc values.
+	for _, name := range []string{fNumberKey, fTypeKey, fAgencyKey, fFacets} {
 		dm.AddFieldMappingsAt(name, field(name, "text", keyword.Name, 0))
 	}
-	for _, name := range []string{fID, fFacets} {
-		dm.AddFieldMappingsAt(name, field(name, "text", keyword.Name, docValues))
-	}
+	dm.AddFieldMappingsAt(fID, field(fID, "text", keyword.Name, docValues))
 	dm.AddFieldMappingsAt(fReview, field(fReview, "boolean", "", 0))
 	dm.AddFieldMappingsAt(fArchived, field(fArchived, "datetime", "", docValues))
 	im.DefaultMapping = dm

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -78,9 +78,9 @@ const (
 	boostText   = 1.0
 	boostHead   = 2.0 // subject, number, type, agency, file name
 	boostFuzzy  = 0.3
-	boostPair   = 150.0  // two query words side by side in the text
-	boostNumber = 20.0 // the document's own number
-	boostCited  = 0.5  // a number cited in the text
+	boostPair   = 150.0 // two query words side by side in the text
+	boostNumber = 20.0  // the document's own number
+	boostCited  = 0.5   // a number cited in the text
 )
 
 // Fuzzy matching. One edit turns a Vietnamese syllable into another real
@@ -264,33 +264,39 @@ func phrase(field, analyzer, s string, boost float64) query.Query {
 func or(qs ...query.Query) query.Query { return bleve.NewDisjunctionQuery(qs...) }
 
 // wordQuery matches a word in the text or the head: folded, exact (when
-// typed with diacritics), or as one of its fuzzy terms.
+// typed with diacritics), or as one of its fuzzy terms (wordClauses).
 func wordQuery(w word) query.Query {
-	qs := []query.Query{term(fTextFold, w.fold, boostText), term(fHeadFold, w.fold, boostHead)}
-	if w.hasMarks() {
-		qs = append(qs, term(fText, w.exact, boostText), term(fHead, w.exact, boostHead))
-	}
-	for _, f := range w.fuzzy {
-		qs = append(qs, term(fTextFold, f, boostFuzzy))
+	var qs []query.Query
+	for _, c := range wordClauses(w) {
+		qs = append(qs, term(c.field, c.term, c.boost))
 	}
 	return or(qs...)
 }
 
-// phraseQuery matches folded words in order in the text or the head. The
-// pairs of adjacent words must all be there (the pairs field answers that
-// quickly); only the documents that have them all are checked for the
-// words' positions.
+// phraseQuery matches folded words in order in the text or the head. Two
+// or more words are their pairs of adjacent words, each at the position
+// after the one before, in the pairs field (whose positions put the head
+// apart from the text, see headShift): pairs are rare next to words, so few
+// documents have their positions read. A phrase that is also in the head
+// adds a bonus.
 func phraseQuery(folds []string, boostText, boostHead float64) query.Query {
 	if len(folds) == 1 {
 		return or(term(fTextFold, folds[0], boostText), term(fHeadFold, folds[0], boostHead))
 	}
-	var qs []query.Query
-	for i := 1; i < len(folds); i++ {
-		qs = append(qs, term(fPairs, folds[i-1]+" "+folds[i], boostText))
+	pairs := make([]string, len(folds)-1)
+	for i := range pairs {
+		pairs[i] = folds[i] + " " + folds[i+1]
 	}
-	s := strings.Join(folds, " ")
-	qs = append(qs, or(phrase(fTextFold, analyzerFold, s, boostText), phrase(fHeadFold, analyzerFold, s, boostHead)))
-	return bleve.NewConjunctionQuery(qs...)
+	var inPairs query.Query
+	if len(pairs) == 1 {
+		inPairs = term(fPairs, pairs[0], boostText)
+	} else {
+		pq := bleve.NewPhraseQuery(pairs, fPairs)
+		pq.SetBoost(boostText)
+		inPairs = pq
+	}
+	inHead := phrase(fHeadFold, analyzerFold, strings.Join(folds, " "), boostHead)
+	return query.NewBooleanQuery([]query.Query{inPairs}, []query.Query{inHead}, nil)
 }
 
 // build returns the clauses of the Bleve query for p: every word, phrase and
@@ -335,19 +341,14 @@ func (p parsed) hasFuzzy() bool {
 // filter returns the filters of q, or nil.
 func (q Query) filter() query.Query {
 	var fs []query.Query
-	if q.Year != 0 {
-		fs = append(fs, term(fFacets, facetYear+"="+strconv.Itoa(q.Year), 1))
-	}
-	if k := filterKey(q.Type); k != "" {
-		fs = append(fs, term(fTypeKey, k, 1))
-	}
-	if k := filterKey(q.Agency); k != "" {
-		fs = append(fs, term(fAgencyKey, k, 1))
-	}
-	if q.Review {
-		b := bleve.NewBoolFieldQuery(true)
-		b.SetField(fReview)
-		fs = append(fs, b)
+	for _, c := range q.filterClauses() {
+		if c.field == fReview {
+			b := bleve.NewBoolFieldQuery(c.term == reviewTrue)
+			b.SetField(fReview)
+			fs = append(fs, b)
+			continue
+		}
+		fs = append(fs, term(c.field, c.term, c.boost))
 	}
 	if len(fs) == 0 {
 		return nil
@@ -411,13 +412,18 @@ func (ix *Index) search(q Query) (Result, error) {
 	}
 	var found collected
 	var tier2 *collected
-	if p.empty() {
+	switch {
+	case p.empty():
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(bleve.NewMatchAllQuery())
 		if found, err = ix.collect(v, withFilter(bq), byArchived, offset+limit); err != nil {
 			return Result{}, err
 		}
-	} else {
+	case p.onlyWords():
+		if found, tier2, err = ix.searchWords(v, snap, &p, q, offset+limit); err != nil {
+			return Result{}, err
+		}
+	default:
 		must, should := p.build()
 		if found, err = ix.collect(v, withFilter(query.NewBooleanQuery(must, should, nil)), byScore, offset+limit); err != nil {
 			return Result{}, err
@@ -466,6 +472,44 @@ func (ix *Index) search(q Query) (Result, error) {
 		}
 	}
 	return out, nil
+}
+
+// searchWords answers a query of loose words with the engine (words.go),
+// in the same two tiers as the Bleve query: the documents that have every
+// word, then, when they are fewer than fuzzyBelow, those found only with
+// fuzzy terms. k is the number of hits wanted.
+func (ix *Index) searchWords(v *view, snap *scorch.IndexSnapshot, p *parsed, q Query, k int) (collected, *collected, error) {
+	e, err := newEngine(snap)
+	if err != nil {
+		return collected{}, nil, err
+	}
+	filters := q.filterClauses()
+	g, err := newGatherer(v, byScore, k)
+	if err != nil {
+		return collected{}, nil, err
+	}
+	first, err := e.run(p.plan(), filters, nil, g)
+	if err != nil {
+		return collected{}, nil, err
+	}
+	found, err := g.done()
+	if err != nil || found.total >= fuzzyBelow {
+		return found, nil, err
+	}
+	if err := p.expandFuzzy(snap); err != nil {
+		return collected{}, nil, err
+	}
+	if !p.hasFuzzy() {
+		return found, nil, nil
+	}
+	if g, err = newGatherer(v, byScore, max(0, k-int(found.total))); err != nil {
+		return collected{}, nil, err
+	}
+	if _, err := e.run(p.plan(), filters, first, g); err != nil {
+		return collected{}, nil, err
+	}
+	tier2, err := g.done()
+	return found, &tier2, err
 }
 
 func sortFacets(fs []Facet) {
