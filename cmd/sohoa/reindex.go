@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"html"
@@ -123,4 +124,29 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// openIndex opens the search index of serve and archive. An index written
+// by another version of sohoa (another schema) is rebuilt from the archive
+// bucket, which is the source of truth, so that an upgrade needs no step
+// by hand.
+func openIndex(ctx context.Context, dir string, b *objstore.Bucket, log *slog.Logger) (*index.Index, error) {
+	ix, err := index.Open(dir)
+	if !errors.Is(err, index.ErrOutdated) {
+		return ix, err
+	}
+	log.Warn("the search index was built by another version of sohoa; rebuilding it from the archive bucket", "dir", dir)
+	if err := index.Remove(dir); err != nil {
+		return nil, err
+	}
+	if ix, err = index.Open(dir); err != nil {
+		return nil, err
+	}
+	n, err := archive.Reindex(ctx, b, ix, log)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	log.Info("search index rebuilt", "documents", n)
+	return ix, nil
 }

@@ -16,7 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
-	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
 	"github.com/sohoa/sohoa/objstore"
@@ -154,7 +153,7 @@ func runArchive(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := index.Open(dirs.index)
+	ix, err := openIndex(ctx, dirs.index, arch, log)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
-	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
 	"github.com/sohoa/sohoa/objstore"
@@ -91,7 +90,7 @@ func runServe(ctx context.Context, args []string) error {
 		httpL.Close()
 		return err
 	}
-	ix, err := index.Open(dirs.index)
+	ix, err := openIndex(ctx, dirs.index, arch, log)
 	if err != nil {
 		httpL.Close()
 		return err
