@@ -653,6 +653,10 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		return out
 	}
+	// Every version of every document, and the originals, pass verify.
+	if out, err := exec.Command(sohoaBinary(t), "verify", "--data", data).CombinedOutput(); err != nil || !strings.Contains(string(out), "6 documents checked") {
+		t.Errorf("sohoa verify --data: %v\n%s", err, out)
+	}
 	before := search()
 	if !strings.Contains(before[2], doc.ID) || !strings.Contains(before[0], byName["23-BC-UBND-2025.pdf"].ID) {
 		t.Errorf("sohoa search before reindexing:\n%s", strings.Join(before, "\n"))

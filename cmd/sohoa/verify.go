@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -26,12 +28,16 @@ func runVerify(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	var remote remoteFlags
 	remote.register(fs, true)
+	dataFlag := fs.String("data", "", "data folder of sohoa serve: check every document of its embedded store (serve stopped)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `usage: sohoa verify FILE.pdf…
+       sohoa verify --data DIR                   (every document of serve's embedded store)
        sohoa verify --s3 URL [--bucket NAME]     (every document in the archive)
 
 Checks each PDF against the PDF/A-2u clauses sohoa promises, and against the
-SHA-256 in its JSON record (FILE.json beside it, as the archive stores it).
+SHA-256 in its JSON record (FILE.json beside it, as the archive stores it);
+for a whole archive, every version of every document, and the original file
+kept beside it against its SHA-256 too.
 One line per broken clause; exit status 1 if there is any.`)
 		fs.PrintDefaults()
 	}
@@ -64,12 +70,12 @@ One line per broken clause; exit status 1 if there is any.`)
 			}
 			report(path, verifyPDF(data, side))
 		}
-	case remote.s3 != "":
-		cfg, err := remote.s3Config(remote.bucket)
+	case remote.s3 != "" || *dataFlag != "":
+		dirs, err := newDataDirs(cmp.Or(*dataFlag, "./data"))
 		if err != nil {
 			return err
 		}
-		b, err := objstore.Open(ctx, cfg)
+		b, err := archiveBucket(ctx, remote, dirs, slog.New(slog.DiscardHandler))
 		if err != nil {
 			return err
 		}
@@ -94,16 +100,34 @@ One line per broken clause; exit status 1 if there is any.`)
 				report(rec.PDF.Key, []string{"cannot read: " + err.Error()})
 				continue
 			}
-			report(rec.PDF.Key, verifyPDF(data, side))
+			problems := verifyPDF(data, side)
+			if rec.Source.Key != "" {
+				problems = append(problems, verifyOriginal(ctx, b, rec.Source)...)
+			}
+			report(rec.PDF.Key, problems)
 			n++
 		}
 		fmt.Printf("%d documents checked in bucket %s\n", n, b.Name())
 	default:
 		fs.Usage()
-		return usageError{"verify: name PDF files, or an archive with --s3"}
+		return usageError{"verify: name PDF files, or an archive with --data or --s3"}
 	}
 	if bad {
 		return errProblems
+	}
+	return nil
+}
+
+// verifyOriginal checks the file as it was dropped, kept beside the PDF/A,
+// against the SHA-256 its record gives.
+func verifyOriginal(ctx context.Context, b *objstore.Bucket, src archive.Source) []string {
+	data, err := b.Get(ctx, src.Key)
+	if err != nil {
+		return []string{fmt.Sprintf("original %s: cannot read: %v", src.Key, err)}
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != src.SHA256 {
+		return []string{fmt.Sprintf("fixity: the original %s has SHA-256 %s, the record says %s: it changed since it was archived", src.Key, got, src.SHA256)}
 	}
 	return nil
 }
