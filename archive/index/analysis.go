@@ -64,13 +64,13 @@ func must(err error) {
 }
 
 // exactTerm is a word as the exact fields index it: NFC, look-alike letters
-// mapped (Ð → Đ), lower case, tone mark in the agreed place (canonTones):
+// mapped (Ð → Đ), lower case, tone mark in the agreed place (viet.CanonTones):
 // "Hoà", "HÒA" and "hòa" are all "hòa".
 func exactTerm(w string) string {
 	if isASCII(w) {
 		return asciiLower(w)
 	}
-	return canonTones(strings.ToLower(viet.Normalize(w)))
+	return viet.CanonTones(strings.ToLower(viet.Normalize(w)))
 }
 
 // foldTerm is a word as the folded fields index it: lower case, no

@@ -330,7 +330,7 @@ func docNumberKey(d Doc) string {
 func facetValue(s string) string {
 	ws := strings.Fields(strings.ToUpper(viet.Normalize(s)))
 	for i, w := range ws {
-		ws[i] = canonTones(w)
+		ws[i] = viet.CanonTones(w)
 	}
 	return strings.Join(ws, " ")
 }

@@ -1,4 +1,4 @@
-package index
+package viet
 
 import (
 	"testing"
@@ -39,31 +39,12 @@ func TestCanonTones(t *testing.T) {
 		if !norm.NFC.IsNormalString(tt.want) && tt.in != tt.want {
 			t.Fatalf("test table: %q is not NFC", tt.want)
 		}
-		if got := canonTones(tt.in); got != tt.want {
-			t.Errorf("canonTones(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := CanonTones(tt.in); got != tt.want {
+			t.Errorf("CanonTones(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 		// Canonical forms are fixed points.
-		if got := canonTones(tt.want); got != tt.want {
-			t.Errorf("canonTones(%q) = %q, not a fixed point", tt.want, got)
-		}
-	}
-}
-
-func TestExactAndFoldTerms(t *testing.T) {
-	tests := []struct{ in, exact, fold string }{
-		{"QUYẾT", "quyết", "quyet"},
-		{"ĐỊNH", "định", "dinh"},
-		{"ÐỊNH", "định", "dinh"}, // U+00D0, as Tesseract reads Đ
-		{"Hoà", "hòa", "hoa"},
-		{"UBND", "ubnd", "ubnd"},
-		{norm.NFD.String("Thuỷ"), "thủy", "thuy"},
-	}
-	for _, tt := range tests {
-		if got := exactTerm(tt.in); got != tt.exact {
-			t.Errorf("exactTerm(%q) = %q, want %q", tt.in, got, tt.exact)
-		}
-		if got := foldTerm(tt.in); got != tt.fold {
-			t.Errorf("foldTerm(%q) = %q, want %q", tt.in, got, tt.fold)
+		if got := CanonTones(tt.want); got != tt.want {
+			t.Errorf("CanonTones(%q) = %q, not a fixed point", tt.want, got)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package index
+package viet
 
 import (
 	"unicode"
@@ -13,7 +13,7 @@ import (
 // vowel cluster, and two conventions disagree on which one for the open
 // syllables oa, oe and uy: the old style ("kiểu cũ": hòa, khỏe, thủy, ủy)
 // puts it on the first vowel, the new style (hoà, khoẻ, thuỷ, uỷ) on the
-// second. Both are in use, often in one document. canonTones moves the mark
+// second. Both are in use, often in one document. CanonTones moves the mark
 // to one position so that the two spellings index as one term.
 //
 // The agreed position is the old style, because that is how Nghị định
@@ -86,9 +86,9 @@ func init() {
 // hasQuality reports whether base vowel bi carries a quality mark.
 func hasQuality(bi uint8) bool { return bi >= 6 }
 
-// canonTones returns s, an NFC word of any case, with its tone mark in the
+// CanonTones returns s, an NFC word of any case, with its tone mark in the
 // agreed position (see the rules above).
-func canonTones(s string) string {
+func CanonTones(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
