@@ -341,19 +341,6 @@ func splitParent(rows [][]word) (parent, agency []word) {
 	return parent, agency
 }
 
-// agencyText joins an agency's words, mending the one misreading that
-// changes a level of government: TĨNH (quiet) for TỈNH (province).
-func agencyText(ws []word) string {
-	parts := make([]string, len(ws))
-	for i, w := range ws {
-		parts[i] = w.text
-		if w.text == "TĨNH" && i+1 < len(ws) {
-			parts[i] = "TỈNH"
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
 // typeMatch is a type name found at the head of a row.
 type typeMatch struct {
 	row   int

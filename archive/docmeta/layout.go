@@ -147,7 +147,8 @@ func (pg *page) findColumn() {
 		}
 		f := foldWords(r.words)
 		for i := 0; i+1 < len(f); i++ {
-			if f[i] == "cong" && f[i+1] == "hoa" || f[i] == "doc" && f[i+1] == "lap" ||
+			// "hoa" as a prefix: OCR reads HOÀ with a stray mark (HOÀẢ).
+			if f[i] == "cong" && strings.HasPrefix(f[i+1], "hoa") || f[i] == "doc" && f[i+1] == "lap" ||
 				i+2 < len(f) && f[i] == "dang" && f[i+1] == "cong" && f[i+2] == "san" {
 				if x := r.words[i].box.X0; best < 0 || x < best {
 					best = x

@@ -521,8 +521,15 @@ func isDigitLike(r rune) bool { return r >= '0' && r <= '9' || digitFixes[r] != 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // subjectText joins the trích yếu, without the "V/v" that opens a công
-// văn's and with OCR's spaces before punctuation removed.
+// văn's and with OCR's spaces before punctuation removed. A trích yếu
+// that opens with "Về" followed by a word in lower case ("Về việc …",
+// "Về tăng cường …") has it written so, whatever marks OCR put on it (Vẻ,
+// Vể, VỀ).
 func subjectText(ws []word) string {
+	if len(ws) >= 2 && foldOne(ws[0].text) == "ve" && ws[0].text != "Về" && ws[0].text != "về" && lowerCount(ws[1].text) > 0 && strings.ToLower(ws[1].text) == ws[1].text {
+		ws = append([]word{ws[0]}, ws[1:]...)
+		ws[0].text = "Về"
+	}
 	s := joinWords(ws)
 	for _, p := range []string{" :", " ,", " ;", " ."} {
 		s = strings.ReplaceAll(s, p, p[1:])
