@@ -18,7 +18,7 @@ import (
 )
 
 var (
-	synthN    = flag.Int("synthn", 6, "how many synthetic pages TestSynth renders and reads (the figures in doc.go are for -synthn 400)")
+	synthN    = flag.Int("synthn", 6, "how many synthetic pages TestSynth renders and reads (doc.go gives the figures for -synthn 100 -synthseed 23)")
 	synthSeed = flag.Uint64("synthseed", 1, "seed of TestSynth's pages; the same seed and count give the same pages")
 	synthDump = flag.String("synthdump", "", "directory where TestSynth writes the PageText and truth of every page (miss-*.json: the pages it did not get right and certain)")
 )
