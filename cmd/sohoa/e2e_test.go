@@ -538,6 +538,11 @@ func TestServeEndToEnd(t *testing.T) {
 		if d.Status != "failed" || d.Reason == "" {
 			t.Errorf("%s: %+v, want failed with a reason", name, d)
 		}
+		// The status says failed before ingest has moved the file.
+		eventually(t, 30*time.Second, func() error {
+			_, err := os.Stat(filepath.Join(data, "failed", name+".reason.txt"))
+			return err
+		})
 		reason, err := os.ReadFile(filepath.Join(data, "failed", name+".reason.txt"))
 		if err != nil || !strings.Contains(string(reason), "Cách xử lý") {
 			t.Errorf("%s: reason file %q, %v", name, reason, err)
@@ -594,11 +599,13 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// The same file dropped again is the same document: not archived twice.
 	copyFile(t, filepath.Join("..", "..", "fixtures", "real", realScans[3].file), filepath.Join(inbox, "lan-nua.pdf"))
+	// The note is written just after the file is moved: wait for both.
 	eventually(t, time.Minute, func() error {
 		if _, err := os.Stat(filepath.Join(data, "done", "lan-nua.pdf")); err != nil {
 			return err
 		}
-		return nil
+		_, err := os.Stat(filepath.Join(data, "done", "lan-nua.pdf.duplicate.txt"))
+		return err
 	})
 	if note, err := os.ReadFile(filepath.Join(data, "done", "lan-nua.pdf.duplicate.txt")); err != nil || !strings.Contains(string(note), "đã được lưu trữ") {
 		t.Errorf("no duplicate note beside the copy dropped again: %q, %v", note, err)
