@@ -163,6 +163,46 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	return w.signalIfComplete(ctx, t)
 }
 
+// ReadPage is what every page goes through: Prepare, then rec reads the
+// black and white copy, and the lines it finds are mapped onto the
+// corrected page (Prepared.Width × Height), where the archive places them.
+func ReadPage(data []byte, format string, dpi float64, osd orienter, rec interface {
+	Recognize(img []byte, dpi int) (*tesseract.Page, error)
+}) (*Prepared, []pipeline.Line, error) {
+	prep, err := Prepare(data, format, dpi, osd)
+	if err != nil {
+		return nil, nil, err
+	}
+	page, err := rec.Recognize(prep.ForOCR, int(math.Round(prep.OCRDPI)))
+	if err != nil {
+		return nil, nil, err
+	}
+	scaleLines(page.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
+	return prep, page.Lines, nil
+}
+
+// scaleLines maps OCR geometry read on a scaled page (kx, ky: full size
+// over scaled size) onto the full page: boxes, baselines and sizes.
+func scaleLines(lines []pipeline.Line, kx, ky float64) {
+	if kx == 1 && ky == 1 {
+		return
+	}
+	box := func(b *pipeline.Box) {
+		b.X0, b.X1 = int(math.Round(float64(b.X0)*kx)), int(math.Round(float64(b.X1)*kx))
+		b.Y0, b.Y1 = int(math.Round(float64(b.Y0)*ky)), int(math.Round(float64(b.Y1)*ky))
+	}
+	for i := range lines {
+		l := &lines[i]
+		box(&l.Box)
+		l.BaseOffset *= ky
+		l.BaseSlope *= ky / kx
+		l.Size *= ky
+		for j := range l.Words {
+			box(&l.Words[j].Box)
+		}
+	}
+}
+
 // read runs OCR on one page and stores the result.
 func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, log *slog.Logger) error {
 	if st, err := w.q.UpdateStatus(ctx, t.Doc, func(s *pipeline.Status) error {
@@ -189,22 +229,16 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 		dpi = defaultDPI
 	}
 	s := <-w.slots
-	prep, err := Prepare(img, t.Format, dpi, s)
-	if err != nil {
-		w.slots <- s
-		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
-	}
-	page, err := s.rec.Recognize(prep.ForOCR, int(math.Round(prep.OCRDPI)))
+	prep, lines, err := ReadPage(img, t.Format, dpi, s, s.rec)
 	name := s.rec.Name()
 	w.slots <- s
 	if err != nil {
 		return pipeline.Permanent(advicePage(t.Page), fmt.Errorf("ocr: page %d: %w", t.Page, err))
 	}
-	pipeline.ScaleLines(page.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
 	res := pipeline.PageText{
 		Doc: t.Doc, Page: t.Page, Image: t.Blob, Format: t.Format,
 		Width: prep.Width, Height: prep.Height, DPIX: t.DPIX, DPIY: t.DPIY,
-		Rotation: prep.Rotation, Skew: prep.Skew, Lines: page.Lines, Engine: name,
+		Rotation: prep.Rotation, Skew: prep.Skew, Lines: lines, Engine: name,
 	}
 	if prep.Fixed != nil {
 		res.Image = pipeline.WorkImageKey(t.Doc, t.Page, prep.FixedFormat)

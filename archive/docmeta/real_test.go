@@ -149,7 +149,7 @@ func regenerateReal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", l.File, err)
 		}
-		pt, _, err := w.read(ps[0])
+		pt, err := w.read(ps[0])
 		if err != nil {
 			t.Fatalf("%s: %v", l.File, err)
 		}

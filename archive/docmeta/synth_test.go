@@ -151,7 +151,7 @@ func TestSynth(t *testing.T) {
 					results[i].err = err
 					continue
 				}
-				pt, _, err := w.read(page)
+				pt, err := w.read(page)
 				if err != nil {
 					results[i].err = err
 					continue

@@ -1,24 +1,20 @@
 package docmeta
 
 import (
-	"fmt"
 	"image"
-	"math"
 	"testing"
 
 	"github.com/sohoa/sohoa/ingest/pages"
 	"github.com/sohoa/sohoa/ocr"
-	"github.com/sohoa/sohoa/ocr/clean"
-	"github.com/sohoa/sohoa/ocr/deskew"
 	"github.com/sohoa/sohoa/ocr/tesseract"
 	"github.com/sohoa/sohoa/pipeline"
 )
 
-// workerOCR reads pages the way sohoa's OCR worker does (ocr/worker.go):
-// ocr.Prepare turns, straightens, shrinks to 200 dpi and binarises the
-// page; Tesseract (vie, with a confidence for every character) reads the
-// cleaned page; the boxes are scaled back onto the corrected page at the
-// scan's resolution. What it returns is the worker's PageText, so the
+// workerOCR reads pages with what sohoa's OCR worker reads them with
+// (ocr.ReadPage: turned, straightened, shrunk to 200 dpi and binarised,
+// read by Tesseract vie with a confidence for every character, the boxes
+// mapped back onto the corrected page). What it returns is the worker's
+// PageText, so the
 // goldens of testdata/real and the synthetic test see what Extract sees in
 // production.
 type workerOCR struct {
@@ -65,36 +61,18 @@ func (w *workerOCR) Detect(img *image.Gray, dpi int) (int, float64, error) {
 	return w.osd.Detect(img, dpi)
 }
 
-// read reads one page image (as pages.Split gives it) and returns its
-// PageText and the upright grey page the boxes refer to.
-func (w *workerOCR) read(p pages.Page) (*pipeline.PageText, *image.Gray, error) {
+// read reads one page image (as pages.Split gives it) as the worker does.
+func (w *workerOCR) read(p pages.Page) (*pipeline.PageText, error) {
 	dpi := p.DPIX
 	if dpi <= 0 {
 		dpi = 300 // the worker's defaultDPI
 	}
-	prep, err := ocr.Prepare(p.Data, string(p.Format), dpi, w)
+	prep, lines, err := ocr.ReadPage(p.Data, string(p.Format), float64(dpi), w, w.eng)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	tp, err := w.eng.Recognize(prep.ForOCR, int(math.Round(prep.OCRDPI)))
-	if err != nil {
-		return nil, nil, err
-	}
-	pipeline.ScaleLines(tp.Lines, float64(prep.Width)/float64(prep.OCRWidth), float64(prep.Height)/float64(prep.OCRHeight))
-	pt := &pipeline.PageText{
+	return &pipeline.PageText{
 		Format: string(p.Format), Width: prep.Width, Height: prep.Height, DPIX: dpi, DPIY: dpi,
-		Rotation: prep.Rotation, Skew: prep.Skew, Lines: tp.Lines, Engine: w.eng.Name(),
-	}
-	img, err := tesseract.Decode(p.Data)
-	if err != nil {
-		return nil, nil, fmt.Errorf("decode: %w", err)
-	}
-	var upright *image.Gray
-	switch c := deskew.Correct(clean.Gray(img), prep.Rotation, prep.Skew).(type) {
-	case *image.Gray:
-		upright = c
-	default:
-		upright = clean.Gray(c)
-	}
-	return pt, upright, nil
+		Rotation: prep.Rotation, Skew: prep.Skew, Lines: lines, Engine: w.eng.Name(),
+	}, nil
 }
