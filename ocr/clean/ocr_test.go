@@ -204,7 +204,7 @@ func realOCR(t *testing.T, dir string) {
 	if !flagSet("ocrpages") {
 		var some []realPage
 		for _, p := range ps {
-			if p.name == "157-QD-ND-UB-1999.pdf-p1" || p.name == "23-BC-UBND-2025.pdf-p1" {
+			if p.Name == "157-QD-ND-UB-1999.pdf-p1" || p.Name == "23-BC-UBND-2025.pdf-p1" {
 				some = append(some, p)
 			}
 		}
@@ -229,7 +229,7 @@ func realOCR(t *testing.T, dir string) {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				text, secs, err := tesseract(t, filepath.Join(dir, fmt.Sprintf("real%d-%d", i, k)), prep(p.img))
+				text, secs, err := tesseract(t, filepath.Join(dir, fmt.Sprintf("real%d-%d", i, k)), prep(p.Image))
 				if err != nil {
 					t.Error(err)
 					return
@@ -244,15 +244,15 @@ func realOCR(t *testing.T, dir string) {
 	for i, p := range ps {
 		r := rs[i]
 		words := func(k int) int { return len(strings.Fields(r.texts[k])) }
-		fmt.Fprintf(&tb, "%-26s %4d words %5.2fs | %4d %5.2fs %.3f | %4d %5.2fs %.3f", p.name,
+		fmt.Fprintf(&tb, "%-26s %4d words %5.2fs | %4d %5.2fs %.3f | %4d %5.2fs %.3f", p.Name,
 			words(0), r.secs[0], words(1), r.secs[1], wordF1(r.texts[0], r.texts[1]), words(2), r.secs[2], wordF1(r.texts[0], r.texts[2]))
-		if handFilled[p.name] {
+		if handFilled[p.Name] {
 			tb.WriteString(" (filled in by hand)")
 		}
 		tb.WriteString("\n")
-		for k := 1; k <= 2 && !handFilled[p.name]; k++ {
+		for k := 1; k <= 2 && !handFilled[p.Name]; k++ {
 			if a := wordF1(r.texts[0], r.texts[k]); a < 0.85 || float64(words(k)) < 0.9*float64(words(0)) {
-				t.Errorf("%s: cleaned page %d reads %d words (scan %d), agreement %.3f", p.name, k, words(k), words(0), a)
+				t.Errorf("%s: cleaned page %d reads %d words (scan %d), agreement %.3f", p.Name, k, words(k), words(0), a)
 			}
 		}
 	}

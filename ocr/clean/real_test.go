@@ -1,11 +1,8 @@
 package clean
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
 	"image"
-	_ "image/jpeg" // page decoders
 	"image/png"
 	"os"
 	"path/filepath"
@@ -13,9 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	_ "golang.org/x/image/tiff"
-
-	"github.com/sohoa/sohoa/ingest/pages"
+	"github.com/sohoa/sohoa/fixtures/realpages"
 )
 
 var (
@@ -24,36 +19,9 @@ var (
 )
 
 // realPage is one page of a real scan, decoded.
-type realPage struct {
-	name string
-	img  image.Image
-}
+type realPage = realpages.Page
 
-var realPages = sync.OnceValues(func() ([]realPage, error) {
-	files, err := filepath.Glob(filepath.Join(*realDir, "*.pdf"))
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("no real scans in %s", *realDir)
-	}
-	var out []realPage
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		_, ps, err := pages.Split(data, pages.Limits{})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		for i, p := range ps {
-			img, _, err := image.Decode(bytes.NewReader(p.Data))
-			if err != nil {
-				return nil, fmt.Errorf("%s page %d: %w", f, i+1, err)
-			}
-			out = append(out, realPage{fmt.Sprintf("%s-p%d", filepath.Base(f), i+1), img})
-		}
-	}
-	return out, nil
-})
+var realPages = sync.OnceValues(func() ([]realPage, error) { return realpages.Load(*realDir) })
 
 func real(t testing.TB) []realPage {
 	t.Helper()
@@ -82,11 +50,11 @@ func writePNG(t testing.TB, path string, img image.Image) {
 // seals of 23-BC must be gone. -dump writes the pages, to look at.
 func TestRealScans(t *testing.T) {
 	for _, p := range real(t) {
-		g := Gray(p.img)
+		g := Gray(p.Image)
 		bin := Binarize(g)
 		if *dumpDir != "" {
-			writePNG(t, filepath.Join(*dumpDir, p.name+".gray.png"), g)
-			writePNG(t, filepath.Join(*dumpDir, p.name+".bin.png"), bin)
+			writePNG(t, filepath.Join(*dumpDir, p.Name+".gray.png"), g)
+			writePNG(t, filepath.Join(*dumpDir, p.Name+".bin.png"), bin)
 		}
 		ink := 0
 		for _, v := range bin.Pix {
@@ -95,20 +63,20 @@ func TestRealScans(t *testing.T) {
 				ink++
 			case 255:
 			default:
-				t.Fatalf("%s: level %d in the binarised page", p.name, v)
+				t.Fatalf("%s: level %d in the binarised page", p.Name, v)
 			}
 		}
 		ref := otsuInk(g)
 		ratio := float64(ink) / float64(max(ref, 1))
-		t.Logf("%-26s %T %dx%d: ink %.2f%% of the page, %.2f× a global Otsu threshold's", p.name, p.img, bin.Rect.Dx(), bin.Rect.Dy(), 100*float64(ink)/float64(len(bin.Pix)), ratio)
+		t.Logf("%-26s %T %dx%d: ink %.2f%% of the page, %.2f× a global Otsu threshold's", p.Name, p.Image, bin.Rect.Dx(), bin.Rect.Dy(), 100*float64(ink)/float64(len(bin.Pix)), ratio)
 		if ratio < 0.6 || ratio > 1.6 {
-			t.Errorf("%s: %.2f× the ink of a global threshold", p.name, ratio)
+			t.Errorf("%s: %.2f× the ink of a global threshold", p.Name, ratio)
 		}
-		if strings.HasPrefix(p.name, "23-BC") {
-			red, kept := sealInk(p.img, bin)
-			t.Logf("%-26s %d pixels of red seal, %.1f%% of them left as ink", p.name, red, 100*float64(kept)/float64(max(red, 1)))
+		if strings.HasPrefix(p.Name, "23-BC") {
+			red, kept := sealInk(p.Image, bin)
+			t.Logf("%-26s %d pixels of red seal, %.1f%% of them left as ink", p.Name, red, 100*float64(kept)/float64(max(red, 1)))
 			if red > 0 && kept*20 > red {
-				t.Errorf("%s: %d of %d pixels of red seal left as ink", p.name, kept, red)
+				t.Errorf("%s: %d of %d pixels of red seal left as ink", p.Name, kept, red)
 			}
 		}
 	}
