@@ -34,6 +34,20 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.replicas, "replicas", 1, "replicas of the JetStream streams (3 on a NATS cluster)")
 }
 
+// parse parses a command's flags and makes its logger (see logger); a split
+// role passes its remote flags, which must then name NATS and S3.
+func (c *commonFlags) parse(fs *flag.FlagSet, args []string, remote *remoteFlags) (*slog.Logger, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if remote != nil {
+		if err := remote.validate(); err != nil {
+			return nil, err
+		}
+	}
+	return c.logger(stderrCopy())
+}
+
 func (c *commonFlags) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
@@ -145,6 +159,24 @@ func redact(raw string) string {
 }
 
 // openQueue opens the pipeline's streams on a connection.
+// connectStage links a split role to the pipeline: a NATS connection
+// (close it when done), the queue on it, and the work bucket.
+func (r *remoteFlags) connectStage(ctx context.Context, common commonFlags, client string, log *slog.Logger) (*nats.Conn, *pipeline.Queue, *objstore.Bucket, error) {
+	nc, err := r.connectNATS(client, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	q, err := openQueue(ctx, nc, common, log)
+	if err == nil {
+		var work *objstore.Bucket
+		if work, err = openBucket(ctx, *r, r.workBucket); err == nil {
+			return nc, q, work, nil
+		}
+	}
+	nc.Close()
+	return nil, nil, nil, err
+}
+
 func openQueue(ctx context.Context, nc *nats.Conn, c commonFlags, log *slog.Logger) (*pipeline.Queue, error) {
 	return pipeline.Open(ctx, nc, pipeline.Config{Replicas: c.replicas}, log)
 }

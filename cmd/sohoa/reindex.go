@@ -36,10 +36,7 @@ func runReindex(ctx context.Context, args []string) error {
 	dataFlag := fs.String("data", "./data", "data folder: its index/ is rebuilt; its s3/ is read unless --s3 is given")
 	common.register(fs)
 	remote.register(fs, true)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log, err := common.logger(stderrCopy())
+	log, err := common.parse(fs, args, nil)
 	if err != nil {
 		return err
 	}

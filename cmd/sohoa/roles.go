@@ -30,13 +30,7 @@ func runIngest(ctx context.Context, args []string) error {
 	name := fs.String("name", "", "name of this ingest on the queue (default: host name); unique per inbox")
 	common.register(fs)
 	remote.register(fs, false)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := remote.validate(); err != nil {
-		return err
-	}
-	log, err := common.logger(stderrCopy())
+	log, err := common.parse(fs, args, &remote)
 	if err != nil {
 		return err
 	}
@@ -44,19 +38,11 @@ func runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	nc, err := remote.connectNATS("sohoa ingest", log)
+	nc, q, work, err := remote.connectStage(ctx, common, "sohoa ingest", log)
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	q, err := openQueue(ctx, nc, common, log)
-	if err != nil {
-		return err
-	}
-	work, err := openBucket(ctx, remote, remote.workBucket)
-	if err != nil {
-		return err
-	}
 	in, err := ingest.New(ingest.Config{Inbox: dirs.inbox, Done: dirs.done, Failed: dirs.failed, Name: *name}, q, work, log)
 	if err != nil {
 		return err
@@ -73,31 +59,17 @@ func runWorker(ctx context.Context, args []string) error {
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics on this address, e.g. :9101")
 	common.register(fs)
 	remote.register(fs, false)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := remote.validate(); err != nil {
-		return err
-	}
-	log, err := common.logger(stderrCopy())
+	log, err := common.parse(fs, args, &remote)
 	if err != nil {
 		return err
 	}
 	host, _ := os.Hostname()
 	name := fmt.Sprintf("%s-%d", host, os.Getpid())
-	nc, err := remote.connectNATS("sohoa worker "+name, log)
+	nc, q, work, err := remote.connectStage(ctx, common, "sohoa worker "+name, log)
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	q, err := openQueue(ctx, nc, common, log)
-	if err != nil {
-		return err
-	}
-	work, err := openBucket(ctx, remote, remote.workBucket)
-	if err != nil {
-		return err
-	}
 	reg := registry()
 	wk := ocr.New(ocr.Config{Workers: *workers, Name: name}, q, work, ocr.NewMetrics(reg), log)
 	g, gctx := errgroup.WithContext(ctx)
@@ -116,13 +88,7 @@ func runArchive(ctx context.Context, args []string) error {
 	httpAddr := fs.String("http", "127.0.0.1:8080", "address of the web interface and API")
 	common.register(fs)
 	remote.register(fs, true)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := remote.validate(); err != nil {
-		return err
-	}
-	log, err := common.logger(stderrCopy())
+	log, err := common.parse(fs, args, &remote)
 	if err != nil {
 		return err
 	}
@@ -136,19 +102,11 @@ func runArchive(ctx context.Context, args []string) error {
 		return fmt.Errorf("web address %s: %w (choose another with --http)", *httpAddr, err)
 	}
 	defer httpL.Close()
-	nc, err := remote.connectNATS("sohoa archive", log)
+	nc, q, work, err := remote.connectStage(ctx, common, "sohoa archive", log)
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	q, err := openQueue(ctx, nc, common, log)
-	if err != nil {
-		return err
-	}
-	work, err := openBucket(ctx, remote, remote.workBucket)
-	if err != nil {
-		return err
-	}
 	arch, err := openBucket(ctx, remote, remote.bucket)
 	if err != nil {
 		return err

@@ -31,10 +31,7 @@ func runServe(ctx context.Context, args []string) error {
 		natsListen = fs.String("nats-listen", "", "open the embedded NATS server on this address too, e.g. 127.0.0.1:4222 (default: in-process only)")
 	)
 	common.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log, err := common.logger(stderrCopy())
+	log, err := common.parse(fs, args, nil)
 	if err != nil {
 		return err
 	}
