@@ -174,7 +174,7 @@ func encodeFixed(img image.Image, upright *image.Gray, rot int, deg, dpi float64
 		}
 		return b.Bytes(), "tiff", patches, nil
 	}
-	if g, ok := img.(*image.Gray); ok && isBilevel(g) {
+	if g, ok := img.(*image.Gray); ok && clean.IsBilevel(g) {
 		return bilevel(upright, nil)
 	}
 	colour := hasColour(img)
@@ -206,19 +206,6 @@ func asGray(img image.Image) *image.Gray {
 		return g
 	}
 	return clean.Gray(img)
-}
-
-// isBilevel reports whether a grey image holds only black and white.
-func isBilevel(g *image.Gray) bool {
-	w := g.Rect.Dx()
-	for y := range g.Rect.Dy() {
-		for _, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
-			if v != 0 && v != 255 {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // hasColour reports whether a page has colour worth keeping (a seal, a

@@ -97,7 +97,7 @@ func normalize(g *image.Gray) normalized {
 		return normalized{done: image.NewGray(image.Rect(0, 0, w, h))}
 	}
 	src := func(y int) []uint8 { return g.Pix[y*g.Stride : y*g.Stride+w] }
-	if bilevel(g) {
+	if IsBilevel(g) {
 		out := image.NewGray(image.Rect(0, 0, w, h))
 		for y := range h {
 			copy(out.Pix[y*w:(y+1)*w], src(y))
@@ -211,8 +211,9 @@ func toneShare(sm []uint8, w, h int) float64 {
 	return float64(tone) / float64(blocks)
 }
 
-// bilevel reports whether g holds only 0 and 255.
-func bilevel(g *image.Gray) bool {
+// IsBilevel reports whether g holds only 0 and 255: a black and white
+// page, however it was stored.
+func IsBilevel(g *image.Gray) bool {
 	w := g.Rect.Dx()
 	for y := range g.Rect.Dy() {
 		for _, v := range g.Pix[y*g.Stride : y*g.Stride+w] {

@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/draw"
 	"math"
+
+	"github.com/sohoa/sohoa/ocr/clean"
 )
 
 // minSkew is the smallest skew Correct resamples a page for, in degrees:
@@ -52,7 +54,7 @@ func Correct(img image.Image, rotation int, deg float64) image.Image {
 		if deg == 0 {
 			return turnGray(src, rotation)
 		}
-		return rotateGray(src, float64(rotation)+deg, isBilevel(src))
+		return rotateGray(src, float64(rotation)+deg, clean.IsBilevel(src))
 	case *image.RGBA:
 		pix, stride, w, h := src.Pix, src.Stride, src.Rect.Dx(), src.Rect.Dy()
 		if deg == 0 {
@@ -74,19 +76,6 @@ func Correct(img image.Image, rotation int, deg float64) image.Image {
 	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
 	return Correct(rgba, rotation, deg)
-}
-
-// isBilevel reports whether g holds only 0 and 255.
-func isBilevel(g *image.Gray) bool {
-	w := g.Rect.Dx()
-	for y := range g.Rect.Dy() {
-		for _, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
-			if v != 0 && v != 255 {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // tile is the side of the square blocks that quarter turns copy, so that
