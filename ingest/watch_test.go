@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sohoa/sohoa/internal/poll"
 )
 
 func TestSettled(t *testing.T) {
@@ -74,16 +77,14 @@ func TestWatcherTakesCompleteFilesOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	poll.Until(t, 10*time.Second, func() error {
 		mu.Lock()
-		n := len(got["sub/scan.jpg"])
-		mu.Unlock()
-		if n > 0 || time.Now().After(deadline) {
-			break
+		defer mu.Unlock()
+		if len(got["sub/scan.jpg"]) == 0 {
+			return errors.New("scan.jpg not taken yet")
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	time.Sleep(time.Second) // several more scans: the file must not be taken again
 	cancel()
 	<-done

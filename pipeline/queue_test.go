@@ -11,6 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
 	"github.com/sohoa/sohoa/pipeline/natsd"
 )
@@ -34,22 +35,6 @@ func startQueue(t *testing.T) *pipeline.Queue {
 		t.Fatal(err)
 	}
 	return q
-}
-
-// checkFor polls fn until it returns nil or the time is up.
-func checkFor(t *testing.T, total time.Duration, fn func() error) {
-	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := fn()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func TestStatusLifecycle(t *testing.T) {
@@ -139,7 +124,7 @@ func TestConsumeRetriesTransientAndFailsPermanent(t *testing.T) {
 		t.Fatalf("broken status = %+v", st)
 	}
 	// The flaky one comes back after its delay and succeeds.
-	checkFor(t, 15*time.Second, func() error {
+	poll.Until(t, 15*time.Second, func() error {
 		if flakyTries.Load() < 2 {
 			return errors.New("flaky page not retried")
 		}

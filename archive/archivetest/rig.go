@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/objstore/s3test"
 	"github.com/sohoa/sohoa/pipeline"
@@ -153,15 +155,14 @@ func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 // WaitArchived waits (up to 30 s) until document id is archived.
 func (r *Rig) WaitArchived(t testing.TB, id string) pipeline.Status {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		st, err := r.Queue.Status(context.Background(), id)
-		if err == nil && st.Status == pipeline.StatusArchived {
-			return st
+	var st pipeline.Status
+	poll.Until(t, 30*time.Second, func() error {
+		var err error
+		st, err = r.Queue.Status(context.Background(), id)
+		if err == nil && st.Status != pipeline.StatusArchived {
+			err = fmt.Errorf("%s not archived: %+v", id, st)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not archived: %+v %v", id, st, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return err
+	})
+	return st
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
 )
 
@@ -40,7 +41,7 @@ func startServer(t *testing.T) (base string, r *archivetest.Rig) {
 	go func() { done <- s.Run(ctx, l) }()
 	t.Cleanup(func() { cancel(); <-done })
 	base = "http://" + l.Addr().String()
-	waitFor(t, func() error {
+	poll.Until(t, 10*time.Second, func() error {
 		resp, err := http.Get(base + "/healthz")
 		if err != nil {
 			return err
@@ -52,21 +53,6 @@ func startServer(t *testing.T) (base string, r *archivetest.Rig) {
 		return nil
 	})
 	return base, r
-}
-
-func waitFor(t *testing.T, fn func() error) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := fn()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func getJSON(t *testing.T, u string, v any) int {
@@ -100,7 +86,7 @@ func TestAPI(t *testing.T) {
 		}
 	}
 	var list List
-	waitFor(t, func() error {
+	poll.Until(t, 10*time.Second, func() error {
 		getJSON(t, base+"/api/documents", &list)
 		if list.Total != 4 {
 			return errors.New("statuses not seen yet")
@@ -221,7 +207,7 @@ func TestAPI(t *testing.T) {
 	if _, err := r.Queue.UpdateStatus(ctx, "q3", func(s *pipeline.Status) error { s.Status = pipeline.StatusArchived; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() error {
+	poll.Until(t, 10*time.Second, func() error {
 		getJSON(t, base+"/api/documents", &list)
 		if list.Total != 3 {
 			return errors.New("archived document still listed as in the pipeline")
@@ -239,7 +225,7 @@ func TestPages(t *testing.T) {
 	if _, _, err := r.Queue.CreateStatus(context.Background(), pipeline.Status{ID: "f4", SourceName: "hỏng.pdf", Status: pipeline.StatusFailed, Reason: "Tệp bị hỏng", Attempt: 1}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() error {
+	poll.Until(t, 10*time.Second, func() error {
 		if p := get(t, base+"/pipeline", 200); !bytes.Contains(p.body, []byte("hỏng.pdf")) {
 			return errors.New("the failed file is not on the pipeline page yet")
 		}

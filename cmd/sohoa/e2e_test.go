@@ -27,6 +27,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/sohoa/sohoa/internal/poll"
 )
 
 var (
@@ -133,22 +135,6 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// eventually polls fn until it returns nil, failing the test after total.
-func eventually(t *testing.T, total time.Duration, fn func() error) {
-	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := fn()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %v", total, err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // apiDoc is a document as the API returns it.
 type apiDoc struct {
 	ID          string  `json:"id"`
@@ -186,7 +172,7 @@ func getJSON(base, path string, v any) error {
 
 func waitHealthy(t *testing.T, base string, p *proc) {
 	t.Helper()
-	eventually(t, 120*time.Second, func() error {
+	poll.Until(t, 120*time.Second, func() error {
 		if !p.running() {
 			t.Fatalf("sohoa exited before it was ready")
 		}
@@ -206,7 +192,7 @@ func waitHealthy(t *testing.T, base string, p *proc) {
 func waitFinished(t *testing.T, base string, want int, total time.Duration) []apiDoc {
 	t.Helper()
 	var list apiList
-	eventually(t, total, func() error {
+	poll.Until(t, total, func() error {
 		if err := getJSON(base, "/api/documents?limit=1000", &list); err != nil {
 			return err
 		}
@@ -421,7 +407,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// Crash in the middle (SIGKILL: no clean shutdown) once the first
 	// document is archived, and start again on the same folder: everything
 	// must be kept and the rest resumed.
-	eventually(t, 5*time.Minute, func() error {
+	poll.Until(t, 5*time.Minute, func() error {
 		var list apiList
 		if err := getJSON(base, "/api/documents?limit=100", &list); err != nil {
 			return err
@@ -539,7 +525,7 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("%s: %+v, want failed with a reason", name, d)
 		}
 		// The status says failed before ingest has moved the file.
-		eventually(t, 30*time.Second, func() error {
+		poll.Until(t, 30*time.Second, func() error {
 			_, err := os.Stat(filepath.Join(data, "failed", name+".reason.txt"))
 			return err
 		})
@@ -553,7 +539,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// The inbox is empty; the originals are in done/, unchanged.
-	eventually(t, 30*time.Second, func() error {
+	poll.Until(t, 30*time.Second, func() error {
 		left, _ := os.ReadDir(inbox)
 		if len(left) != 0 {
 			var names []string
@@ -574,7 +560,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// The page blobs of retired documents are gone from the work bucket
 	// (the embedded endpoint keeps objects as plain files).
-	eventually(t, 30*time.Second, func() error {
+	poll.Until(t, 30*time.Second, func() error {
 		var left []string
 		_ = filepath.WalkDir(filepath.Join(data, "s3", "data", "sohoa-work"), func(p string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && !strings.Contains(p, "/.sgw") {
@@ -600,7 +586,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// The same file dropped again is the same document: not archived twice.
 	copyFile(t, filepath.Join("..", "..", "fixtures", "real", realScans[3].file), filepath.Join(inbox, "lan-nua.pdf"))
 	// The note is written just after the file is moved: wait for both.
-	eventually(t, time.Minute, func() error {
+	poll.Until(t, time.Minute, func() error {
 		if _, err := os.Stat(filepath.Join(data, "done", "lan-nua.pdf")); err != nil {
 			return err
 		}
@@ -718,7 +704,7 @@ func TestSplitRoles(t *testing.T) {
 	w1 := startProc(t, "worker1", env, append([]string{"worker", "--workers", "1"}, common...)...)
 	w2 := startProc(t, "worker2", env, append([]string{"worker", "--workers", "1"}, common...)...)
 	for _, w := range []*proc{w1, w2} {
-		eventually(t, time.Minute, func() error {
+		poll.Until(t, time.Minute, func() error {
 			b, _ := os.ReadFile(w.log)
 			if !w.running() {
 				t.Fatalf("worker exited:\n%s", b)
@@ -734,7 +720,7 @@ func TestSplitRoles(t *testing.T) {
 	startProc(t, "ingest", env, append([]string{"ingest", "--data", data, "--name", "office1"}, common...)...)
 
 	inbox := filepath.Join(data, "inbox")
-	eventually(t, time.Minute, func() error { _, err := os.Stat(inbox); return err })
+	poll.Until(t, time.Minute, func() error { _, err := os.Stat(inbox); return err })
 	files := []string{"157-QD-ND-UB-1999.pdf", "07-CT-UBND-2018.pdf"}
 	for _, f := range files {
 		copyFile(t, filepath.Join("..", "..", "fixtures", "real", f), filepath.Join(inbox, f))
@@ -763,7 +749,7 @@ func TestSplitRoles(t *testing.T) {
 	}
 
 	// Other systems heard of each document on sohoa.events.archived.
-	eventually(t, 30*time.Second, func() error {
+	poll.Until(t, 30*time.Second, func() error {
 		got := events()
 		if len(got) != len(files) {
 			return fmt.Errorf("%d archived events, want %d: %v", len(got), len(files), got)
@@ -775,7 +761,7 @@ func TestSplitRoles(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, 30*time.Second, func() error {
+	poll.Until(t, 30*time.Second, func() error {
 		for _, f := range files {
 			if _, err := os.Stat(filepath.Join(data, "done", f)); err != nil {
 				return err
