@@ -73,34 +73,7 @@ func TestStructure(t *testing.T) {
 	if ctx.PageCount != 3 {
 		t.Fatalf("%d pages, want 3", ctx.PageCount)
 	}
-	if ctx.Encrypt != nil {
-		t.Errorf("Encrypt in trailer")
-	}
-	if len(ctx.ID) != 2 {
-		t.Errorf("ID %v, want two elements", ctx.ID)
-	}
-
-	// Every object: no /Interpolate true, no LZW.
-	for nr, e := range ctx.Table {
-		if e == nil || e.Object == nil {
-			continue
-		}
-		var d types.Dict
-		switch o := e.Object.(type) {
-		case types.Dict:
-			d = o
-		case types.StreamDict:
-			d = o.Dict
-		default:
-			continue
-		}
-		if v, ok := d.Find("Interpolate"); ok && v == types.Boolean(true) {
-			t.Errorf("object %d has /Interpolate true", nr)
-		}
-		if f, ok := d.Find("Filter"); ok && strings.Contains(f.String(), "LZW") {
-			t.Errorf("object %d uses LZW", nr)
-		}
-	}
+	checkStructure(t, ctx)
 
 	// The font: one Type0 font shared by the pages with text, none on the
 	// page without.

@@ -162,9 +162,10 @@ func checkFileStructure(t *testing.T, pdf []byte) {
 	}
 }
 
-// checkStructure checks every object: no LZW (6.1.7.2), no stream keys for
-// external data (6.1.7.1), no actions or JavaScript (6.5), no annotations,
-// and page sizes within PDF/A's limits (6.1.13).
+// checkStructure checks the trailer (an ID, no encryption) and every
+// object: no LZW (6.1.7.2), no image interpolation (6.2.8), no stream keys
+// for external data (6.1.7.1), no actions or JavaScript (6.5), no
+// annotations, and page sizes within PDF/A's limits (6.1.13).
 func checkStructure(t *testing.T, ctx *model.Context) {
 	t.Helper()
 	if ctx.Encrypt != nil {
@@ -188,11 +189,14 @@ func checkStructure(t *testing.T, ctx *model.Context) {
 					t.Errorf("stream %d has /%s", nr, k)
 				}
 			}
-			if f, ok := d.Find("Filter"); ok && strings.Contains(f.String(), "LZW") {
-				t.Errorf("object %d uses LZW", nr)
-			}
 		default:
 			continue
+		}
+		if f, ok := d.Find("Filter"); ok && strings.Contains(f.String(), "LZW") {
+			t.Errorf("object %d uses LZW", nr)
+		}
+		if v, ok := d.Find("Interpolate"); ok && v == types.Boolean(true) {
+			t.Errorf("object %d has /Interpolate true", nr)
 		}
 		for _, k := range []string{"AA", "OpenAction", "JS", "JavaScript", "Annots", "A"} {
 			if _, ok := d[k]; ok {
