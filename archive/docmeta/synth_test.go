@@ -50,14 +50,7 @@ func synthPlan(seed uint64, n int) []synthPage {
 			skew, noise = 5, 12
 		}
 		format := []string{"jpeg", "jpeg", "jpeg", "png", "tiff", "tiff"}[r.IntN(6)]
-		switch format {
-		case "tiff":
-			o.Mode = synth.Bilevel
-		case "jpeg":
-			o.Mode = []synth.Mode{synth.Color, synth.Color, synth.Gray}[r.IntN(3)]
-		default:
-			o.Mode = []synth.Mode{synth.Color, synth.Gray, synth.Bilevel}[r.IntN(3)]
-		}
+		o.Mode = synth.ModeFor(format, r)
 		o.Skew = (2*r.Float64() - 1) * skew
 		if r.IntN(10) == 0 {
 			o.Rotation = 90 * (1 + r.IntN(3))

@@ -40,13 +40,7 @@ func TestAnalyze(t *testing.T) {
 // all four turns, skew and orientation found together.
 func TestAnalyzeCorpus(t *testing.T) {
 	g := generator(t)
-	n := 50
-	if testing.Short() {
-		n = 16
-	}
-	if *corpusSize > 0 {
-		n = *corpusSize
-	}
+	n := corpusLen(50, 16)
 	ss := corpus(n, 2, 15)
 	type res struct {
 		name    string

@@ -12,13 +12,7 @@ import (
 
 func TestAngleCorpus(t *testing.T) {
 	g := generator(t)
-	n := 64
-	if testing.Short() {
-		n = 24
-	}
-	if *corpusSize > 0 {
-		n = *corpusSize
-	}
+	n := corpusLen(64, 24)
 	ss := corpus(n, 1, 15)
 	type res struct {
 		err, conf float64

@@ -126,4 +126,16 @@ func each[T any](t testing.TB, ss []sample, fn func(s sample) T) []T {
 	return out
 }
 
-var corpusSize = flag.Int("corpus", 0, "pages in the synthetic corpora of TestAngleCorpus and TestOrientationCorpus (0: the default)")
+var corpusSize = flag.Int("corpus", 0, "pages in the synthetic corpora of TestAngleCorpus, TestOrientationCorpus and TestAnalyzeCorpus (0: the default)")
+
+// corpusLen is the number of pages a corpus test generates: n, short with
+// -short, or what -corpus says.
+func corpusLen(n, short int) int {
+	switch {
+	case *corpusSize > 0:
+		return *corpusSize
+	case testing.Short():
+		return short
+	}
+	return n
+}

@@ -7,13 +7,7 @@ import (
 
 func TestOrientationCorpus(t *testing.T) {
 	g := generator(t)
-	n := 50
-	if testing.Short() {
-		n = 16
-	}
-	if *corpusSize > 0 {
-		n = *corpusSize
-	}
+	n := corpusLen(50, 16)
 	ss := corpus(n, 2, 15)
 	type res struct {
 		name string
