@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoa/sohoa/fixtures/realpages"
 	"github.com/sohoa/sohoa/fixtures/synth"
 )
 
@@ -196,7 +197,7 @@ var handFilled = map[string]bool{
 // 1-bit: text lost by Binarize would show here). The default run reads the
 // typewritten page and the sealed one; -ocrpages, all of them.
 func realOCR(t *testing.T, dir string) {
-	ps, err := realPages()
+	ps, err := realpages.Load(*realDir)
 	if err != nil {
 		t.Logf("real scans: %v", err)
 		return

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/sohoa/sohoa/fixtures/realpages"
@@ -21,16 +20,8 @@ var (
 // realPage is one page of a real scan, decoded.
 type realPage = realpages.Page
 
-var realPages = sync.OnceValues(func() ([]realPage, error) { return realpages.Load(*realDir) })
-
-func real(t testing.TB) []realPage {
-	t.Helper()
-	ps, err := realPages()
-	if err != nil {
-		t.Skipf("real scans: %v", err)
-	}
-	return ps
-}
+// real returns the pages of the real scans, or skips the test.
+func real(t testing.TB) []realPage { return realpages.ForTest(t, *realDir) }
 
 func writePNG(t testing.TB, path string, img image.Image) {
 	t.Helper()

@@ -3,7 +3,6 @@ package deskew
 import (
 	"flag"
 	"image"
-	"sync"
 	"testing"
 
 	"github.com/sohoa/sohoa/fixtures/realpages"
@@ -14,17 +13,8 @@ var realDir = flag.String("realdir", "../../fixtures/real", "directory holding t
 // realPage is one page of a real scan, decoded.
 type realPage = realpages.Page
 
-var realPages = sync.OnceValues(func() ([]realPage, error) { return realpages.Load(*realDir) })
-
 // real returns the pages of the real scans, or skips the test.
-func real(t testing.TB) []realPage {
-	t.Helper()
-	ps, err := realPages()
-	if err != nil {
-		t.Skipf("real scans: %v", err)
-	}
-	return ps
-}
+func real(t testing.TB) []realPage { return realpages.ForTest(t, *realDir) }
 
 // TestRealScans checks the real scans, all upright and nearly straight:
 // every page, and every page turned by a quarter, half and three quarters,
