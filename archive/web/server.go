@@ -437,12 +437,14 @@ func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, fromRecord(rec))
 }
 
+const notArchived = "Văn bản chưa được lưu trữ hoặc không tồn tại (no archived document with this id)"
+
 // archived finds an archived document's record for a download, or
 // answers 404 with a sentence for people.
 func (s *Server) archived(w http.ResponseWriter, r *http.Request) (*archive.Record, bool) {
 	rec, err := s.arch.Record(r.Context(), r.PathValue("id"))
 	if errors.Is(err, archive.ErrNotFound) {
-		http.Error(w, "Văn bản chưa được lưu trữ hoặc không tồn tại (no archived document with this id)", http.StatusNotFound)
+		http.Error(w, notArchived, http.StatusNotFound)
 		return nil, false
 	}
 	if err != nil {
@@ -452,16 +454,23 @@ func (s *Server) archived(w http.ResponseWriter, r *http.Request) (*archive.Reco
 	return rec, true
 }
 
+// pdf sends the latest PDF/A. The index knows its key and checksum, so the
+// record (with the whole OCR text) is not read for a download.
 func (s *Server) pdf(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.archived(w, r)
-	if !ok {
+	d, ok, err := s.index.Get(r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
 		return
 	}
-	name := rec.ID
-	if rec.DocNumber != "" {
-		name = strings.NewReplacer("/", "-", " ", "").Replace(rec.DocNumber)
+	if !ok {
+		http.Error(w, notArchived, http.StatusNotFound)
+		return
 	}
-	s.download(w, r, rec.PDF.Key, "application/pdf", "inline", name+".pdf", rec.PDF.SHA256)
+	name := d.ID
+	if d.DocNumber != "" {
+		name = strings.NewReplacer("/", "-", " ", "").Replace(d.DocNumber)
+	}
+	s.download(w, r, d.Key, "application/pdf", "inline", name+".pdf", d.SHA256)
 }
 
 func (s *Server) original(w http.ResponseWriter, r *http.Request) {
