@@ -195,6 +195,13 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 	base := BaseKey(meta.Agency, meta.Date, meta.DocNumber, st.ID)
 	rec.PDF = Object{Key: ObjectKey(base, 1, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
 	rec.Source.Key, rec.Source.Size = ObjectKey(base, 1, "original."+sourceExt(st.Format)), st.Size
+	for name, src := range meta.Crops {
+		if rec.Crops == nil {
+			rec.Crops, rec.cropSrc = map[string]Object{}, map[string]string{}
+		}
+		rec.Crops[name] = Object{Key: ObjectKey(base, 1, "crop-"+name+".png")}
+		rec.cropSrc[name] = src
+	}
 	rec.fillTT02()
 	rec.pdf = buf.Bytes()
 	return rec, nil
@@ -212,6 +219,9 @@ func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 		rec = stored // committed before: that record stands
 	case errors.Is(err, objstore.ErrNotExist):
 		if err := a.store.CopyFrom(ctx, a.work, pipeline.WorkSourceKey(rec.ID), rec.Source.Key); err != nil {
+			return nil, err
+		}
+		if err := a.storeCrops(ctx, rec); err != nil {
 			return nil, err
 		}
 		if err := a.store.Put(ctx, rec.PDF.Key, rec.pdf, "application/pdf"); err != nil {

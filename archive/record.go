@@ -51,6 +51,11 @@ type Record struct {
 
 	PDF    Object `json:"pdf"`
 	Source Source `json:"source"`
+	// Crops are the header's blanks as scanned, under docmeta.CropNumber
+	// and docmeta.CropDate: PNG images stored beside the first version's
+	// PDF, shown beside the fields on the review page. Later versions keep
+	// pointing at them.
+	Crops map[string]Object `json:"crops,omitempty"`
 	// PageInfo says, per page, what the worker did to the scan before
 	// reading it: the turn and the straightening it applied.
 	PageInfo []PageInfo `json:"page_info"`
@@ -67,6 +72,8 @@ type Record struct {
 	TT02 TT02 `json:"tt02"`
 
 	pdf []byte // the PDF itself, before it is stored
+	// cropSrc are the work-bucket keys the crops are copied from, by name.
+	cropSrc map[string]string
 }
 
 // Change is one field an archivist corrected.

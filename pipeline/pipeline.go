@@ -206,6 +206,11 @@ func WorkPatchKey(doc string, page, i int) string {
 	return fmt.Sprintf("%spage-%04d.patch-%02d.jpg", WorkPrefix(doc), page, i)
 }
 
+// WorkBlankKey is where a worker stores the crop of the i-th blank of page n.
+func WorkBlankKey(doc string, page, i int) string {
+	return fmt.Sprintf("%spage-%04d.blank-%02d.png", WorkPrefix(doc), page, i)
+}
+
 // WorkImageKey is where a worker stores a page image it had to change
 // (rotated or straightened), the one its OCR boxes refer to.
 func WorkImageKey(doc string, page int, ext string) string {

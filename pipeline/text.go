@@ -25,6 +25,34 @@ type PageText struct {
 	Patches []Patch `json:"patches,omitempty"`
 	// Engine names what read the page, e.g. "tesseract 5.3.0 vie".
 	Engine string `json:"engine"`
+	// Blanks are the header's blanks that are filled in by hand (the
+	// number before its printed symbol, the day and month of the date
+	// line), as the worker found and read them on this page.
+	Blanks []Blank `json:"blanks,omitempty"`
+}
+
+// Fields of a Blank.
+const (
+	BlankNumber = "number" // the số before the printed "/SYMBOL"
+	BlankDay    = "day"    // between "ngày" and "tháng"
+	BlankMonth  = "month"  // between "tháng" and "năm"
+)
+
+// Blank is a blank of the printed header and what the handwriting reader
+// read in it. Box is where it is on the page, in the coordinates of the
+// page's Lines; Digits what the digit model read there, one probability
+// per digit in Probs ("" and none when it found no digit); Tesseract what
+// Tesseract read on the same crop (digits only, "" when it read none);
+// Crop the work-bucket key of the crop as scanned (PNG), for the review.
+type Blank struct {
+	Field     string    `json:"field"`
+	Box       Box       `json:"box"`
+	Digits    string    `json:"digits"`
+	Probs     []float64 `json:"probs,omitempty"`
+	Tesseract string    `json:"tesseract,omitempty"`
+	// Colour is true when ink was told from print by its colour.
+	Colour bool   `json:"colour,omitempty"`
+	Crop   string `json:"crop,omitempty"`
 }
 
 // Patch is a rectangle of a page kept in colour: the work-bucket key of its

@@ -57,6 +57,10 @@ type Meta struct {
 	NeedsReview bool
 	// Review says why, in short Vietnamese sentences for the review queue.
 	Review []string
+	// Crops names, under CropNumber and CropDate, the work-bucket keys of
+	// the crops of the blanks the number and the date were read from
+	// (pipeline.Blank.Crop), for the review page; nil when there were none.
+	Crops map[string]string
 }
 
 // Why a field needs review. Shown to archivists as they are.
