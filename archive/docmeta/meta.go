@@ -60,7 +60,7 @@ type Meta struct {
 	// Crops names, under CropNumber and CropDate, the work-bucket keys of
 	// the crops of the blanks the number and the date were read from
 	// (pipeline.Blank.Crop), for the review page; nil when there were none.
-	Crops map[string]string
+	Crops map[string]string `json:",omitempty"`
 }
 
 // Why a field needs review. Shown to archivists as they are.
