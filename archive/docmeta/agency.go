@@ -78,3 +78,105 @@ func agencyText(ws []word) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// agencyBlock returns the rows of the left header block above y (the "Số:"
+// line, or the type name when there is none), top to bottom: upper-case
+// lines close together (the first within gap line heights of y), stamps and
+// scratches skipped.
+func (pg *page) agencyBlock(y, gap int) [][]word {
+	var out [][]word
+	top := y
+	for ri := len(pg.rows) - 1; ri >= 0 && len(out) < 5; ri-- {
+		r := pg.rows[ri]
+		if r.box.Y0 >= y {
+			continue
+		}
+		ws := trimPunct(dropLowConf(pg.left(r)))
+		if len(ws) == 0 {
+			continue
+		}
+		b := ws[0].box
+		for _, w := range ws {
+			b = union(b, w.box)
+		}
+		if b.Y1 > y+r.h/2 {
+			continue
+		}
+		if top-b.Y1 > gap*r.h {
+			break
+		}
+		stamp := false
+		for _, w := range ws {
+			stamp = stamp || isStampWord(w.text)
+		}
+		if stamp || upperRatio(ws) < 0.6 || meanConf(ws) < 45 {
+			continue
+		}
+		out = append([][]word{ws}, out...)
+		top = b.Y0
+	}
+	return out
+}
+
+// splitParent splits the left block into the parent agency and the issuing
+// agency: the issuing agency starts at the last line that opens with the
+// name of a body (ỦY BAN, SỞ, PHÒNG, HUYỆN ỦY …); lines above it name the
+// parent ("UBND TỈNH BÌNH ĐỊNH", "ĐẢNG BỘ TỈNH …").
+func splitParent(rows [][]word) (parent, agency []word) {
+	last := -1
+	for i, ws := range rows {
+		f := strings.Join(foldWords(ws), " ") + " "
+		for _, h := range agencyHeads {
+			if strings.HasPrefix(f, h) {
+				last = i
+				break
+			}
+		}
+	}
+	for i, ws := range rows {
+		if i < last {
+			parent = append(parent, ws...)
+		} else {
+			agency = append(agency, ws...)
+		}
+	}
+	return parent, agency
+}
+
+// agencyHeads open the name of an issuing body; in the left header block, a
+// line that opens with one of them starts the issuing agency, and the lines
+// above it name the parent (folded, with a trailing space to match whole
+// words).
+var agencyHeads = []string{
+	"uy ban ", "hoi dong ", "so ", "phong ", "van phong ", "ban ", "chi cuc ", "cuc ",
+	"trung tam ", "truong ", "huyen uy ", "tinh uy ", "thanh uy ", "thi uy ", "quan uy ",
+	"dang uy ", "chi bo ", "cong an ", "thanh tra ", "hoi ", "doan ", "benh vien ",
+	"kho bac ", "chi nhanh ", "toa an ", "vien kiem sat ", "bo chi huy ",
+}
+
+// isHead reports words that open an agency's name ("HỘI ĐỒNG" is one
+// letter from "HỢP ĐỒNG"): they are never a misread type name.
+func isHead(folded string) bool {
+	for _, h := range agencyHeads {
+		if strings.HasPrefix(folded+" ", h) {
+			return true
+		}
+	}
+	return false
+}
+
+// knownAgencies are agency abbreviations common enough in symbols to restore
+// their canonical case and letters when OCR loses them (UBNÐ, HDND, TTG).
+var knownAgencies = []string{
+	"UBND", "HĐND", "UB", "VP", "TU", "HU", "ĐU", "TW", "BCĐ", "TTg", "CP",
+	"VPCP", "UBMTTQ", "MTTQ", "ĐTN", "BNV", "BTC", "BCA", "BQP",
+}
+
+func agencyByKey(key string) (string, bool) {
+	for _, a := range knownAgencies {
+		if abbrKey(a) == key {
+			return a, true
+		}
+	}
+	return "", false
+}

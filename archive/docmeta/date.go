@@ -177,6 +177,76 @@ func placeText(ws []word) string {
 	return strings.TrimRight(strings.TrimSpace(joinWords(ws)), ", ")
 }
 
+// findDateNear looks for the date line after the number on its own row,
+// then on the rows nearest to it.
+func (r *reading) findDateNear(c *numCand) {
+	pg := r.pg
+	row := pg.rows[c.row]
+	if i := indexOf(row.words, c.end); i >= 0 {
+		if d, ok := findDateLine(row.words[i+1:]); ok {
+			r.date, r.dateRow = &d, c.row
+			return
+		}
+	}
+	best, bestDist := -1, 0
+	cy := (row.box.Y0 + row.box.Y1) / 2
+	for ri, x := range pg.rows {
+		if ri == c.row {
+			continue
+		}
+		d := abs((x.box.Y0+x.box.Y1)/2 - cy)
+		if d > 3*row.h {
+			continue
+		}
+		// On another row the date must be in the right column: a "V/v …
+		// ngày 10 tháng 3 năm 2020" under the number is not the date line.
+		if dl, ok := findDateLine(x.words); ok && dl.thang.w.box.X0 >= pg.colX-x.h && (best < 0 || d < bestDist) {
+			best, bestDist = ri, d
+		}
+	}
+	if best >= 0 {
+		d, _ := findDateLine(pg.rows[best].words)
+		r.date, r.dateRow = &d, best
+	}
+}
+
+// findDateTop looks for the date line in the right column of the top of
+// the page, when there is no "Số:" to anchor it: a line of its own (or
+// standing well apart from the left column), above the type name and the
+// body, whose citations of other documents carry dates too.
+func (r *reading) findDateTop() {
+	pg := r.pg
+	for ri, x := range pg.rows {
+		if x.box.Y0 > pg.h*4/10 {
+			return
+		}
+		ws := dropNoise(x.words)
+		if len(ws) == 0 {
+			continue
+		}
+		f := foldWords(ws)
+		if startsBody(f) {
+			return
+		}
+		if _, _, ok := matchType(f, ws); ok && upperRatio(ws[:1]) >= 0.6 {
+			return
+		}
+		d, ok := findDateLine(x.words)
+		if !ok {
+			continue
+		}
+		s := d.start()
+		if s.box.X0 < pg.colX-2*x.h {
+			continue
+		}
+		if i := indexOf(x.words, s); i > 0 && x.words[i-1].box.X1 > s.box.X0-2*x.h {
+			continue
+		}
+		r.date, r.dateRow = &d, ri
+		return
+	}
+}
+
 // Thresholds of certainty, in Tesseract's word confidence (0–100). Printed
 // digits read at 90 and more; a number or a date under these is not read
 // with the certainty an archive key needs. The symbol's letters are checked
@@ -310,36 +380,4 @@ func (d dateLine) blank(pg *page) bool {
 		return true
 	}
 	return false
-}
-
-func (pg *page) anyInky(ps []piece, ref word) bool {
-	for _, p := range ps {
-		if p.whole && pg.inky(p.w, ref) {
-			return true
-		}
-	}
-	return false
-}
-
-// inky reports whether a word of digits looks handwritten next to the
-// printed digits of ref: another size, or off the baseline.
-func (pg *page) inky(w, ref word) bool {
-	rh := float64(ref.height())
-	if rh <= 0 {
-		return false
-	}
-	wh := float64(w.height())
-	if wh > 1.3*rh || wh < 0.6*rh {
-		return true
-	}
-	var base float64
-	if b, ok := pg.rows[w.row].baseline(w.cx()); ok {
-		base = b
-	} else if w.row == ref.row {
-		base = float64(ref.box.Y1)
-	} else {
-		return false
-	}
-	dev := float64(w.box.Y1) - base
-	return dev > 0.25*rh || dev < -0.35*rh
 }

@@ -4,11 +4,9 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/sohoa/sohoa/pipeline"
-	"github.com/sohoa/sohoa/viet"
 )
 
 // word is an OCR word with its text normalised (NFC, Đ for Ð).
@@ -51,7 +49,8 @@ func charConfs(w pipeline.Word, t string) *[]float64 {
 }
 
 func (w word) height() int { return w.box.Y1 - w.box.Y0 }
-func (w word) cx() int     { return (w.box.X0 + w.box.X1) / 2 }
+
+func (w word) cx() int { return (w.box.X0 + w.box.X1) / 2 }
 
 // row is one OCR line, its words in reading order (left to right).
 type row struct {
@@ -178,108 +177,73 @@ func union(a, b pipeline.Box) pipeline.Box {
 	return pipeline.Box{X0: min(a.X0, b.X0), Y0: min(a.Y0, b.Y0), X1: max(a.X1, b.X1), Y1: max(a.Y1, b.Y1)}
 }
 
-// normText is a word's text in NFC with look-alike letters mapped and
-// invalid UTF-8 replaced.
-func normText(s string) string {
-	return strings.TrimSpace(viet.Normalize(strings.ToValidUTF8(s, "\uFFFD")))
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
-// foldOne folds one word (see viet.Fold).
-func foldOne(s string) string { return viet.Fold(s) }
-
-// foldWords folds each word and trims the punctuation around it.
-func foldWords(ws []word) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = strings.TrimFunc(viet.Fold(w.text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	}
-	return out
-}
-
-func joinWords(ws []word) string {
-	parts := make([]string, 0, len(ws))
-	for _, w := range ws {
-		parts = append(parts, w.text)
-	}
-	return strings.Join(parts, " ")
-}
-
-func meanConf(ws []word) float64 {
-	if len(ws) == 0 {
-		return 0
-	}
-	s := 0.0
-	for _, w := range ws {
-		s += w.conf
-	}
-	return s / float64(len(ws))
-}
-
-// upperRatio is the share of upper-case letters among the letters of ws.
-func upperRatio(ws []word) float64 {
-	up, all := 0, 0
-	for _, w := range ws {
-		for _, r := range w.text {
-			if unicode.IsLetter(r) {
-				all++
-				if unicode.IsUpper(r) {
-					up++
-				}
+// stampNear reports whether the words around w are those of an
+// incoming-mail stamp.
+func (pg *page) stampNear(w word, h int) bool {
+	for _, r := range pg.rows {
+		if r.box.Y1 < w.box.Y0-4*h || r.box.Y0 > w.box.Y1+4*h {
+			continue
+		}
+		for _, x := range r.words {
+			if x.box.X1 < w.box.X0-8*h || x.box.X0 > w.box.X1+8*h {
+				continue
+			}
+			if isStampWord(x.text) {
+				return true
 			}
 		}
 	}
-	if all == 0 {
-		return 0
+	return false
+}
+
+func isStampWord(t string) bool {
+	f := strings.Trim(foldOne(t), ".,;")
+	switch {
+	case (f == "den" || f == "den:") && lowerCount(t) == 0:
+		return true // ĐẾN
+	case f == "cv" && lowerCount(t) == 0:
+		return true
+	case strings.HasPrefix(f, "chuyen:"), f == "ngay:", strings.HasPrefix(f, "ngay:"):
+		return true
 	}
-	return float64(up) / float64(all)
+	return false
 }
 
-// hasAlnum reports whether s has a letter or a digit.
-func hasAlnum(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
-}
-
-// lowerCount counts lower-case letters.
-func lowerCount(s string) int {
-	n := 0
-	for _, r := range s {
-		if unicode.IsLower(r) {
-			n++
+func (pg *page) anyInky(ps []piece, ref word) bool {
+	for _, p := range ps {
+		if p.whole && pg.inky(p.w, ref) {
+			return true
 		}
 	}
-	return n
+	return false
 }
 
-// dropNoise removes words that carry no letters or digits, and words that
-// OCR itself did not believe (scratches, stamp rims, seal text).
-func dropNoise(ws []word) []word {
-	var out []word
-	for _, w := range ws {
-		if hasAlnum(w.text) && w.conf >= 20 {
-			out = append(out, w)
-		}
+// inky reports whether a word of digits looks handwritten next to the
+// printed digits of ref: another size, or off the baseline.
+func (pg *page) inky(w, ref word) bool {
+	rh := float64(ref.height())
+	if rh <= 0 {
+		return false
 	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	wh := float64(w.height())
+	if wh > 1.3*rh || wh < 0.6*rh {
+		return true
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := 1
-			if ra[i-1] == rb[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
+	var base float64
+	if b, ok := pg.rows[w.row].baseline(w.cx()); ok {
+		base = b
+	} else if w.row == ref.row {
+		base = float64(ref.box.Y1)
+	} else {
+		return false
 	}
-	return prev[len(rb)]
+	dev := float64(w.box.Y1) - base
+	return dev > 0.25*rh || dev < -0.35*rh
 }

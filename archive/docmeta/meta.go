@@ -3,7 +3,6 @@ package docmeta
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -62,45 +61,6 @@ type Meta struct {
 	// (pipeline.Blank.Crop), for the review page; nil when there were none.
 	Crops map[string]string `json:",omitempty"`
 }
-
-// Why a field needs review. Shown to archivists as they are.
-const (
-	reasonNoHeader     = "Không tìm thấy phần đầu văn bản"
-	reasonNoNumber     = "Không tìm thấy số, ký hiệu văn bản"
-	reasonNumMissing   = "Không đọc được số văn bản (số viết tay hoặc để trống)"
-	reasonNumUnread    = "Số văn bản viết tay, OCR không đọc được (%q)"
-	reasonNumLowConf   = "Số văn bản: OCR không chắc chắn (độ tin cậy %d%%)"
-	reasonNumFixed     = "Số văn bản phải sửa ký tự OCR (%s)"
-	reasonNoSlash      = "Không thấy dấu / giữa số và ký hiệu, không biết số là gì (OCR đọc %q)"
-	reasonSlashGuess   = "Không thấy dấu / giữa số và ký hiệu: số %s là đoán, cần kiểm tra (OCR đọc %q)"
-	reasonYearGlued    = "Số %s có thể gồm cả năm %d (OCR mất dấu /)"
-	reasonNumGap       = "Số văn bản tách khỏi ký hiệu, có thể viết tay vào chỗ trống"
-	reasonNumInk       = "Chữ số của số văn bản khác chữ in, có thể viết tay"
-	reasonNumSplit     = "Số văn bản bị OCR tách rời"
-	reasonNumNoRef     = "Không so được số văn bản với chữ in (có thể viết tay)"
-	reasonNumStamp     = "Số văn bản nằm gần dấu công văn đến"
-	reasonNumPlace     = "Số văn bản không ở vị trí thường lệ (bên trái, dưới tên cơ quan)"
-	reasonSymUnread    = "Không đọc được ký hiệu văn bản"
-	reasonSymLowConf   = "Ký hiệu văn bản: OCR không chắc chắn (độ tin cậy %d%%)"
-	reasonSymDD        = "Ký hiệu văn bản: không rõ chữ D hay Đ (%s)"
-	reasonSymFixed     = "Ký hiệu văn bản phải sửa ký tự OCR (%s)"
-	reasonTypeMismatch = "Tên loại %s không khớp ký hiệu %s"
-	reasonNoTypeAbbr   = "Ký hiệu %[2]s không có chữ viết tắt của tên loại %[1]s"
-	reasonSymMended    = "Ký hiệu OCR đọc %s, đã sửa thành %s theo tên loại: cần kiểm tra"
-	reasonNoTypeCheck  = "Không có tên loại hay V/v để đối chiếu ký hiệu %s"
-	reasonYearFixed    = "Năm trong số ký hiệu phải sửa ký tự OCR (%s)"
-	reasonYearMismatch = "Năm trong số ký hiệu (%s) khác năm ban hành (%d)"
-	reasonNoDate       = "Không tìm thấy ngày tháng năm ban hành"
-	reasonDayUnread    = "Không đọc được ngày ban hành (có thể viết tay)"
-	reasonMonthUnread  = "Không đọc được tháng ban hành (có thể viết tay)"
-	reasonYearUnread   = "Không đọc được năm ban hành"
-	reasonDateInvalid  = "Ngày tháng không hợp lệ: ngày %s tháng %s năm %s"
-	reasonDateFixed    = "Ngày tháng phải sửa ký tự OCR (%s)"
-	reasonDateLowConf  = "Ngày tháng: OCR không chắc chắn (độ tin cậy %d%%)"
-	reasonDateInk      = "Chữ số ngày tháng khác chữ in, có thể viết tay"
-	reasonDateSplit    = "Ngày tháng bị OCR tách rời"
-	reasonDateGap      = "Ngày viết vào chỗ trống, có thể viết tay"
-)
 
 // maxHeaderPages is how many pages are searched for the header: page 1,
 // and page 2 when page 1 is a cover or routing slip without one.
@@ -194,76 +154,6 @@ func read(pg *page) *reading {
 		r.parent, r.agency = splitParent(pg.agencyBlock(top, gap))
 	}
 	return r
-}
-
-// findDateNear looks for the date line after the number on its own row,
-// then on the rows nearest to it.
-func (r *reading) findDateNear(c *numCand) {
-	pg := r.pg
-	row := pg.rows[c.row]
-	if i := indexOf(row.words, c.end); i >= 0 {
-		if d, ok := findDateLine(row.words[i+1:]); ok {
-			r.date, r.dateRow = &d, c.row
-			return
-		}
-	}
-	best, bestDist := -1, 0
-	cy := (row.box.Y0 + row.box.Y1) / 2
-	for ri, x := range pg.rows {
-		if ri == c.row {
-			continue
-		}
-		d := abs((x.box.Y0+x.box.Y1)/2 - cy)
-		if d > 3*row.h {
-			continue
-		}
-		// On another row the date must be in the right column: a "V/v …
-		// ngày 10 tháng 3 năm 2020" under the number is not the date line.
-		if dl, ok := findDateLine(x.words); ok && dl.thang.w.box.X0 >= pg.colX-x.h && (best < 0 || d < bestDist) {
-			best, bestDist = ri, d
-		}
-	}
-	if best >= 0 {
-		d, _ := findDateLine(pg.rows[best].words)
-		r.date, r.dateRow = &d, best
-	}
-}
-
-// findDateTop looks for the date line in the right column of the top of
-// the page, when there is no "Số:" to anchor it: a line of its own (or
-// standing well apart from the left column), above the type name and the
-// body, whose citations of other documents carry dates too.
-func (r *reading) findDateTop() {
-	pg := r.pg
-	for ri, x := range pg.rows {
-		if x.box.Y0 > pg.h*4/10 {
-			return
-		}
-		ws := dropNoise(x.words)
-		if len(ws) == 0 {
-			continue
-		}
-		f := foldWords(ws)
-		if startsBody(f) {
-			return
-		}
-		if _, _, ok := matchType(f, ws); ok && upperRatio(ws[:1]) >= 0.6 {
-			return
-		}
-		d, ok := findDateLine(x.words)
-		if !ok {
-			continue
-		}
-		s := d.start()
-		if s.box.X0 < pg.colX-2*x.h {
-			continue
-		}
-		if i := indexOf(x.words, s); i > 0 && x.words[i-1].box.X1 > s.box.X0-2*x.h {
-			continue
-		}
-		r.date, r.dateRow = &d, ri
-		return
-	}
 }
 
 // meta judges the reading and fills in a Meta.
@@ -392,155 +282,6 @@ func (r *reading) meta() Meta {
 	return m.nfc()
 }
 
-// judgeNumber decides whether the number and symbol were read with
-// certainty. The number is the field most often handwritten into a blank;
-// anything that suggests ink makes it uncertain.
-func (r *reading) judgeNumber(p numberParts, ref word, haveRef bool) (conf float64, certain bool, reasons []string) {
-	c := r.num
-	flag := func(s string) { reasons = append(reasons, s) }
-	if !p.symOK {
-		flag(reasonSymUnread)
-	}
-	if p.slashLost && p.number != "" {
-		flag(fmt.Sprintf(reasonSlashGuess, p.number, string(c.rs)))
-	}
-	if p.number == "" {
-		switch {
-		case p.slashLost:
-			flag(fmt.Sprintf(reasonNoSlash, p.numRaw))
-		case strings.Trim(p.numRaw, "._,:;") == "":
-			flag(reasonNumMissing)
-		default:
-			flag(fmt.Sprintf(reasonNumUnread, p.numRaw))
-		}
-	}
-	var numToks, symToks []int
-	for i := p.numStart; i < p.numEnd && i < len(c.owner); i++ {
-		numToks = appendUniq(numToks, c.owner[i])
-	}
-	for i := max(p.sepAt, 0); i < len(c.owner); i++ {
-		symToks = appendUniq(symToks, c.owner[i])
-	}
-	symFrom := p.sepAt + 1
-	if p.slashLost {
-		symFrom = p.sepAt // no separator was read: the symbol starts there
-	}
-	numConf, symConf := c.confOf(p.numStart, p.numEnd, isDigitLike), c.confOf(symFrom, len(c.rs), isAlnum)
-	if numConf < 0 {
-		// Nothing like a digit was read: the words' own confidence.
-		numConf = 100
-		for _, i := range numToks {
-			numConf = min(numConf, c.toks[i].w.conf)
-		}
-	}
-	if symConf < 0 {
-		symConf = 100
-		for _, i := range symToks {
-			symConf = min(symConf, c.toks[i].w.conf)
-		}
-	}
-	if len(numToks) > 0 && c.toks[numToks[0]].w == c.label && p.sepAt >= 0 && c.owner[p.sepAt] != numToks[0] {
-		// "Số:11 /CT-UBND": digits glued to the label but apart from the
-		// symbol, where ink in the blank lands; their size cannot be
-		// measured against print, so the word's own doubt counts too.
-		numConf = min(numConf, c.label.conf)
-	}
-	if p.number != "" {
-		if numConf < minNumberConf {
-			flag(fmt.Sprintf(reasonNumLowConf, int(numConf)))
-		}
-		if len(p.numFixes) > 0 {
-			flag(fmt.Sprintf(reasonNumFixed, strings.Join(p.numFixes, ", ")))
-		}
-		if len(numToks) > 1 {
-			flag(reasonNumSplit)
-		}
-		last := numToks[len(numToks)-1]
-		if p.sepAt >= 0 && last != c.owner[p.sepAt] {
-			// The number is a word of its own: printed numbers are typed
-			// against the slash; a gap is the blank left for ink.
-			w, next := c.toks[last].w, c.toks[c.owner[p.sepAt]].w
-			h := r.pg.rows[c.row].h
-			if next.box.X0-w.box.X1 > h/2 {
-				flag(reasonNumGap)
-			}
-			switch {
-			case !haveRef:
-				flag(reasonNumNoRef)
-			case c.toks[last].w != c.label && r.pg.inky(w, ref):
-				flag(reasonNumInk)
-			}
-		}
-	}
-	if r.pg.stampNear(c.label, r.pg.rows[c.row].h) {
-		flag(reasonNumStamp)
-	}
-	if r.pg.motto && c.label.box.X0 >= r.pg.colX {
-		flag(reasonNumPlace)
-	}
-	if p.symOK && symConf < minSymbolConf {
-		flag(fmt.Sprintf(reasonSymLowConf, int(symConf)))
-	}
-	if p.symOK && len(p.symFixes) > 0 {
-		flag(fmt.Sprintf(reasonSymFixed, strings.Join(p.symFixes, ", ")))
-	}
-	if len(p.ambiguous) > 0 {
-		var segs []string
-		for _, i := range p.ambiguous {
-			segs = append(segs, p.segs[i])
-		}
-		flag(fmt.Sprintf(reasonSymDD, strings.Join(segs, ", ")))
-	}
-	if p.number == "" || !p.symOK {
-		return 0, false, reasons
-	}
-	if len(reasons) > 0 {
-		return min(numConf, symConf) / 100, false, reasons
-	}
-	return numConf / 100, true, nil
-}
-
-// confOf is the lowest confidence of the runes of the joined number and
-// symbol in [from, to) that keep: each rune's own confidence where
-// Tesseract gave one, else its word's. A word such as "316/QĐ-UBND" may
-// score 49 as a whole while each of its digits scores 99: the digits are
-// what the number is judged by. -1 when no rune in the range is kept.
-func (c *numCand) confOf(from, to int, keep func(rune) bool) float64 {
-	conf := -1.0
-	for k := max(from, 0); k < to && k < len(c.rs) && k < len(c.owner); k++ {
-		if !keep(c.rs[k]) {
-			continue
-		}
-		rc := c.toks[c.owner[k]].w.runeConf(c.pos[k])
-		if conf < 0 || rc < conf {
-			conf = rc
-		}
-	}
-	return conf
-}
-
-// isDigitLike reports a digit, or a letter that readDigits maps to one.
-func isDigitLike(r rune) bool { return r >= '0' && r <= '9' || digitFixes[r] != 0 }
-
-func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// subjectText joins the trích yếu, without the "V/v" that opens a công
-// văn's and with OCR's spaces before punctuation removed. A trích yếu
-// that opens with "Về" followed by a word in lower case ("Về việc …",
-// "Về tăng cường …") has it written so, whatever marks OCR put on it (Vẻ,
-// Vể, VỀ).
-func subjectText(ws []word) string {
-	if len(ws) >= 2 && foldOne(ws[0].text) == "ve" && ws[0].text != "Về" && ws[0].text != "về" && lowerCount(ws[1].text) > 0 && strings.ToLower(ws[1].text) == ws[1].text {
-		ws = append([]word{ws[0]}, ws[1:]...)
-		ws[0].text = "Về"
-	}
-	s := joinWords(ws)
-	for _, p := range []string{" :", " ,", " ;", " ."} {
-		s = strings.ReplaceAll(s, p, p[1:])
-	}
-	return strings.TrimSpace(strings.TrimLeft(s, ".,;:-–— "))
-}
-
 func (m Meta) nfc() Meta {
 	for _, s := range []*string{&m.DocNumber, &m.Number, &m.Symbol, &m.Date, &m.Place, &m.Type, &m.Agency, &m.Parent, &m.Subject} {
 		*s = norm.NFC.String(*s)
@@ -549,25 +290,6 @@ func (m Meta) nfc() Meta {
 		m.Review[i] = norm.NFC.String(m.Review[i])
 	}
 	return m
-}
-
-func without(xs []int, x int) []int {
-	var out []int
-	for _, v := range xs {
-		if v != x {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func appendUniq(xs []int, x int) []int {
-	for _, v := range xs {
-		if v == x {
-			return xs
-		}
-	}
-	return append(xs, x)
 }
 
 func dedupe(xs []string) []string {

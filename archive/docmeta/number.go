@@ -155,6 +155,9 @@ var digitFixes = map[rune]rune{'O': '0', 'o': '0', 'l': '1', 'I': '1', '|': '1',
 // segment, and only when that turns it into a known abbreviation.
 var letterFixes = strings.NewReplacer("0", "O", "1", "I", "5", "S")
 
+// isDigitLike reports a digit, or a letter that readDigits maps to one.
+func isDigitLike(r rune) bool { return r >= '0' && r <= '9' || digitFixes[r] != 0 }
+
 // readDigits reads a digit slot. ok is false when it holds something that is
 // not a digit or a look-alike of one; an empty slot is not ok either.
 func readDigits(rs []rune) (digits string, fixes []string, ok bool) {
@@ -364,6 +367,12 @@ func pickAsRead(s string, cands []string) string {
 		}
 	}
 	return strings.ToUpper(s)
+}
+
+// abbrKey is the form under which abbreviations are compared when OCR may
+// have lost the case or the bar of Đ: upper case, Đ as D.
+func abbrKey(s string) string {
+	return strings.ToUpper(strings.NewReplacer("Đ", "D", "đ", "d").Replace(s))
 }
 
 // stripMarks takes the tone and vowel marks off the letters of a symbol

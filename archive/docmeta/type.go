@@ -85,19 +85,6 @@ func typeByAbbr(abbr string) (docType, bool) {
 	return docType{}, false
 }
 
-// knownAgencies are agency abbreviations common enough in symbols to restore
-// their canonical case and letters when OCR loses them (UBNÐ, HDND, TTG).
-var knownAgencies = []string{
-	"UBND", "HĐND", "UB", "VP", "TU", "HU", "ĐU", "TW", "BCĐ", "TTg", "CP",
-	"VPCP", "UBMTTQ", "MTTQ", "ĐTN", "BNV", "BTC", "BCA", "BQP",
-}
-
-// abbrKey is the form under which abbreviations are compared when OCR may
-// have lost the case or the bar of Đ: upper case, Đ as D.
-func abbrKey(s string) string {
-	return strings.ToUpper(strings.NewReplacer("Đ", "D", "đ", "d").Replace(s))
-}
-
 // typeAbbrsByKey returns the type abbreviations that abbrKey maps to key:
 // one for most, two for the D/Đ pairs (HD/HĐ, DA/ĐA).
 func typeAbbrsByKey(key string) []string {
@@ -108,32 +95,6 @@ func typeAbbrsByKey(key string) []string {
 		}
 	}
 	return out
-}
-
-func agencyByKey(key string) (string, bool) {
-	for _, a := range knownAgencies {
-		if abbrKey(a) == key {
-			return a, true
-		}
-	}
-	return "", false
-}
-
-// agencyHeads open the name of an issuing body; in the left header block, a
-// line that opens with one of them starts the issuing agency, and the lines
-// above it name the parent (folded, with a trailing space to match whole
-// words).
-var agencyHeads = []string{
-	"uy ban ", "hoi dong ", "so ", "phong ", "van phong ", "ban ", "chi cuc ", "cuc ",
-	"trung tam ", "truong ", "huyen uy ", "tinh uy ", "thanh uy ", "thi uy ", "quan uy ",
-	"dang uy ", "chi bo ", "cong an ", "thanh tra ", "hoi ", "doan ", "benh vien ",
-	"kho bac ", "chi nhanh ", "toa an ", "vien kiem sat ", "bo chi huy ",
-}
-
-// bodyStarts open the first lines of a document's body: the trích yếu ends
-// before them.
-var bodyStarts = []string{
-	"can cu", "kinh gui", "thuc hien", "xet de nghi", "hom nay", "noi nhan",
 }
 
 // TypeNames are the names of the kinds of document sohoa knows, in the
@@ -152,4 +113,106 @@ func TypeNames() []string {
 		names = append(names, CongVan)
 	}
 	return names
+}
+
+// typeMatch is a type name found at the head of a row.
+type typeMatch struct {
+	row   int
+	t     docType
+	words []word // the words of the name
+	rest  []word // the words after it on the same row
+}
+
+// typeRow finds the type name: the first upper-case row after row `after`
+// (the "Số:" or date line) that starts with a type name, centred on the
+// page, before the body starts.
+func (pg *page) typeRow(after int) (typeMatch, bool) {
+	limit := pg.h * 6 / 10
+	for ri := after + 1; ri < len(pg.rows); ri++ {
+		r := pg.rows[ri]
+		if r.box.Y0 > limit || after >= 0 && r.box.Y0 > pg.rows[after].box.Y1+12*r.h {
+			break
+		}
+		if after < 0 && r.box.Y0 < pg.mottoY1 {
+			continue // the agency block and the motto
+		}
+		ws := dropNoise(r.words)
+		if len(ws) == 0 {
+			continue
+		}
+		f := foldWords(ws)
+		if startsBody(f) {
+			break
+		}
+		for i := range ws {
+			t, n, ok := matchType(f[i:], ws[i:])
+			if !ok {
+				continue
+			}
+			name := ws[i : i+n]
+			cx := (name[0].box.X0 + name[n-1].box.X1) / 2
+			if upperRatio(name) < 0.6 || cx < pg.w/5 || cx > pg.w*4/5 {
+				continue
+			}
+			return typeMatch{row: ri, t: t, words: name, rest: ws[i+n:]}, true
+		}
+	}
+	return typeMatch{}, false
+}
+
+// matchType matches a type name at the start of the folded words f; n is
+// the number of words it took. OCR damage of one letter is tolerated when
+// only one name is that close (CHÍ THỊ → CHỈ THỊ; THÔNG 8ÁO is both THÔNG
+// BÁO and THÔNG CÁO, so neither).
+func matchType(f []string, ws []word) (docType, int, bool) {
+	for _, tn := range typeNames {
+		if len(f) >= len(tn.words) && equalWords(f[:len(tn.words)], tn.words) {
+			return tn.t, len(tn.words), true
+		}
+	}
+	var found []typeName
+	for _, tn := range typeNames {
+		name := strings.Join(tn.words, " ")
+		if len(f) < len(tn.words) || len(name) < 7 {
+			continue
+		}
+		read := strings.Join(f[:len(tn.words)], " ")
+		if editDistance(read, name) <= 1 && !isHead(read) {
+			found = append(found, tn)
+		}
+	}
+	if len(found) == 1 {
+		return found[0].t, len(found[0].words), true
+	}
+	// Letter-spaced names: "Q U Y Ế T  Đ Ị N H".
+	if len(ws) >= 4 {
+		single := 0
+		for _, w := range ws {
+			if len([]rune(w.text)) <= 2 {
+				single++
+			}
+		}
+		if single*10 >= len(ws)*8 {
+			var joined strings.Builder
+			for i, x := range f {
+				joined.WriteString(x)
+				for _, tn := range typeNames {
+					if joined.String() == strings.Join(tn.words, "") {
+						return tn.t, i + 1, true
+					}
+				}
+			}
+		}
+	}
+	return docType{}, 0, false
+}
+
+func without(xs []int, x int) []int {
+	var out []int
+	for _, v := range xs {
+		if v != x {
+			out = append(out, v)
+		}
+	}
+	return out
 }
