@@ -266,6 +266,22 @@ type dateResult struct {
 	certain bool
 	reasons []string
 	place   string
+	// ref is the printed year, the reference for the size and baseline of
+	// printed digits, when haveRef (see typedReference).
+	ref     word
+	haveRef bool
+}
+
+// judgeDate judges the date line, when one was found, and takes its printed
+// year as the reference for printed digits.
+func (r *reading) judgeDate() dateResult {
+	if r.date == nil {
+		return dateResult{reasons: []string{reasonNoDate}}
+	}
+	dr := r.date.judge(r.pg)
+	_, yfix, yconf, yok := slot(r.date.year)
+	dr.ref, dr.haveRef = typedReference(r.date.year, yconf, yfix, yok && len(r.date.year) == 1 && dr.year > 0)
+	return dr
 }
 
 // slot reads a digit slot of the date from its pieces. conf is the lowest

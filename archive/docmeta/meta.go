@@ -1,9 +1,6 @@
 package docmeta
 
 import (
-	"fmt"
-	"strings"
-
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/sohoa/sohoa/pipeline"
@@ -156,114 +153,34 @@ func read(pg *page) *reading {
 	return r
 }
 
-// meta judges the reading and fills in a Meta.
+// meta judges the reading and fills in a Meta. Each field is judged where
+// it is read (date.go, type.go, number_judge.go), in this order: the date's
+// printed year is the reference for the size of printed digits, and the type
+// name checks the symbol, and mends its abbreviation, before the number is
+// judged.
 func (r *reading) meta() Meta {
 	m := Meta{Confidence: map[string]float64{"doc_number": 0, "date": 0, "type": 0, "agency": 0, "subject": 0}}
-	var numReasons, dateReasons []string
-	numCertain, dateCertain := false, false
 	if !r.found() {
 		m.NeedsReview = true
 		m.Review = []string{reasonNoHeader}
 		return m
 	}
 
-	// Date first: its printed year is the reference for printed digits.
-	var dr dateResult
-	var yearRef word
-	haveRef := false
-	if r.date != nil {
-		dr = r.date.judge(r.pg)
-		m.Date, m.Place = dr.iso, dr.place
-		m.Confidence["date"] = dr.conf
-		dateCertain = dr.certain
-		dateReasons = dr.reasons
-		_, yfix, yconf, yok := slot(r.date.year)
-		yearRef, haveRef = typedReference(r.date.year, yconf, yfix, yok && len(r.date.year) == 1 && dr.year > 0)
-	} else {
-		dateReasons = []string{reasonNoDate}
-	}
+	dr := r.judgeDate()
+	m.Date, m.Place = dr.iso, dr.place
+	m.Confidence["date"] = dr.conf
 
-	// Type, and the cross-check of the symbol's type abbreviation.
 	var p numberParts
 	if r.num != nil {
 		p = r.num.p
 		p.segs = append([]string(nil), p.segs...)
 	}
-	mismatch := ""
-	if r.typ != nil {
-		t := r.typ.t
-		for _, i := range p.typeSlots() {
-			if abbrKey(p.segs[i]) == abbrKey(t.abbr) && t.abbr != "" {
-				p.segs[i] = t.abbr
-				p.ambiguous = without(p.ambiguous, i)
-			}
-		}
-		idx, at := p.typeAbbr()
-		c := meanConf(r.typ.words) / 100
-		switch {
-		case idx >= 0 && at.name != t.name:
-			mismatch = fmt.Sprintf(reasonTypeMismatch, t.name, p.segs[idx])
-			c = 0.3
-		case idx < 0 && t.name != CongVan && p.symOK:
-			// Every printed type has its abbreviation in the symbol; none
-			// there means the symbol was misread (TIr-UBND for TTr-UBND).
-			// One letter off the type's own: mended, for the reviewer.
-			mismatch = fmt.Sprintf(reasonNoTypeAbbr, t.name, p.symbol())
-			if i := p.typeSlots()[0]; editDistance(abbrKey(p.segs[i]), abbrKey(t.abbr)) <= 1 {
-				mismatch = fmt.Sprintf(reasonSymMended, p.segs[i], t.abbr)
-				p.segs[i] = t.abbr
-				p.ambiguous = without(p.ambiguous, i)
-			}
-			c *= 0.8
-		}
-		m.Type, m.Confidence["type"] = t.name, c
-	} else if r.vv {
-		// Only a công văn has its trích yếu after "V/v"; its symbol may
-		// still look like a type's (TTr is Thanh tra's as well as Tờ trình's).
-		m.Type, m.Confidence["type"] = CongVan, 0.8
-	} else if idx, at := p.typeAbbr(); idx >= 0 {
-		m.Type, m.Confidence["type"] = at.name, 0.6
-	} else if p.symOK {
-		// No type name, no type abbreviation, no V/v: a công văn whose V/v
-		// was lost, or a symbol misread; nothing to check the symbol by.
-		m.Type, m.Confidence["type"] = CongVan, 0.5
-		mismatch = fmt.Sprintf(reasonNoTypeCheck, p.symbol())
-	}
+	tr := r.judgeType(&p)
+	m.Type, m.Confidence["type"] = tr.name, tr.conf
 
-	if r.num != nil {
-		var conf float64
-		conf, numCertain, numReasons = r.judgeNumber(p, yearRef, haveRef)
-		if p.year == "" && len(p.number) >= 5 && dr.year > 0 && strings.HasSuffix(p.number, fmt.Sprint(dr.year)) {
-			// "152020/QĐ-UBND": the slash between number and year lost.
-			numCertain = false
-			numReasons = append(numReasons, fmt.Sprintf(reasonYearGlued, p.number, dr.year))
-		}
-		if p.year != "" && dr.year > 0 && atoi(p.year) != dr.year {
-			numCertain = false
-			numReasons = append(numReasons, fmt.Sprintf(reasonYearMismatch, p.year, dr.year))
-		} else if len(p.yearFixes) > 0 && !(dateCertain && atoi(p.year) == dr.year) {
-			numCertain = false
-			numReasons = append(numReasons, fmt.Sprintf(reasonYearFixed, strings.Join(p.yearFixes, ", ")))
-		}
-		if mismatch != "" {
-			numCertain = false
-			numReasons = append(numReasons, mismatch)
-		}
-		if !numCertain {
-			conf = min(conf*0.6, 0.5)
-		}
-		m.DocNumber, m.Number, m.Symbol = p.docNumber(), p.number, p.symbol()
-		m.Confidence["doc_number"] = conf
-	} else {
-		numReasons = []string{reasonNoNumber}
-	}
-	if m.DocNumber != "" && !validDocNumber(m.DocNumber) {
-		// Cannot happen: the parser builds only canonical numbers. Kept so
-		// that a bug shows up as a review, never as a wrong key.
-		m.DocNumber, m.Number = "", ""
-		numCertain = false
-		numReasons = append(numReasons, reasonSymUnread)
-	}
+	nr := r.judgeNumber(p, dr, tr.mismatch)
+	m.DocNumber, m.Number, m.Symbol = nr.doc, nr.number, nr.symbol
+	m.Confidence["doc_number"] = nr.conf
 
 	if len(r.agency) > 0 {
 		m.Agency = agencyText(r.agency)
@@ -277,8 +194,8 @@ func (r *reading) meta() Meta {
 		m.Confidence["subject"] = meanConf(r.subject) / 100
 	}
 
-	m.NeedsReview = !numCertain || !dateCertain
-	m.Review = dedupe(append(numReasons, dateReasons...))
+	m.NeedsReview = !nr.certain || !dr.certain
+	m.Review = dedupe(append(nr.reasons, dr.reasons...))
 	return m.nfc()
 }
 

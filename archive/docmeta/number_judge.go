@@ -6,10 +6,56 @@ import (
 	"unicode"
 )
 
-// judgeNumber decides whether the number and symbol were read with
+// numberResult is a judged số và ký hiệu.
+type numberResult struct {
+	doc, number, symbol string // as Meta's DocNumber, Number and Symbol
+	conf                float64
+	certain             bool
+	reasons             []string
+}
+
+// judgeNumber judges the number and symbol read (p, as judgeType left it)
+// against the judged date and the type: mismatch is why the symbol does not
+// agree with the type, "" when it does.
+func (r *reading) judgeNumber(p numberParts, dr dateResult, mismatch string) numberResult {
+	if r.num == nil {
+		return numberResult{reasons: []string{reasonNoNumber}}
+	}
+	conf, certain, reasons := r.judgeRead(p, dr.ref, dr.haveRef)
+	if p.year == "" && len(p.number) >= 5 && dr.year > 0 && strings.HasSuffix(p.number, fmt.Sprint(dr.year)) {
+		// "152020/QĐ-UBND": the slash between number and year lost.
+		certain = false
+		reasons = append(reasons, fmt.Sprintf(reasonYearGlued, p.number, dr.year))
+	}
+	if p.year != "" && dr.year > 0 && atoi(p.year) != dr.year {
+		certain = false
+		reasons = append(reasons, fmt.Sprintf(reasonYearMismatch, p.year, dr.year))
+	} else if len(p.yearFixes) > 0 && !(dr.certain && atoi(p.year) == dr.year) {
+		certain = false
+		reasons = append(reasons, fmt.Sprintf(reasonYearFixed, strings.Join(p.yearFixes, ", ")))
+	}
+	if mismatch != "" {
+		certain = false
+		reasons = append(reasons, mismatch)
+	}
+	if !certain {
+		conf = min(conf*0.6, 0.5)
+	}
+	res := numberResult{doc: p.docNumber(), number: p.number, symbol: p.symbol(), conf: conf, certain: certain, reasons: reasons}
+	if res.doc != "" && !validDocNumber(res.doc) {
+		// Cannot happen: the parser builds only canonical numbers. Kept so
+		// that a bug shows up as a review, never as a wrong key.
+		res.doc, res.number = "", ""
+		res.certain = false
+		res.reasons = append(res.reasons, reasonSymUnread)
+	}
+	return res
+}
+
+// judgeRead decides whether the number and symbol were read with
 // certainty. The number is the field most often handwritten into a blank;
 // anything that suggests ink makes it uncertain.
-func (r *reading) judgeNumber(p numberParts, ref word, haveRef bool) (conf float64, certain bool, reasons []string) {
+func (r *reading) judgeRead(p numberParts, ref word, haveRef bool) (conf float64, certain bool, reasons []string) {
 	c := r.num
 	flag := func(s string) { reasons = append(reasons, s) }
 	if !p.symOK {

@@ -1,6 +1,7 @@
 package docmeta
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -205,6 +206,64 @@ func matchType(f []string, ws []word) (docType, int, bool) {
 		}
 	}
 	return docType{}, 0, false
+}
+
+// typeResult is the judged type.
+type typeResult struct {
+	name string // "" when neither a type name, a V/v nor the symbol says it
+	conf float64
+	// mismatch says why the symbol does not agree with the type, for the
+	// number's review; "" when it does.
+	mismatch string
+}
+
+// judgeType decides the type from the printed type name, the V/v of a công
+// văn or the symbol's type abbreviation, and checks the symbol against it.
+// The abbreviation in p is put in the type name's form where only its case
+// or the bar of Đ differ, and mended where one letter is off (the number is
+// then flagged).
+func (r *reading) judgeType(p *numberParts) typeResult {
+	var res typeResult
+	if r.typ != nil {
+		t := r.typ.t
+		for _, i := range p.typeSlots() {
+			if abbrKey(p.segs[i]) == abbrKey(t.abbr) && t.abbr != "" {
+				p.segs[i] = t.abbr
+				p.ambiguous = without(p.ambiguous, i)
+			}
+		}
+		idx, at := p.typeAbbr()
+		c := meanConf(r.typ.words) / 100
+		switch {
+		case idx >= 0 && at.name != t.name:
+			res.mismatch = fmt.Sprintf(reasonTypeMismatch, t.name, p.segs[idx])
+			c = 0.3
+		case idx < 0 && t.name != CongVan && p.symOK:
+			// Every printed type has its abbreviation in the symbol; none
+			// there means the symbol was misread (TIr-UBND for TTr-UBND).
+			// One letter off the type's own: mended, for the reviewer.
+			res.mismatch = fmt.Sprintf(reasonNoTypeAbbr, t.name, p.symbol())
+			if i := p.typeSlots()[0]; editDistance(abbrKey(p.segs[i]), abbrKey(t.abbr)) <= 1 {
+				res.mismatch = fmt.Sprintf(reasonSymMended, p.segs[i], t.abbr)
+				p.segs[i] = t.abbr
+				p.ambiguous = without(p.ambiguous, i)
+			}
+			c *= 0.8
+		}
+		res.name, res.conf = t.name, c
+	} else if r.vv {
+		// Only a công văn has its trích yếu after "V/v"; its symbol may
+		// still look like a type's (TTr is Thanh tra's as well as Tờ trình's).
+		res.name, res.conf = CongVan, 0.8
+	} else if idx, at := p.typeAbbr(); idx >= 0 {
+		res.name, res.conf = at.name, 0.6
+	} else if p.symOK {
+		// No type name, no type abbreviation, no V/v: a công văn whose V/v
+		// was lost, or a symbol misread; nothing to check the symbol by.
+		res.name, res.conf = CongVan, 0.5
+		res.mismatch = fmt.Sprintf(reasonNoTypeCheck, p.symbol())
+	}
+	return res
 }
 
 func without(xs []int, x int) []int {
