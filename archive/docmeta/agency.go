@@ -86,7 +86,7 @@ func agencyText(ws []word) string {
 func (pg *page) agencyBlock(y, gap int) [][]word {
 	var out [][]word
 	top := y
-	for ri := len(pg.rows) - 1; ri >= 0 && len(out) < 5; ri-- {
+	for ri := len(pg.rows) - 1; ri >= 0 && len(out) < maxAgencyLines; ri-- {
 		r := pg.rows[ri]
 		if r.box.Y0 >= y {
 			continue
@@ -99,7 +99,7 @@ func (pg *page) agencyBlock(y, gap int) [][]word {
 		for _, w := range ws {
 			b = union(b, w.box)
 		}
-		if b.Y1 > y+r.h/2 {
+		if b.Y1 > y+pct(r.h, sameLinePct) {
 			continue
 		}
 		if top-b.Y1 > gap*r.h {
@@ -109,7 +109,7 @@ func (pg *page) agencyBlock(y, gap int) [][]word {
 		for _, w := range ws {
 			stamp = stamp || isStampWord(w.text)
 		}
-		if stamp || upperRatio(ws) < 0.6 || meanConf(ws) < 45 {
+		if stamp || upperRatio(ws) < minUpperShare || meanConf(ws) < minAgencyConf {
 			continue
 		}
 		out = append([][]word{ws}, out...)

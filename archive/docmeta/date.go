@@ -152,7 +152,7 @@ func findDateLine(ws []word) (dateLine, bool) {
 // else (a number, a colon, a large gap) or six words.
 func placeBefore(ps []piece) []word {
 	var out []word
-	for i := len(ps) - 1; i >= 0 && len(out) < 6; i-- {
+	for i := len(ps) - 1; i >= 0 && len(out) < maxPlaceWords; i-- {
 		p := ps[i]
 		t := strings.TrimRight(p.text, ",")
 		if !p.whole || t == "" || strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
@@ -163,7 +163,7 @@ func placeBefore(ps []piece) []word {
 		}
 		if len(out) > 0 {
 			gap := out[0].box.X0 - p.w.box.X1
-			if gap > 2*max(p.w.height(), out[0].height()) {
+			if gap > placeGap*max(p.w.height(), out[0].height()) {
 				break
 			}
 		}
@@ -195,12 +195,12 @@ func (r *reading) findDateNear(c *numCand) {
 			continue
 		}
 		d := abs((x.box.Y0+x.box.Y1)/2 - cy)
-		if d > 3*row.h {
+		if d > dateReach*row.h {
 			continue
 		}
 		// On another row the date must be in the right column: a "V/v …
 		// ngày 10 tháng 3 năm 2020" under the number is not the date line.
-		if dl, ok := findDateLine(x.words); ok && dl.thang.w.box.X0 >= pg.colX-x.h && (best < 0 || d < bestDist) {
+		if dl, ok := findDateLine(x.words); ok && dl.thang.w.box.X0 >= pg.colX-dateColumnSlack*x.h && (best < 0 || d < bestDist) {
 			best, bestDist = ri, d
 		}
 	}
@@ -217,7 +217,7 @@ func (r *reading) findDateNear(c *numCand) {
 func (r *reading) findDateTop() {
 	pg := r.pg
 	for ri, x := range pg.rows {
-		if x.box.Y0 > pg.h*4/10 {
+		if x.box.Y0 > pct(pg.h, dateZonePct) {
 			return
 		}
 		ws := dropNoise(x.words)
@@ -228,7 +228,7 @@ func (r *reading) findDateTop() {
 		if startsBody(f) {
 			return
 		}
-		if _, _, ok := matchType(f, ws); ok && upperRatio(ws[:1]) >= 0.6 {
+		if _, _, ok := matchType(f, ws); ok && upperRatio(ws[:1]) >= minUpperShare {
 			return
 		}
 		d, ok := findDateLine(x.words)
@@ -236,27 +236,16 @@ func (r *reading) findDateTop() {
 			continue
 		}
 		s := d.start()
-		if s.box.X0 < pg.colX-2*x.h {
+		if s.box.X0 < pg.colX-dateTopSlack*x.h {
 			continue
 		}
-		if i := indexOf(x.words, s); i > 0 && x.words[i-1].box.X1 > s.box.X0-2*x.h {
+		if i := indexOf(x.words, s); i > 0 && x.words[i-1].box.X1 > s.box.X0-dateTopSlack*x.h {
 			continue
 		}
 		r.date, r.dateRow = &d, ri
 		return
 	}
 }
-
-// Thresholds of certainty, in Tesseract's word confidence (0–100). Printed
-// digits read at 90 and more; a number or a date under these is not read
-// with the certainty an archive key needs. The symbol's letters are checked
-// against the type name and the abbreviation tables as well, so they need
-// less.
-const (
-	minNumberConf = 85
-	minSymbolConf = 70
-	minDateConf   = 85 // day, month and year
-)
 
 // dateResult is a judged date.
 type dateResult struct {
@@ -365,7 +354,7 @@ func (d dateLine) judge(pg *page) dateResult {
 	}
 	c := min(conf, yconf) / 100
 	if !certain {
-		c = min(c*0.6, 0.5)
+		c = min(c*flaggedConfScale, flaggedConfMax)
 	}
 	res.conf, res.certain = c, certain
 	return res
@@ -390,7 +379,7 @@ func (d dateLine) blank(pg *page) bool {
 		h := float64(max(before.height(), after.height()))
 		g1 := float64(ps[0].w.box.X0 - before.box.X1)
 		g2 := float64(after.box.X0 - ps[len(ps)-1].w.box.X1)
-		return g1 > 1.5*h || g2 > 1.5*h
+		return g1 > blankGap*h || g2 > blankGap*h
 	}
 	if d.ngay != nil && d.ngay.whole && d.thang.whole && check(d.ngay.w, d.day, d.thang.w) {
 		return true

@@ -141,7 +141,7 @@ func (pg *page) findColumn() {
 	pg.colX = pg.w / 2
 	best := -1
 	for _, r := range pg.rows {
-		if r.box.Y0 > pg.h/4 {
+		if r.box.Y0 > pct(pg.h, mottoZonePct) {
 			break
 		}
 		f := foldWords(r.words)
@@ -166,7 +166,7 @@ func (pg *page) findColumn() {
 func (pg *page) left(r row) []word {
 	var out []word
 	for _, w := range r.words {
-		if w.cx() < pg.colX && w.box.X1 <= pg.colX+r.h/2 {
+		if w.cx() < pg.colX && w.box.X1 <= pg.colX+pct(r.h, columnSlackPct) {
 			out = append(out, w)
 		}
 	}
@@ -188,11 +188,11 @@ func abs(x int) int {
 // incoming-mail stamp.
 func (pg *page) stampNear(w word, h int) bool {
 	for _, r := range pg.rows {
-		if r.box.Y1 < w.box.Y0-4*h || r.box.Y0 > w.box.Y1+4*h {
+		if r.box.Y1 < w.box.Y0-stampReachY*h || r.box.Y0 > w.box.Y1+stampReachY*h {
 			continue
 		}
 		for _, x := range r.words {
-			if x.box.X1 < w.box.X0-8*h || x.box.X0 > w.box.X1+8*h {
+			if x.box.X1 < w.box.X0-stampReachX*h || x.box.X0 > w.box.X1+stampReachX*h {
 				continue
 			}
 			if isStampWord(x.text) {
@@ -233,7 +233,7 @@ func (pg *page) inky(w, ref word) bool {
 		return false
 	}
 	wh := float64(w.height())
-	if wh > 1.3*rh || wh < 0.6*rh {
+	if wh > inkMaxHeight*rh || wh < inkMinHeight*rh {
 		return true
 	}
 	var base float64
@@ -245,5 +245,5 @@ func (pg *page) inky(w, ref word) bool {
 		return false
 	}
 	dev := float64(w.box.Y1) - base
-	return dev > 0.25*rh || dev < -0.35*rh
+	return dev > inkBelow*rh || dev < -inkAbove*rh
 }

@@ -59,10 +59,6 @@ type Meta struct {
 	Crops map[string]string `json:",omitempty"`
 }
 
-// maxHeaderPages is how many pages are searched for the header: page 1,
-// and page 2 when page 1 is a cover or routing slip without one.
-const maxHeaderPages = 2
-
 // Extract reads a document's identity from the OCR of its pages, in order.
 // Only the header is read: on page 1, or on page 2 when page 1 has none.
 // It never fails: what it cannot read it leaves empty and flags for review.
@@ -138,14 +134,14 @@ func read(pg *page) *reading {
 			r.subject, r.vv = vv, true
 		}
 	}
-	top, gap := -1, 3
+	top, gap := -1, agencyGap
 	switch {
 	case r.num != nil:
 		top = r.num.label.box.Y0
 	case r.date != nil:
 		top = pg.rows[r.dateRow].box.Y0
 	case r.typ != nil:
-		top, gap = r.typ.words[0].box.Y0, 6
+		top, gap = r.typ.words[0].box.Y0, agencyGapNoNumber
 	}
 	if top >= 0 {
 		r.parent, r.agency = splitParent(pg.agencyBlock(top, gap))

@@ -34,7 +34,7 @@ type numCand struct {
 func (pg *page) numberCandidates() []numCand {
 	var out []numCand
 	for ri, r := range pg.rows {
-		if r.box.Y0 > pg.h*55/100 {
+		if r.box.Y0 > pct(pg.h, numberZonePct) {
 			break
 		}
 		for wi, w := range r.words {
@@ -116,7 +116,7 @@ func (pg *page) lineFrom(r row, ri, wi int) row {
 			continue
 		}
 		for _, x := range o.words {
-			if x.box.X0 > w.box.X1 && abs((x.box.Y0+x.box.Y1)/2-cy) < r.h/2 {
+			if x.box.X0 > w.box.X1 && abs((x.box.Y0+x.box.Y1)/2-cy) < pct(r.h, sameLinePct) {
 				out.words = append(out.words, x)
 			}
 		}
@@ -151,16 +151,16 @@ func (pg *page) collect(r row, ri, wi int, rest string) numCand {
 		case symbolComplete(c.toks):
 			last := c.toks[len(c.toks)-1].rs
 			joined := rs[0] == '-' || rs[0] == '/' || last[len(last)-1] == '-' || last[len(last)-1] == '/'
-			if gap > 1.5*h || !joined || !symbolish(rs) {
+			if gap > symbolGap*h || !joined || !symbolish(rs) {
 				return c
 			}
 		case !hasSep:
-			if gap > 10*h || pre >= 3 || len(rs) > 8 || lowerCount(t.text) >= 2 {
+			if gap > numberReach*h || pre >= maxPreSlashWords || len(rs) > maxPreSlashLen || lowerCount(t.text) >= proseLowerBefore {
 				return c
 			}
 			pre++
 		default:
-			if gap > 10*h || lowerCount(t.text) >= 3 {
+			if gap > numberReach*h || lowerCount(t.text) >= proseLowerAfter {
 				return c
 			}
 		}
@@ -207,22 +207,22 @@ func symbolish(rs []rune) bool {
 func (pg *page) scoreCand(c numCand) int {
 	s := 0
 	if c.label.box.X0 < pg.colX {
-		s += 4
+		s += scoreLeftColumn
 	}
 	if c.p.symOK {
-		s += 2
+		s += scoreSymbol
 	}
 	if c.p.number != "" {
-		s++
+		s += scoreNumber
 	}
 	r := pg.rows[c.row]
 	if i := indexOf(r.words, c.end); i >= 0 {
 		if _, ok := findDateLine(r.words[i+1:]); ok {
-			s += 2
+			s += scoreDateAfter
 		}
 	}
 	if pg.stampNear(c.label, r.h) {
-		s -= 6
+		s += scoreStamp
 	}
 	return s
 }

@@ -39,7 +39,7 @@ func (r *reading) judgeNumber(p numberParts, dr dateResult, mismatch string) num
 		reasons = append(reasons, mismatch)
 	}
 	if !certain {
-		conf = min(conf*0.6, 0.5)
+		conf = min(conf*flaggedConfScale, flaggedConfMax)
 	}
 	res := numberResult{doc: p.docNumber(), number: p.number, symbol: p.symbol(), conf: conf, certain: certain, reasons: reasons}
 	if res.doc != "" && !validDocNumber(res.doc) {
@@ -121,7 +121,7 @@ func (r *reading) judgeRead(p numberParts, ref word, haveRef bool) (conf float64
 			// against the slash; a gap is the blank left for ink.
 			w, next := c.toks[last].w, c.toks[c.owner[p.sepAt]].w
 			h := r.pg.rows[c.row].h
-			if next.box.X0-w.box.X1 > h/2 {
+			if next.box.X0-w.box.X1 > pct(h, numberBlankPct) {
 				flag(reasonNumGap)
 			}
 			switch {

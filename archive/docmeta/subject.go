@@ -26,7 +26,7 @@ func (pg *page) subjectAfter(tm typeMatch) []word {
 		lastY1 = max(lastY1, w.box.Y1)
 	}
 	lines := 0
-	for ri := tm.row + 1; ri < len(pg.rows) && lines < 4; ri++ {
+	for ri := tm.row + 1; ri < len(pg.rows) && lines < maxSubjectLines; ri++ {
 		r := pg.rows[ri]
 		ws := trimPunct(dropLowConf(r.words))
 		if len(ws) == 0 {
@@ -37,16 +37,16 @@ func (pg *page) subjectAfter(tm typeMatch) []word {
 			b = union(b, w.box)
 		}
 		gap := b.Y0 - lastY1
-		centred := abs((b.X0+b.X1)/2-cx) < pg.w*6/100
+		centred := abs((b.X0+b.X1)/2-cx) < pct(pg.w, subjectCentrePct)
 		if !centred {
-			if gap > 2*r.h {
+			if gap > subjectAsideGap*r.h {
 				break
 			}
 			continue // a stamp or a seal beside the trích yếu
 		}
-		limit := r.h * 8 / 10
+		limit := pct(r.h, subjectLinePct)
 		if lines == 0 && len(out) == 0 {
-			limit = r.h * 3 / 2
+			limit = pct(r.h, subjectFirstPct)
 		}
 		if gap > limit || startsBody(foldWords(ws)) || authorityLine(ws) {
 			break
@@ -62,7 +62,7 @@ func (pg *page) subjectAfter(tm typeMatch) []word {
 // DÂN TỈNH CAO BẰNG", "CHỦ TỊCH ỦY BAN NHÂN DÂN"), which opens the body of a
 // quyết định.
 func authorityLine(ws []word) bool {
-	if upperRatio(ws) < 0.8 {
+	if upperRatio(ws) < minAuthorityUpperShare {
 		return false
 	}
 	f := strings.Join(foldWords(ws), " ") + " "
@@ -83,7 +83,7 @@ func (pg *page) vvSubject(after int) []word {
 	if after < 0 || after >= len(pg.rows) {
 		return nil
 	}
-	limitY := pg.rows[after].box.Y1 + 5*pg.rows[after].h
+	limitY := pg.rows[after].box.Y1 + vvReach*pg.rows[after].h
 	for ri := after; ri < len(pg.rows) && pg.rows[ri].box.Y0 <= limitY; ri++ {
 		ws := dropNoiseKeep(pg.left(pg.rows[ri]))
 		for i, w := range ws {
@@ -95,13 +95,13 @@ func (pg *page) vvSubject(after int) []word {
 			for _, x := range out {
 				lastY1 = max(lastY1, x.box.Y1)
 			}
-			for rj := ri + 1; rj < len(pg.rows) && rj <= ri+4; rj++ {
+			for rj := ri + 1; rj < len(pg.rows) && rj <= ri+vvMaxRows; rj++ {
 				r := pg.rows[rj]
 				cont := dropNoise(pg.left(r))
 				if len(cont) == 0 {
 					continue
 				}
-				if cont[0].box.Y0-lastY1 > r.h*8/10 || cont[0].box.X0 < x0-2*r.h || startsBody(foldWords(cont)) {
+				if cont[0].box.Y0-lastY1 > pct(r.h, subjectLinePct) || cont[0].box.X0 < x0-vvIndent*r.h || startsBody(foldWords(cont)) {
 					break
 				}
 				out = append(out, cont...)
@@ -119,7 +119,7 @@ func (pg *page) vvSubject(after int) []word {
 func dropNoiseKeep(ws []word) []word {
 	var out []word
 	for _, w := range ws {
-		if hasAlnum(w.text) && (w.conf >= 20 || isVv(w.text)) {
+		if hasAlnum(w.text) && (w.conf >= minWordConf || isVv(w.text)) {
 			out = append(out, w)
 		}
 	}

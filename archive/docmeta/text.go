@@ -84,7 +84,7 @@ func lowerCount(s string) int {
 func dropNoise(ws []word) []word {
 	var out []word
 	for _, w := range ws {
-		if hasAlnum(w.text) && w.conf >= 20 {
+		if hasAlnum(w.text) && w.conf >= minWordConf {
 			out = append(out, w)
 		}
 	}
@@ -95,7 +95,7 @@ func dropNoise(ws []word) []word {
 func dropLowConf(ws []word) []word {
 	var out []word
 	for _, w := range ws {
-		if w.conf >= 20 {
+		if w.conf >= minWordConf {
 			out = append(out, w)
 		}
 	}

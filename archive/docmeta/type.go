@@ -128,10 +128,10 @@ type typeMatch struct {
 // (the "Số:" or date line) that starts with a type name, centred on the
 // page, before the body starts.
 func (pg *page) typeRow(after int) (typeMatch, bool) {
-	limit := pg.h * 6 / 10
+	limit := pct(pg.h, typeZonePct)
 	for ri := after + 1; ri < len(pg.rows); ri++ {
 		r := pg.rows[ri]
-		if r.box.Y0 > limit || after >= 0 && r.box.Y0 > pg.rows[after].box.Y1+12*r.h {
+		if r.box.Y0 > limit || after >= 0 && r.box.Y0 > pg.rows[after].box.Y1+typeReach*r.h {
 			break
 		}
 		if after < 0 && r.box.Y0 < pg.mottoY1 {
@@ -152,7 +152,7 @@ func (pg *page) typeRow(after int) (typeMatch, bool) {
 			}
 			name := ws[i : i+n]
 			cx := (name[0].box.X0 + name[n-1].box.X1) / 2
-			if upperRatio(name) < 0.6 || cx < pg.w/5 || cx > pg.w*4/5 {
+			if upperRatio(name) < minUpperShare || cx < pct(pg.w, typeCentreMinPct) || cx > pct(pg.w, typeCentreMaxPct) {
 				continue
 			}
 			return typeMatch{row: ri, t: t, words: name, rest: ws[i+n:]}, true
@@ -174,7 +174,7 @@ func matchType(f []string, ws []word) (docType, int, bool) {
 	var found []typeName
 	for _, tn := range typeNames {
 		name := strings.Join(tn.words, " ")
-		if len(f) < len(tn.words) || len(name) < 7 {
+		if len(f) < len(tn.words) || len(name) < fuzzyTypeMinLen {
 			continue
 		}
 		read := strings.Join(f[:len(tn.words)], " ")
@@ -186,14 +186,14 @@ func matchType(f []string, ws []word) (docType, int, bool) {
 		return found[0].t, len(found[0].words), true
 	}
 	// Letter-spaced names: "Q U Y Ế T  Đ Ị N H".
-	if len(ws) >= 4 {
+	if len(ws) >= letterSpacedMinWords {
 		single := 0
 		for _, w := range ws {
 			if len([]rune(w.text)) <= 2 {
 				single++
 			}
 		}
-		if single*10 >= len(ws)*8 {
+		if single*100 >= len(ws)*letterSpacedPct {
 			var joined strings.Builder
 			for i, x := range f {
 				joined.WriteString(x)
@@ -237,7 +237,7 @@ func (r *reading) judgeType(p *numberParts) typeResult {
 		switch {
 		case idx >= 0 && at.name != t.name:
 			res.mismatch = fmt.Sprintf(reasonTypeMismatch, t.name, p.segs[idx])
-			c = 0.3
+			c = typeConfMismatch
 		case idx < 0 && t.name != CongVan && p.symOK:
 			// Every printed type has its abbreviation in the symbol; none
 			// there means the symbol was misread (TIr-UBND for TTr-UBND).
@@ -248,19 +248,19 @@ func (r *reading) judgeType(p *numberParts) typeResult {
 				p.segs[i] = t.abbr
 				p.ambiguous = without(p.ambiguous, i)
 			}
-			c *= 0.8
+			c *= typeConfNoAbbrScale
 		}
 		res.name, res.conf = t.name, c
 	} else if r.vv {
 		// Only a công văn has its trích yếu after "V/v"; its symbol may
 		// still look like a type's (TTr is Thanh tra's as well as Tờ trình's).
-		res.name, res.conf = CongVan, 0.8
+		res.name, res.conf = CongVan, typeConfVv
 	} else if idx, at := p.typeAbbr(); idx >= 0 {
-		res.name, res.conf = at.name, 0.6
+		res.name, res.conf = at.name, typeConfFromAbbr
 	} else if p.symOK {
 		// No type name, no type abbreviation, no V/v: a công văn whose V/v
 		// was lost, or a symbol misread; nothing to check the symbol by.
-		res.name, res.conf = CongVan, 0.5
+		res.name, res.conf = CongVan, typeConfGuess
 		res.mismatch = fmt.Sprintf(reasonNoTypeCheck, p.symbol())
 	}
 	return res
