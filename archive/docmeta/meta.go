@@ -39,13 +39,14 @@ type Meta struct {
 	// ("Về việc …"), or for a công văn what follows "V/v".
 	Subject string
 	// Confidence is, per field, how sure the reading is, 0 to 1, under the
-	// keys "doc_number", "date", "type", "agency" and "subject" (all always
-	// present). For doc_number and date it is the lowest OCR confidence of
-	// the number's digits and of the date's (each character's own where
-	// Tesseract gave one, else its word's): at least 0.85 when certain,
-	// at most 0.5 when flagged for review, 0 when not read. For the others
-	// it is the mean OCR confidence of their words, lowered where the type
-	// name and the symbol disagree or the type was inferred.
+	// keys FieldDocNumber, FieldDate, FieldType, FieldAgency and
+	// FieldSubject (all always present). For the number and the date it is
+	// the lowest OCR confidence of the number's digits and of the date's
+	// (each character's own where Tesseract gave one, else its word's): at
+	// least 0.85 when certain, at most 0.5 when flagged for review, 0 when
+	// not read. For the others it is the mean OCR confidence of their
+	// words, lowered where the type name and the symbol disagree or the
+	// type was inferred.
 	Confidence map[string]float64
 	// NeedsReview is true whenever the number or the date is not certain:
 	// not found, unreadable, read with low confidence or with character
@@ -155,7 +156,7 @@ func read(pg *page) *reading {
 // name checks the symbol, and mends its abbreviation, before the number is
 // judged.
 func (r *reading) meta() Meta {
-	m := Meta{Confidence: map[string]float64{"doc_number": 0, "date": 0, "type": 0, "agency": 0, "subject": 0}}
+	m := Meta{Confidence: map[string]float64{FieldDocNumber: 0, FieldDate: 0, FieldType: 0, FieldAgency: 0, FieldSubject: 0}}
 	if !r.found() {
 		m.NeedsReview = true
 		m.Review = []string{reasonNoHeader}
@@ -164,7 +165,7 @@ func (r *reading) meta() Meta {
 
 	dr := r.judgeDate()
 	m.Date, m.Place = dr.iso, dr.place
-	m.Confidence["date"] = dr.conf
+	m.Confidence[FieldDate] = dr.conf
 
 	var p numberParts
 	if r.num != nil {
@@ -172,22 +173,22 @@ func (r *reading) meta() Meta {
 		p.segs = append([]string(nil), p.segs...)
 	}
 	tr := r.judgeType(&p)
-	m.Type, m.Confidence["type"] = tr.name, tr.conf
+	m.Type, m.Confidence[FieldType] = tr.name, tr.conf
 
 	nr := r.judgeNumber(p, dr, tr.mismatch)
 	m.DocNumber, m.Number, m.Symbol = nr.doc, nr.number, nr.symbol
-	m.Confidence["doc_number"] = nr.conf
+	m.Confidence[FieldDocNumber] = nr.conf
 
 	if len(r.agency) > 0 {
 		m.Agency = agencyText(r.agency)
-		m.Confidence["agency"] = meanConf(r.agency) / 100
+		m.Confidence[FieldAgency] = meanConf(r.agency) / 100
 	}
 	if len(r.parent) > 0 {
 		m.Parent = agencyText(r.parent)
 	}
 	if len(r.subject) > 0 {
 		m.Subject = subjectText(r.subject)
-		m.Confidence["subject"] = meanConf(r.subject) / 100
+		m.Confidence[FieldSubject] = meanConf(r.subject) / 100
 	}
 
 	m.NeedsReview = !nr.certain || !dr.certain
