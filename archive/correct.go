@@ -83,7 +83,7 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 			}
 			n = joinNumber(n, number, symbol)
 		}
-		change("doc_number", &rec.DocNumber, n)
+		change(docmeta.FieldDocNumber, &rec.DocNumber, n)
 		rec.Number, rec.Symbol = number, symbol
 	}
 	if c.Date != nil {
@@ -93,16 +93,16 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 				return nil, fmt.Errorf("%w: %q is not a date YYYY-MM-DD", ErrInvalid, d)
 			}
 		}
-		change("date", &rec.Date, d)
+		change(docmeta.FieldDate, &rec.Date, d)
 	}
 	if c.Type != nil {
-		change("type", &rec.Type, strings.ToUpper(*c.Type))
+		change(docmeta.FieldType, &rec.Type, strings.ToUpper(*c.Type))
 	}
 	if c.Agency != nil {
-		change("agency", &rec.Agency, *c.Agency)
+		change(docmeta.FieldAgency, &rec.Agency, *c.Agency)
 	}
 	if c.Subject != nil {
-		change("subject", &rec.Subject, *c.Subject)
+		change(docmeta.FieldSubject, &rec.Subject, *c.Subject)
 	}
 	if len(rec.Corrections) == len(old.Corrections) && !old.NeedsReview {
 		return old, nil // nothing changed
