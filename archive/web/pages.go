@@ -300,7 +300,7 @@ func (s *Server) renderDoc(w http.ResponseWriter, r *http.Request, status int, d
 	}
 	n := s.nav(title, "")
 	n.Refresh = d.Status == pipeline.StatusQueued || d.Status == pipeline.StatusProcessing
-	fields := []string{"doc_number", "date", "type", "agency", "subject"}
+	fields := []string{docmeta.FieldDocNumber, docmeta.FieldDate, docmeta.FieldType, docmeta.FieldAgency, docmeta.FieldSubject}
 	render(w, status, "document.html", map[string]any{
 		"Nav": n, "Doc": d, "Form": f, "Problem": problem, "Saved": r.URL.Query().Has("saved"),
 		"Types": docmeta.TypeNames(), "Fields": fields, "Signed": r.Header.Get(remoteUser) != "",
@@ -315,8 +315,8 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := form{
-		DocNumber: r.PostForm.Get("doc_number"), Date: formDate(r.PostForm.Get("date")), Type: r.PostForm.Get("type"),
-		Agency: r.PostForm.Get("agency"), Subject: r.PostForm.Get("subject"), By: strings.TrimSpace(r.PostForm.Get("by")),
+		DocNumber: r.PostForm.Get(docmeta.FieldDocNumber), Date: formDate(r.PostForm.Get(docmeta.FieldDate)), Type: r.PostForm.Get(docmeta.FieldType),
+		Agency: r.PostForm.Get(docmeta.FieldAgency), Subject: r.PostForm.Get(docmeta.FieldSubject), By: strings.TrimSpace(r.PostForm.Get("by")),
 		Note: r.PostForm.Get("note"),
 	}
 	if u := r.Header.Get(remoteUser); u != "" {
