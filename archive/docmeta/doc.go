@@ -67,6 +67,35 @@
 // Extract and ParseNumber are pure functions of their input: no I/O, no
 // shared state, safe for concurrent use and to repeat.
 //
+// # Files
+//
+// Extract reads a page in two steps, find then judge, and each part of the
+// header has its file for both:
+//
+//	meta.go          Meta, Extract, and the order of the steps: read finds
+//	                 the parts on a page, meta judges them and fills in Meta
+//	number_find.go   the "Số:" labels and the words of number and symbol
+//	                 after each, the incoming-mail stamp's told apart
+//	number.go        the canonical số và ký hiệu and its parser, ParseNumber
+//	number_judge.go  whether the number is certain: confidences, mapped
+//	                 characters, blanks and ink, the year and the type
+//	date.go          the place and date line, found and judged
+//	type.go          the types of Phụ lục III, the type name found, the
+//	                 symbol checked against it
+//	agency.go        the issuing and parent agency of the left block
+//	subject.go       the trích yếu, under the type name or after V/v
+//	layout.go        page geometry: rows, baselines, the header's columns,
+//	                 the stamp, ink told from print by size and baseline
+//	text.go          the words' text: normalised, folded, filtered
+//	thresholds.go    every number the reading is decided by, documented
+//	review.go        the review reasons, in Vietnamese, as archivists see them
+//	fields.go        the names of the fields and of the blanks' crops
+//
+// handwriting.go is to read the blanks the worker found and read
+// (pipeline.PageText.Blanks, pipeline.Blank) into the number and the date,
+// and to name their crops in Meta.Crops; its thresholds belong in
+// thresholds.go, its reasons in review.go.
+//
 // # Tests
 //
 // testdata/real holds the page-1 OCR of the four real scans of
