@@ -209,6 +209,9 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 		ID: id, SHA256: hex.EncodeToString(sum[:]), SourceName: filepath.Base(rel), SourcePath: rel,
 		Ingest: in.cfg.Name, Format: string(format), Size: int64(len(data)), Pages: len(pgs), Status: pipeline.StatusQueued, Attempt: 1,
 	}
+	if ts := pages.SigningTimes(data); len(ts) > 0 {
+		fresh.Signed = ts[0]
+	}
 	st, created, err := in.q.CreateStatus(ctx, fresh)
 	if err != nil {
 		return err

@@ -109,6 +109,10 @@ type Status struct {
 	PDFSHA256 string    `json:"pdf_sha256,omitempty"` // of the archived PDF
 	Created   time.Time `json:"created"`
 	Updated   time.Time `json:"updated"`
+	// Signed is the earliest signing time of the digital signatures the
+	// source file carries, as it states it (pages.SigningTimes); zero when
+	// it has none. The archive checks a date read by hand against it.
+	Signed time.Time `json:"signed,omitzero"`
 }
 
 // PageTask asks a worker to read one page. Blob is the key, in the work
