@@ -132,7 +132,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		}
 		texts[i] = &t
 	}
-	meta := docmeta.Extract(texts)
+	meta := docmeta.ExtractIn(texts, docmeta.Context{Taken: st.Created, Signed: st.Signed})
 	now := time.Now().UTC()
 	info := pdf.Info{
 		Title: meta.Subject, Identifier: meta.DocNumber, Language: "vi",

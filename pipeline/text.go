@@ -51,8 +51,11 @@ type Blank struct {
 	Probs     []float64 `json:"probs,omitempty"`
 	Tesseract string    `json:"tesseract,omitempty"`
 	// Colour is true when ink was told from print by its colour.
-	Colour bool   `json:"colour,omitempty"`
-	Crop   string `json:"crop,omitempty"`
+	Colour bool `json:"colour,omitempty"`
+	// Doubt says, in Vietnamese, what in the blank the reader could not
+	// make into digits ("" when every mark was a digit).
+	Doubt string `json:"doubt,omitempty"`
+	Crop  string `json:"crop,omitempty"`
 }
 
 // Patch is a rectangle of a page kept in colour: the work-bucket key of its

@@ -80,10 +80,12 @@ type page struct {
 	motto bool // colX comes from the national (or party) motto, not a guess
 	// mottoY1 is the bottom of the lowest motto line: the type name is below.
 	mottoY1 int
+	// blanks are the header's blanks as the worker read them by hand.
+	blanks []pipeline.Blank
 }
 
 func newPage(pt *pipeline.PageText) *page {
-	pg := &page{w: pt.Width, h: pt.Height}
+	pg := &page{w: pt.Width, h: pt.Height, blanks: pt.Blanks}
 	maxX, maxY := 0, 0
 	for _, l := range pt.Lines {
 		var r row

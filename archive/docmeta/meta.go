@@ -64,7 +64,11 @@ type Meta struct {
 // Only the header is read: on page 1, or on page 2 when page 1 has none.
 // It never fails: what it cannot read it leaves empty and flags for review.
 // Nil pages are skipped. Safe for concurrent use.
-func Extract(pages []*pipeline.PageText) Meta {
+func Extract(pages []*pipeline.PageText) Meta { return ExtractIn(pages, Context{}) }
+
+// ExtractIn is Extract with what else is known of the document, which a
+// date read by hand is checked against (see Context).
+func ExtractIn(pages []*pipeline.PageText, ctx Context) Meta {
 	var first *reading
 	seen := 0
 	for _, pt := range pages {
@@ -79,13 +83,13 @@ func Extract(pages []*pipeline.PageText) Meta {
 			first = r
 		}
 		if r.found() {
-			return r.meta()
+			return r.meta(ctx)
 		}
 	}
 	if first == nil {
 		first = &reading{}
 	}
-	return first.meta()
+	return first.meta(ctx)
 }
 
 // reading is what one page's header says, before it is judged.
@@ -99,6 +103,9 @@ type reading struct {
 	parent  []word
 	subject []word
 	vv      bool // the subject follows "V/v": a công văn
+	// crops are the work keys of the crops of the blanks the number and
+	// the date were read from (Meta.Crops).
+	crops map[string]string
 }
 
 func (r *reading) found() bool { return r.num != nil || r.date != nil || r.typ != nil }
@@ -155,7 +162,7 @@ func read(pg *page) *reading {
 // printed year is the reference for the size of printed digits, and the type
 // name checks the symbol, and mends its abbreviation, before the number is
 // judged.
-func (r *reading) meta() Meta {
+func (r *reading) meta(ctx Context) Meta {
 	m := Meta{Confidence: map[string]float64{FieldDocNumber: 0, FieldDate: 0, FieldType: 0, FieldAgency: 0, FieldSubject: 0}}
 	if !r.found() {
 		m.NeedsReview = true
@@ -163,7 +170,7 @@ func (r *reading) meta() Meta {
 		return m
 	}
 
-	dr := r.judgeDate()
+	dr := r.handDate(r.judgeDate(), ctx)
 	m.Date, m.Place = dr.iso, dr.place
 	m.Confidence[FieldDate] = dr.conf
 
@@ -175,7 +182,7 @@ func (r *reading) meta() Meta {
 	tr := r.judgeType(&p)
 	m.Type, m.Confidence[FieldType] = tr.name, tr.conf
 
-	nr := r.judgeNumber(p, dr, tr.mismatch)
+	nr := r.handNumber(p, r.judgeNumber(p, dr, tr.mismatch))
 	m.DocNumber, m.Number, m.Symbol = nr.doc, nr.number, nr.symbol
 	m.Confidence[FieldDocNumber] = nr.conf
 
@@ -191,6 +198,7 @@ func (r *reading) meta() Meta {
 		m.Confidence[FieldSubject] = meanConf(r.subject) / 100
 	}
 
+	m.Crops = r.crops
 	m.NeedsReview = !nr.certain || !dr.certain
 	m.Review = dedupe(append(nr.reasons, dr.reasons...))
 	return m.nfc()

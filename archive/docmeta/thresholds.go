@@ -27,6 +27,12 @@ const (
 	// more; digits written into the blank by hand, or damaged, read lower.
 	// An archive key needs the certainty of print.
 	minNumberConf = 85
+	// minHandProb is the lowest probability the digit model may give a
+	// digit written by hand into a blank for the reading to be certain
+	// (with Tesseract agreeing or silent on the same marks, and nothing in
+	// the blank that is not a digit). Set on the generated handwritten
+	// headers (TestSynthHand) so that none is wrong and certain.
+	minHandProb = 0.97
 	// minSymbolConf is the lowest confidence of a letter of the symbol.
 	// Lower than for digits: the symbol is checked against the type name
 	// and the abbreviation tables as well, which catch most misreadings.

@@ -1,0 +1,276 @@
+package docmeta
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sohoa/sohoa/pipeline"
+)
+
+// Context is what Extract may know of a document besides its pages, to
+// check a date read by hand against: Taken, when the file was taken from
+// the inbox (a document is not dated after it was scanned), and Signed,
+// the earliest signing time of the digital signatures the original
+// carries (an agency signs on or after the document's date). Zero times
+// are unknown and check nothing. They are never the source of a date.
+type Context struct {
+	Taken  time.Time
+	Signed time.Time
+}
+
+// vietnam is the time zone documents are dated in.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// Reasons of the handwriting reader, shown to archivists.
+const (
+	reasonHandUnsure   = "%s viết tay đọc là %s nhưng chưa chắc chắn (độ tin cậy %d%%)"
+	reasonHandDoubt    = "%s viết tay: %s"
+	reasonHandTess     = "%s viết tay: mô hình chữ số đọc %s, Tesseract đọc %s"
+	reasonHandNone     = "%s viết tay: không đọc được chữ số nào"
+	reasonHandShort    = "Số viết tay chỉ có một chữ số %s (số dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
+	reasonHandZero     = "Số viết tay %s bắt đầu bằng 0 mà không dưới 10"
+	reasonHandTypedNum = "Số in OCR đọc %s, chữ số trong chỗ trống đọc %s"
+	reasonHandFuture   = "Ngày ban hành %s sau ngày nhận văn bản %s"
+	reasonHandSigned   = "Ngày ban hành %s sau ngày ký số %s"
+	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s: có thể thiếu một chữ số"
+)
+
+// Names of the fields in those reasons.
+const (
+	handNumber = "Số văn bản"
+	handDay    = "Ngày"
+	handMonth  = "Tháng"
+)
+
+// digitReasons are the doubts about the number's digits that a sure
+// reading of its blank by hand settles; every other doubt (the symbol,
+// the stamp, the place, the type, the year) stands.
+var digitReasons = []string{
+	reasonNumMissing, reasonNumUnread, reasonNumLowConf, reasonNumFixed, reasonNumGap,
+	reasonNumInk, reasonNumSplit, reasonNumNoRef, reasonNoSlash, reasonSlashGuess, reasonYearGlued,
+}
+
+// isDigitReason tells whether reason is one of digitReasons, whose
+// arguments vary: compared up to the first verb.
+func isDigitReason(reason string) bool {
+	for _, f := range digitReasons {
+		if i := strings.IndexByte(f, '%'); i >= 0 && strings.HasPrefix(reason, f[:i]) || reason == f {
+			return true
+		}
+	}
+	return false
+}
+
+// blankOn returns the blank of field read on the page whose box meets the
+// row's, nearest to x (nil if none).
+func (pg *page) blankOn(field string, rowBox pipeline.Box, x int) *pipeline.Blank {
+	var best *pipeline.Blank
+	bestD := 0
+	for i := range pg.blanks {
+		b := &pg.blanks[i]
+		if b.Field != field || b.Box.Y1 <= rowBox.Y0 || b.Box.Y0 >= rowBox.Y1 {
+			continue
+		}
+		d := abs(b.Box.X0 - x)
+		if best == nil || d < bestD {
+			best, bestD = b, d
+		}
+	}
+	return best
+}
+
+// handVerdict judges a blank's reading by hand: sure when every digit was
+// read with at least minHandProb, no mark in the blank was left unread, and
+// Tesseract, reading the same marks, read the same digits or none. It
+// returns the doubts.
+func handVerdict(b *pipeline.Blank, name string) (conf float64, reasons []string) {
+	if b.Digits == "" {
+		if b.Doubt != "" {
+			return 0, []string{fmt.Sprintf(reasonHandDoubt, name, b.Doubt)}
+		}
+		return 0, []string{fmt.Sprintf(reasonHandNone, name)}
+	}
+	conf = 1
+	for _, p := range b.Probs {
+		conf = min(conf, p)
+	}
+	if len(b.Probs) != len(b.Digits) {
+		conf = 0
+	}
+	if conf < minHandProb {
+		reasons = append(reasons, fmt.Sprintf(reasonHandUnsure, name, b.Digits, int(conf*100)))
+	}
+	if b.Doubt != "" {
+		reasons = append(reasons, fmt.Sprintf(reasonHandDoubt, name, b.Doubt))
+	}
+	if b.Tesseract != "" && b.Tesseract != b.Digits {
+		reasons = append(reasons, fmt.Sprintf(reasonHandTess, name, b.Digits, b.Tesseract))
+	}
+	return conf, reasons
+}
+
+// handNumber mends the judged number with the reading of its blank by
+// hand, when OCR could not make it certain: the blank's digits become the
+// number, certain when the reading is sure, the number is well formed
+// (two digits at least, a leading zero only below 10) and nothing else
+// about the number was in doubt. A number OCR read with certainty stays,
+// but a sure reading of the blank that contradicts it puts it in review.
+func (r *reading) handNumber(p numberParts, nr numberResult) numberResult {
+	if r.num == nil {
+		return nr
+	}
+	c := r.num
+	b := r.pg.blankOn(pipeline.BlankNumber, r.pg.rows[c.row].box, c.label.box.X1)
+	if b == nil {
+		return nr
+	}
+	r.crops = setCrop(r.crops, CropNumber, b.Crop)
+	conf, doubts := handVerdict(b, handNumber)
+	if nr.certain {
+		if len(doubts) == 0 && b.Digits != nr.number && b.Tesseract == b.Digits {
+			nr.certain = false
+			nr.conf = min(nr.conf*flaggedConfScale, flaggedConfMax)
+			nr.reasons = append(nr.reasons, fmt.Sprintf(reasonHandTypedNum, nr.number, b.Digits))
+		}
+		return nr
+	}
+	if b.Digits == "" || !p.symOK {
+		nr.reasons = append(nr.reasons, doubts...)
+		return nr
+	}
+	switch {
+	case len(b.Digits) == 1:
+		doubts = append(doubts, fmt.Sprintf(reasonHandShort, b.Digits))
+	case b.Digits[0] == '0' && (len(b.Digits) > 2 || b.Digits == "00"):
+		doubts = append(doubts, fmt.Sprintf(reasonHandZero, b.Digits))
+	}
+	var keep []string
+	for _, reason := range nr.reasons {
+		if !isDigitReason(reason) {
+			keep = append(keep, reason)
+		}
+	}
+	p.number = b.Digits
+	nr.number, nr.doc, nr.symbol = p.number, p.docNumber(), p.symbol()
+	nr.reasons = append(keep, doubts...)
+	nr.certain = len(nr.reasons) == 0 && validDocNumber(nr.doc)
+	nr.conf = conf
+	if !nr.certain {
+		nr.conf = min(conf*flaggedConfScale, flaggedConfMax)
+	}
+	return nr
+}
+
+// handDate mends the judged date with the readings of its blanks by hand
+// (the day, and the month when it was written too), when OCR could not
+// make it certain. The year must be printed and read with certainty; a
+// day or month printed and read with certainty is kept; the others are
+// taken from their blanks. The date is certain when every part is, it is a
+// real date, not after the document was taken in nor after it was signed.
+func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
+	if r.date == nil || r.dateRow < 0 {
+		return dr
+	}
+	d := r.date
+	rb := r.pg.rows[r.dateRow].box
+	dayB := r.pg.blankOn(pipeline.BlankDay, rb, d.thang.w.box.X0)
+	monB := r.pg.blankOn(pipeline.BlankMonth, rb, d.thang.w.box.X1)
+	if dayB == nil && monB == nil {
+		return dr
+	}
+	crop := dayB
+	if crop == nil {
+		crop = monB
+	}
+	r.crops = setCrop(r.crops, CropDate, crop.Crop)
+	yr, yfix, yconf, yok := slot(d.year)
+	if !yok || len(yr) != 4 || len(yfix) > 0 || yconf < minDateConf || dr.year == 0 {
+		return dr // the year is not printed and certain: nothing to check by
+	}
+	var reasons []string
+	part := func(ps []piece, b *pipeline.Blank, name string, lo, hi int, gap bool) (string, bool) {
+		v, fixes, conf, ok := slot(ps)
+		typed := ok && len(fixes) == 0 && conf >= minDateConf && len(ps) == 1 && ps[0].whole &&
+			!(dr.haveRef && r.pg.anyInky(ps, dr.ref)) && !gap
+		if typed && atoi(v) >= lo && atoi(v) <= hi {
+			if b != nil && b.Digits != v && len(b.Digits) > 0 {
+				if _, ds := handVerdict(b, name); len(ds) == 0 && b.Tesseract == b.Digits {
+					reasons = append(reasons, fmt.Sprintf(reasonHandTess, name, b.Digits, v))
+				}
+			}
+			return v, true
+		}
+		if b == nil || b.Digits == "" {
+			if b != nil {
+				_, ds := handVerdict(b, name)
+				reasons = append(reasons, ds...)
+			}
+			if ok && atoi(v) >= lo && atoi(v) <= hi {
+				reasons = append(reasons, fmt.Sprintf(reasonHandNone, name))
+				return v, false
+			}
+			reasons = append(reasons, fmt.Sprintf(reasonHandNone, name))
+			return "", false
+		}
+		_, ds := handVerdict(b, name)
+		reasons = append(reasons, ds...)
+		n := atoi(b.Digits)
+		if len(b.Digits) > 2 || n < lo || n > hi {
+			reasons = append(reasons, fmt.Sprintf(reasonDateInvalid, b.Digits, "", ""))
+			return "", false
+		}
+		if len(b.Digits) == 1 && name == handDay && n <= 3 {
+			// "1", "2", "3" may be the first digit of 1x, 2x, 3x with the
+			// second lost; a lone 4–9 cannot be.
+			reasons = append(reasons, fmt.Sprintf(reasonHandDayLead, b.Digits))
+		}
+		return b.Digits, len(ds) == 0
+	}
+	day, dayOK := part(d.day, dayB, handDay, 1, 31, d.blank(r.pg))
+	mon, monOK := part(d.month, monB, handMonth, 1, 12, false)
+	if day == "" || mon == "" {
+		dr.reasons = dedupe(append(dr.reasons, reasons...))
+		return dr
+	}
+	t := time.Date(dr.year, time.Month(atoi(mon)), atoi(day), 0, 0, 0, 0, time.UTC)
+	if t.Day() != atoi(day) || int(t.Month()) != atoi(mon) {
+		dr.reasons = dedupe(append(dr.reasons, fmt.Sprintf(reasonDateInvalid, day, mon, yr)))
+		dr.certain, dr.iso = false, ""
+		return dr
+	}
+	iso := t.Format("2006-01-02")
+	if !ctx.Taken.IsZero() && iso > ctx.Taken.In(vietnam).Format("2006-01-02") {
+		reasons = append(reasons, fmt.Sprintf(reasonHandFuture, iso, ctx.Taken.In(vietnam).Format("2006-01-02")))
+	}
+	if !ctx.Signed.IsZero() && iso > ctx.Signed.In(vietnam).Format("2006-01-02") {
+		reasons = append(reasons, fmt.Sprintf(reasonHandSigned, iso, ctx.Signed.In(vietnam).Format("2006-01-02")))
+	}
+	dr.iso = iso
+	dr.reasons = dedupe(reasons)
+	dr.certain = dayOK && monOK && len(reasons) == 0
+	conf := yconf / 100
+	for _, b := range []*pipeline.Blank{dayB, monB} {
+		if b != nil && b.Digits != "" {
+			c, _ := handVerdict(b, "")
+			conf = min(conf, c)
+		}
+	}
+	dr.conf = conf
+	if !dr.certain {
+		dr.conf = min(conf*flaggedConfScale, flaggedConfMax)
+	}
+	return dr
+}
+
+// setCrop names the crop of a blank, when the worker kept one.
+func setCrop(crops map[string]string, name, key string) map[string]string {
+	if key == "" {
+		return crops
+	}
+	if crops == nil {
+		crops = map[string]string{}
+	}
+	crops[name] = key
+	return crops
+}
