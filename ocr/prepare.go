@@ -45,6 +45,30 @@ type Prepared struct {
 	// OrientationConfidence is how sure the orientation is (0 to 1; above
 	// 0.5 the page's own text decided it, otherwise Tesseract's OSD did).
 	OrientationConfidence float64
+
+	// src is the scan as decoded and upright the corrected grey page at
+	// the scan's resolution, kept for Region.
+	src     image.Image
+	upright *image.Gray
+}
+
+// Region returns the rectangle r of the corrected page at the scan's
+// resolution (r in the coordinates of Width×Height, clipped to them): in
+// grey, as the page was read (a colour page by its red channel, so blue
+// and violet ink stay dark and red seals fade), and in colour from the
+// scan itself when the scan is in colour (nil otherwise). Both have bounds
+// starting at (0, 0).
+func (p *Prepared) Region(r image.Rectangle) (grey *image.Gray, colour *image.RGBA) {
+	r = r.Intersect(p.upright.Rect)
+	grey = image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := range r.Dy() {
+		o := p.upright.PixOffset(r.Min.X, r.Min.Y+y)
+		copy(grey.Pix[y*grey.Stride:y*grey.Stride+r.Dx()], p.upright.Pix[o:o+r.Dx()])
+	}
+	if _, isGray := p.src.(*image.Gray); !isGray && !r.Empty() {
+		colour = deskew.CorrectRegion(p.src, p.Rotation, p.Skew, r)
+	}
+	return grey, colour
 }
 
 // orienter confirms a page's orientation when the cheap estimate is unsure
@@ -117,6 +141,7 @@ func Prepare(data []byte, format string, dpi float64, osd orienter) (*Prepared, 
 		OCRDPI: dpi * float64(bw.Rect.Dx()) / float64(upright.Rect.Dx()),
 		Width:  upright.Rect.Dx(), Height: upright.Rect.Dy(),
 		Rotation: rot, Skew: deg, OrientationConfidence: conf,
+		src: img, upright: upright,
 	}
 	if rot == 0 && deg == 0 {
 		return p, nil

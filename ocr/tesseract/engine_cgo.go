@@ -145,6 +145,27 @@ func (e *Engine) Recognize(img []byte, dpi int) (*Page, error) {
 	return parseHOCR(strings.NewReader(out))
 }
 
+// Line reads an encoded image that holds one line of text (a blank's
+// handwriting, cleaned of print) as one line, and returns its text, NFC.
+// The engine reads pages again afterwards.
+func (e *Engine) Line(img []byte, dpi int) (string, error) {
+	if err := e.client.SetPageSegMode(gosseract.PSM_SINGLE_LINE); err != nil {
+		return "", fmt.Errorf("tesseract: %w", err)
+	}
+	defer e.client.SetPageSegMode(gosseract.PSM_AUTO)
+	page, err := e.Recognize(img, dpi)
+	if err != nil {
+		return "", err
+	}
+	var words []string
+	for _, l := range page.Lines {
+		for _, w := range l.Words {
+			words = append(words, w.Text)
+		}
+	}
+	return strings.Join(words, " "), nil
+}
+
 // Close releases the engine.
 func (e *Engine) Close() error { return e.client.Close() }
 

@@ -23,6 +23,7 @@ func New(Config) (*Engine, error) { return nil, errNoCgo }
 
 func (e *Engine) Name() string                                 { return "" }
 func (e *Engine) Recognize(img []byte, dpi int) (*Page, error) { return nil, errNoCgo }
+func (e *Engine) Line(img []byte, dpi int) (string, error)     { return "", errNoCgo }
 func (e *Engine) Close() error                                 { return nil }
 
 // OSD is unavailable in a build without cgo.
