@@ -1,0 +1,100 @@
+package docmeta
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sohoa/sohoa/pipeline"
+)
+
+// handPage is a chỉ thị whose number and day were left blank for ink (as
+// on the real scans, "Số: /CT-UBND", "ngày tháng 3 năm 2018"), with the
+// worker's readings of its blanks.
+func handPage(blanks ...pipeline.Blank) []*pipeline.PageText {
+	pt := hdr{so: "Số: +130 /CT-UBND", date: "Quảng Ngãi, ngày +90 tháng 3 năm 2018", typ: "CHỈ THỊ",
+		agency: []string{"ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"}, subject: []string{"Về tăng cường công tác thi hành án hành chính"}, body: bodyText}.build()
+	for _, b := range blanks {
+		for _, l := range pt.Lines {
+			for i, w := range l.Words {
+				if b.Box == (pipeline.Box{}) && (b.Field == pipeline.BlankNumber && strings.HasPrefix(w.Text, "Số") ||
+					b.Field == pipeline.BlankDay && w.Text == "ngày" ||
+					b.Field == pipeline.BlankMonth && w.Text == "tháng") {
+					next := l.Words[i+1]
+					b.Box = pipeline.Box{X0: w.Box.X1 - 10, Y0: l.Box.Y0 - 60, X1: next.Box.X0 + 5, Y1: l.Box.Y1 + 30}
+				}
+			}
+		}
+		b.Crop = "work/test/" + b.Field + ".png"
+		pt.Blanks = append(pt.Blanks, b)
+	}
+	return []*pipeline.PageText{pt}
+}
+
+func hb(field, digits string, probs ...float64) pipeline.Blank {
+	return pipeline.Blank{Field: field, Digits: digits, Probs: probs, Tesseract: digits}
+}
+
+func TestHandwrittenBlanks(t *testing.T) {
+	sureNum, sureDay := hb(pipeline.BlankNumber, "07", 0.999, 0.998), hb(pipeline.BlankDay, "20", 0.999, 0.997)
+	mod := func(b pipeline.Blank, f func(*pipeline.Blank)) pipeline.Blank { f(&b); return b }
+	march := time.Date(2018, 3, 21, 16, 41, 0, 0, vietnam)
+	cases := []struct {
+		name   string
+		blanks []pipeline.Blank
+		ctx    Context
+		doc    string
+		date   string
+		review bool
+		reason string
+	}{
+		{"both sure", []pipeline.Blank{sureNum, sureDay}, Context{Taken: march, Signed: march}, "07/CT-UBND", "2018-03-20", false, ""},
+		{"no blanks read", nil, Context{}, "", "", true, "Không đọc được số"},
+		{"number unsure", []pipeline.Blank{hb(pipeline.BlankNumber, "07", 0.99, 0.80), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "chưa chắc chắn (độ tin cậy 80%)"},
+		{"Tesseract reads otherwise", []pipeline.Blank{mod(sureNum, func(b *pipeline.Blank) { b.Tesseract = "01" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "Tesseract đọc 01"},
+		{"Tesseract read no digits", []pipeline.Blank{mod(sureNum, func(b *pipeline.Blank) { b.Tesseract = "" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", false, ""},
+		{"a lone digit", []pipeline.Blank{hb(pipeline.BlankNumber, "7", 0.999), sureDay}, Context{}, "7/CT-UBND", "2018-03-20", true, "chỉ có một chữ số"},
+		{"a leading zero above 9", []pipeline.Blank{hb(pipeline.BlankNumber, "012", 0.999, 0.999, 0.999), sureDay}, Context{}, "012/CT-UBND", "2018-03-20", true, "bắt đầu bằng 0"},
+		{"a mark not a digit", []pipeline.Blank{mod(sureNum, func(b *pipeline.Blank) { b.Doubt = "có nét không phải chữ số" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "không phải chữ số"},
+		{"nothing in the number blank", []pipeline.Blank{hb(pipeline.BlankNumber, ""), sureDay}, Context{}, "", "2018-03-20", true, "không đọc được chữ số"},
+		{"day unsure", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "20", 0.999, 0.6)}, Context{}, "07/CT-UBND", "2018-03-20", true, "Ngày viết tay đọc là 20"},
+		{"no such day", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "32", 0.999, 0.999)}, Context{}, "07/CT-UBND", "", true, "không hợp lệ"},
+		{"a lone 2 may be 2x", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "2", 0.999)}, Context{}, "07/CT-UBND", "2018-03-02", true, "chỉ có một chữ số"},
+		{"a lone 8", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "8", 0.999)}, Context{}, "07/CT-UBND", "2018-03-08", false, ""},
+		{"after it was taken in", []pipeline.Blank{sureNum, sureDay}, Context{Taken: time.Date(2018, 3, 19, 9, 0, 0, 0, vietnam)}, "07/CT-UBND", "2018-03-20", true, "sau ngày nhận"},
+		{"after it was signed", []pipeline.Blank{sureNum, sureDay}, Context{Signed: time.Date(2018, 3, 18, 9, 0, 0, 0, vietnam)}, "07/CT-UBND", "2018-03-20", true, "sau ngày ký số"},
+		{"signed the same day, late in Vietnam", []pipeline.Blank{sureNum, sureDay}, Context{Signed: time.Date(2018, 3, 20, 18, 0, 0, 0, time.UTC)}, "07/CT-UBND", "2018-03-20", false, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := ExtractIn(handPage(c.blanks...), c.ctx)
+			checkInvariants(t, m)
+			if m.DocNumber != c.doc || m.Date != c.date || m.NeedsReview != c.review {
+				t.Errorf("got %q %q review %v, want %q %q review %v; reasons %q", m.DocNumber, m.Date, m.NeedsReview, c.doc, c.date, c.review, m.Review)
+			}
+			if c.reason != "" && !strings.Contains(strings.Join(m.Review, "\n"), c.reason) {
+				t.Errorf("reasons %q lack %q", m.Review, c.reason)
+			}
+			if len(c.blanks) > 0 && m.Crops[CropNumber] == "" {
+				t.Errorf("no crop of the number: %v", m.Crops)
+			}
+		})
+	}
+}
+
+// A number printed and read with certainty stays; a sure reading of the
+// same blank that contradicts it sends it to review.
+func TestHandwrittenAgainstTyped(t *testing.T) {
+	page := func(digits string) []*pipeline.PageText {
+		ps := one(qd("Số: 15/2020/QĐ-UBND", dateVC))()
+		ps[0].Blanks = []pipeline.Blank{{Field: pipeline.BlankNumber, Digits: digits, Probs: []float64{0.999, 0.999}, Tesseract: digits,
+			Box: pipeline.Box{X0: 380, Y0: 300, X1: 520, Y1: 600}}}
+		return ps
+	}
+	if m := Extract(page("15")); m.NeedsReview || m.DocNumber != "15/2020/QĐ-UBND" {
+		t.Errorf("agreeing: %q review %v %q", m.DocNumber, m.NeedsReview, m.Review)
+	}
+	if m := Extract(page("16")); !m.NeedsReview || m.DocNumber != "15/2020/QĐ-UBND" {
+		t.Errorf("contradicting: %q review %v %q", m.DocNumber, m.NeedsReview, m.Review)
+	}
+}
