@@ -13,7 +13,9 @@ import (
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/pipeline"
 )
 
 func TestMain(m *testing.M) {
@@ -113,5 +115,44 @@ func TestKeys(t *testing.T) {
 	}
 	if archive.ObjectKey("a/b", 1, "pdf") != "a/b.pdf" || archive.ObjectKey("a/b", 3, "json") != "a/b.v3.json" {
 		t.Errorf("ObjectKey")
+	}
+}
+
+// TestCrops follows a document whose number and day were written by hand:
+// its record keeps the crops of the two blanks, which Crop serves.
+func TestCrops(t *testing.T) {
+	r := archivetest.New(t)
+	ctx := context.Background()
+	number, day := archivetest.Crop("12"), archivetest.Crop("12")
+	r.PageWithBlanks(t, "ink1", archivetest.ThongBaoInk, map[string][]byte{pipeline.BlankNumber: number, pipeline.BlankDay: day})
+	r.Page(t, "plain", archivetest.ChiThi...)
+	st := r.WaitArchived(t, "ink1")
+	r.WaitArchived(t, "plain")
+
+	v1, err := r.Archive.ReadRecord(ctx, archive.SidecarKey(st.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v1.NeedsReview || v1.DocNumber != "12/TB-UBND" || v1.Date != "2020-02-12" {
+		t.Fatalf("record v1: review %v, number %q, date %q; want the reader's guess, in review", v1.NeedsReview, v1.DocNumber, v1.Date)
+	}
+	if len(v1.Crops) != 2 || !strings.HasPrefix(v1.Crops[docmeta.CropNumber].Key, strings.TrimSuffix(st.Key, ".pdf")) || v1.Crops[docmeta.CropDate].Size != int64(len(day)) {
+		t.Errorf("crops of v1 = %+v, want both beside the PDF %s", v1.Crops, st.Key)
+	}
+	for _, c := range []struct {
+		id, name string
+		want     []byte
+		err      error
+	}{
+		{"ink1", docmeta.CropNumber, number, nil},
+		{"ink1", docmeta.CropDate, day, nil},
+		{"ink1", "signature", nil, archive.ErrNoCrop},
+		{"plain", docmeta.CropNumber, nil, archive.ErrNoCrop},
+		{"nope", docmeta.CropNumber, nil, archive.ErrNotFound},
+	} {
+		got, err := r.Archive.Crop(ctx, c.id, c.name)
+		if !errors.Is(err, c.err) || !bytes.Equal(got, c.want) {
+			t.Errorf("Crop(%s, %s) = %d bytes, %v; want %d bytes, %v", c.id, c.name, len(got), err, len(c.want), c.err)
+		}
 	}
 }
