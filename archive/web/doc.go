@@ -15,6 +15,8 @@
 //	PATCH /api/documents/{id}             an archivist's correction (JSON)
 //	GET   /api/documents/{id}/pdf         the archived PDF/A
 //	GET   /api/documents/{id}/original    the file as it was dropped
+//	GET   /api/documents/{id}/crops/{name} the crop (PNG) of a handwritten
+//	                                      blank: number, date
 //
 // The pages, server-rendered (html/template, no build step):
 //

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -354,4 +356,49 @@ func patch(t *testing.T, u, body, user, origin string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestCrops serves the crops of a document's handwritten blanks: PNGs a
+// browser may keep, and 404 in JSON, saying what is missing, for a crop or
+// a document there is not.
+func TestCrops(t *testing.T) {
+	base, r := startServer(t)
+	number, day := archivetest.Crop("12"), archivetest.Crop("12")
+	r.PageWithBlanks(t, "c1", archivetest.ThongBaoInk, map[string][]byte{pipeline.BlankNumber: number, pipeline.BlankDay: day})
+	r.Page(t, "a1", archivetest.ChiThi...)
+	r.WaitArchived(t, "c1")
+	r.WaitArchived(t, "a1")
+
+	var c1, a1 Detail
+	getJSON(t, base+"/api/documents/c1", &c1)
+	getJSON(t, base+"/api/documents/a1", &a1)
+	want := map[string]string{docmeta.CropNumber: "/api/documents/c1/crops/number", docmeta.CropDate: "/api/documents/c1/crops/date"}
+	if !maps.Equal(c1.Crops, want) || a1.Crops != nil {
+		t.Errorf("crops in the document JSON: c1 %v, want %v; a1 %v, want none", c1.Crops, want, a1.Crops)
+	}
+	for name, data := range map[string][]byte{docmeta.CropNumber: number, docmeta.CropDate: day} {
+		got := get(t, base+c1.Crops[name], 200)
+		if !bytes.Equal(got.body, data) || got.header.Get("Content-Type") != "image/png" ||
+			!strings.Contains(got.header.Get("Cache-Control"), "immutable") || got.header.Get("ETag") == "" {
+			t.Errorf("crop %s: %d bytes (want %d), %v", name, len(got.body), len(data), got.header)
+		}
+		req, _ := http.NewRequest(http.MethodGet, base+c1.Crops[name], nil)
+		req.Header.Set("If-None-Match", got.header.Get("ETag"))
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+			t.Errorf("crop %s again with its ETag: %v %v, want 304", name, resp.Status, err)
+		} else {
+			resp.Body.Close()
+		}
+	}
+	for u, says := range map[string]string{
+		"/api/documents/a1/crops/number":    "ảnh cắt",
+		"/api/documents/c1/crops/signature": "ảnh cắt",
+		"/api/documents/zz/crops/number":    "Không có văn bản này",
+	} {
+		got := get(t, base+u, http.StatusNotFound)
+		var e struct{ Error string }
+		if err := json.Unmarshal(got.body, &e); err != nil || !strings.Contains(e.Error, says) || !strings.HasPrefix(got.header.Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s: %s %q, want a JSON error saying %q", u, got.header.Get("Content-Type"), got.body, says)
+		}
+	}
 }
