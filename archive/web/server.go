@@ -140,6 +140,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/documents/{id}/crops/{name}", s.crop},
 		{"GET", "/{$}", s.pageSearch},
 		{"GET", "/review", s.pageReview},
+		{"GET", "/review/{id}", s.pageReviewDoc},
+		{"GET", "/review/{id}/next", s.pageReviewSkip},
 		{"GET", "/pipeline", s.pagePipeline},
 		{"GET", "/documents/{id}", s.pageDoc},
 		{"POST", "/documents/{id}/correct", s.pageCorrect},
@@ -382,6 +384,10 @@ func nameMatches(name string, words []string) bool {
 // pipeline.
 var errNoDocument = errors.New("không có văn bản này (no such document)")
 
+// errUnconfirmed is a review sent without a number or a date: it cannot
+// take the document out of the queue.
+var errUnconfirmed = errors.New("review without a number or a date")
+
 // detail finds one document: its latest record when it is archived, its
 // status when it is still in the pipeline (or failed).
 func (s *Server) detail(ctx context.Context, id string) (Detail, error) {
@@ -569,6 +575,8 @@ func httpError(err error) (int, string) {
 		return http.StatusNotFound, "Không có văn bản này (no such document)"
 	case errors.Is(err, archive.ErrNoCrop):
 		return http.StatusNotFound, "Không có ảnh cắt của ô viết tay này: văn bản không có ô đó, hoặc được lưu trữ trước khi có ảnh cắt (no such crop of this document)"
+	case errors.Is(err, errUnconfirmed):
+		return http.StatusBadRequest, "Hãy ghi cả số và ngày văn bản; nếu chưa đọc được, bấm Esc để bỏ qua văn bản này."
 	case errors.Is(err, archive.ErrInvalid):
 		return http.StatusBadRequest, "Giá trị không hợp lệ, hãy sửa lại (invalid value): " + strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": ")
 	case errors.Is(err, archive.ErrConflict):

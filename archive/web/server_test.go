@@ -402,3 +402,77 @@ func TestCrops(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewPages walks the review flow without a browser: the view of a
+// document pre-filled with the machine's reading and its crops; a
+// confirmation that leaves the fields it does not show as they were and
+// goes on to the next document, or back to the queue when none follows;
+// skipping.
+func TestReviewPages(t *testing.T) {
+	base, r := startServer(t)
+	r.Page(t, "b2", archivetest.ThongBao...)
+	r.WaitArchived(t, "b2")
+	r.PageWithBlanks(t, "c1", archivetest.ThongBaoInk, map[string][]byte{pipeline.BlankNumber: archivetest.Crop("12"), pipeline.BlankDay: archivetest.Crop("12")})
+	r.WaitArchived(t, "c1")
+
+	// c1 was archived last: first in the queue. b2's number was not read,
+	// its printed symbol was: only the digits are left to type.
+	for u, want := range map[string][]string{
+		"/review":    {`id="start" href="/review/c1"`, `href="/review/b2"`, `href="/documents/b2#sua"`},
+		"/review/c1": {`value="12/TB-UBND"`, `value="12/02/2020"`, `src="/api/documents/c1/crops/number"`, `src="/api/documents/c1/crops/date"`, `href="/review/c1/next"`, `name="review"`},
+		"/review/b2": {`value="/TB-UBND"`, `id="f-date" name="date" value=""`, "Không đọc được số văn bản"},
+	} {
+		p := get(t, base+u, 200)
+		for _, w := range want {
+			if !bytes.Contains(p.body, []byte(w)) {
+				t.Errorf("GET %s: no %q in\n%s", u, w, mainOf(p.body))
+			}
+		}
+	}
+	if p := get(t, base+"/review/b2", 200); bytes.Contains(p.body, []byte(`class="crop"`)) {
+		t.Errorf("a crop shown for b2, which has none")
+	}
+	get(t, base+"/review/zz", http.StatusNotFound)
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(id string, form url.Values) (*http.Response, string) {
+		resp, err := noRedirect.PostForm(base+"/documents/"+id+"/correct", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	// Without a number, the review view again, saying what to do.
+	form := url.Values{"review": {"1"}, "doc_number": {"/TB-UBND"}, "date": {""}, "by": {"Lê Thị Hoa"}}
+	if resp, body := post("b2", form); resp.StatusCode != 400 || !strings.Contains(body, "Hãy ghi cả số và ngày") || !strings.Contains(body, `id="review-form"`) {
+		t.Errorf("review without a date: %d\n%s", resp.StatusCode, mainOf([]byte(body)))
+	}
+	// b2 is the last of the queue: back to it, which still has c1.
+	form.Set("doc_number", "12/TB-UBND")
+	form.Set("date", "12022020")
+	resp, _ := post("b2", form)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/review?done=1" {
+		t.Fatalf("review of b2: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var b2 Detail
+	getJSON(t, base+"/api/documents/b2", &b2)
+	if b2.NeedsReview || b2.DocNumber != "12/TB-UBND" || b2.Date != "2020-02-12" || b2.Type != "THÔNG BÁO" || b2.Agency == "" {
+		t.Errorf("b2 after the review = %+v; want the number and date set, the rest as it was", b2.Document)
+	}
+	if p := get(t, base+"/review?done=1", 200); !bytes.Contains(p.body, []byte(`id="end"`)) || !bytes.Contains(p.body, []byte("Còn 1 văn bản")) {
+		t.Errorf("queue after the last one, with c1 left:\n%s", mainOf(p.body))
+	}
+	// Skipping c1: nothing follows it.
+	for u, want := range map[string]string{"/review/c1/next": "/review?done=1", "/review/zz/next": "/review"} {
+		resp, err := noRedirect.Get(base + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s = %d %s, want a redirect to %s", u, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+}
