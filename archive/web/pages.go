@@ -330,7 +330,11 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if review {
 		cur, _, err = s.index.Get(id)
-		if err == nil && (strings.TrimSpace(f.DocNumber) == "" || f.Date == "") {
+		switch {
+		case err != nil:
+		case r.PostForm.Get(versionField) != strconv.Itoa(cur.Version):
+			err = archive.ErrConflict // another archivist reviewed it meanwhile
+		case strings.TrimSpace(f.DocNumber) == "" || f.Date == "":
 			err = errUnconfirmed
 		}
 	}
@@ -355,6 +359,11 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if review {
+			if errors.Is(err, archive.ErrConflict) {
+				// Show what the other archivist saved, not what was typed.
+				f = form{DocNumber: reviewNumber(d), Date: d.Date, By: f.By}
+				msg = "Văn bản này vừa được người khác kiểm tra; các ô dưới đây là giá trị họ đã lưu. Bấm Enter nếu đúng, hoặc Esc để sang văn bản sau."
+			}
 			s.renderReview(w, r, status, d, f, msg)
 			return
 		}

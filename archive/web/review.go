@@ -25,6 +25,11 @@ import (
 // on to the next document of the review queue.
 const reviewField = "review"
 
+// versionField is the version of the document the review view showed: a
+// review of an older one is refused (archive.ErrConflict), so that two
+// archivists going through the queue at once do not undo each other.
+const versionField = "version"
+
 // reviewBatch is how many documents of the queue are looked at at once
 // when looking for the next one.
 const reviewBatch = 200
@@ -134,7 +139,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 	data := map[string]any{
 		"Nav": n, "Doc": d, "Form": f, "Problem": problem, "Signed": r.Header.Get(remoteUser) != "",
 		"CropNumber": d.Crops[docmeta.CropNumber], "CropDate": d.Crops[docmeta.CropDate],
-		"ReviewField": reviewField,
+		"ReviewField": reviewField, "VersionField": versionField,
 	}
 	if id := r.URL.Query().Get("saved"); id != "" {
 		if prev, ok, err := s.index.Get(id); err == nil && ok {

@@ -419,7 +419,7 @@ func TestReviewPages(t *testing.T) {
 	// its printed symbol was: only the digits are left to type.
 	for u, want := range map[string][]string{
 		"/review":    {`id="start" href="/review/c1"`, `href="/review/b2"`, `href="/documents/b2#sua"`},
-		"/review/c1": {`value="12/TB-UBND"`, `value="12/02/2020"`, `src="/api/documents/c1/crops/number"`, `src="/api/documents/c1/crops/date"`, `href="/review/c1/next"`, `name="review"`},
+		"/review/c1": {`name="version" value="1"`, `value="12/TB-UBND"`, `value="12/02/2020"`, `src="/api/documents/c1/crops/number"`, `src="/api/documents/c1/crops/date"`, `href="/review/c1/next"`, `name="review"`},
 		"/review/b2": {`value="/TB-UBND"`, `id="f-date" name="date" value=""`, "Không đọc được số văn bản"},
 	} {
 		p := get(t, base+u, 200)
@@ -445,7 +445,7 @@ func TestReviewPages(t *testing.T) {
 		return resp, string(b)
 	}
 	// Without a number, the review view again, saying what to do.
-	form := url.Values{"review": {"1"}, "doc_number": {"/TB-UBND"}, "date": {""}, "by": {"Lê Thị Hoa"}}
+	form := url.Values{"review": {"1"}, "version": {"1"}, "doc_number": {"/TB-UBND"}, "date": {""}, "by": {"Lê Thị Hoa"}}
 	if resp, body := post("b2", form); resp.StatusCode != 400 || !strings.Contains(body, "Hãy ghi cả số và ngày") || !strings.Contains(body, `id="review-form"`) {
 		t.Errorf("review without a date: %d\n%s", resp.StatusCode, mainOf([]byte(body)))
 	}
@@ -460,6 +460,16 @@ func TestReviewPages(t *testing.T) {
 	getJSON(t, base+"/api/documents/b2", &b2)
 	if b2.NeedsReview || b2.DocNumber != "12/TB-UBND" || b2.Date != "2020-02-12" || b2.Type != "THÔNG BÁO" || b2.Agency == "" {
 		t.Errorf("b2 after the review = %+v; want the number and date set, the rest as it was", b2.Document)
+	}
+	// Someone else reviewing b2 from the version they were shown is told
+	// it was done meanwhile, and undoes nothing.
+	form.Set("doc_number", "13/TB-UBND")
+	if resp, body := post("b2", form); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "người khác kiểm tra") ||
+		!strings.Contains(body, `value="12/TB-UBND"`) || !strings.Contains(body, `name="version" value="2"`) {
+		t.Errorf("review of a version reviewed meanwhile: %d\n%s", resp.StatusCode, mainOf([]byte(body)))
+	}
+	if getJSON(t, base+"/api/documents/b2", &b2); b2.DocNumber != "12/TB-UBND" || b2.Version != 2 {
+		t.Errorf("b2 after a stale review: %s v%d", b2.DocNumber, b2.Version)
 	}
 	if p := get(t, base+"/review?done=1", 200); !bytes.Contains(p.body, []byte(`id="end"`)) || !bytes.Contains(p.body, []byte("Còn 1 văn bản")) {
 		t.Errorf("queue after the last one, with c1 left:\n%s", mainOf(p.body))
