@@ -334,8 +334,8 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 		case r.PostForm.Get(versionField) != strconv.Itoa(cur.Version):
 			err = archive.ErrConflict // another archivist reviewed it meanwhile
-		case strings.TrimSpace(f.DocNumber) == "" || f.Date == "":
-			err = errUnconfirmed
+		default:
+			err = reviewed(f)
 		}
 	}
 	if err == nil {
@@ -364,7 +364,7 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 				f = form{DocNumber: reviewNumber(d), Date: d.Date, By: f.By}
 				msg = "Văn bản này vừa được người khác kiểm tra; các ô dưới đây là giá trị họ đã lưu. Bấm Enter nếu đúng, hoặc Esc để sang văn bản sau."
 			}
-			s.renderReview(w, r, status, d, f, msg)
+			s.renderReview(w, r, status, d, f, msg, reviewFocus(err, f))
 			return
 		}
 		s.renderDoc(w, r, status, d, f, msg)

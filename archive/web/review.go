@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/sohoa/sohoa/archive/docmeta"
@@ -46,7 +48,7 @@ func (s *Server) pageReviewDoc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := form{DocNumber: reviewNumber(d), Date: d.Date, By: correctorName(r)}
-	s.renderReview(w, r, http.StatusOK, d, f, "")
+	s.renderReview(w, r, http.StatusOK, d, f, "", "f-number")
 }
 
 // pageReviewSkip leaves a document as it is and opens the next one.
@@ -110,6 +112,34 @@ func follows(d, cur index.Doc) bool {
 	return d.ID > cur.ID
 }
 
+// reviewed checks a review as sent, so that what is wrong is said in the
+// archivist's terms (dd/mm/yyyy) and the field to mend has the focus.
+func reviewed(f form) error {
+	switch {
+	case strings.TrimSpace(f.DocNumber) == "" || f.Date == "":
+		return errUnconfirmed
+	}
+	if _, _, ok := docmeta.ParseNumber(strings.TrimSpace(f.DocNumber)); !ok {
+		return errReviewNumber
+	}
+	if _, err := time.Parse(time.DateOnly, f.Date); err != nil {
+		return errReviewDate
+	}
+	return nil
+}
+
+// reviewFocus is the id of the field a review's problem is in, for the
+// review view to put the keyboard there.
+func reviewFocus(problem error, f form) string {
+	switch {
+	case errors.Is(problem, errReviewDate):
+		return "f-date"
+	case strings.TrimSpace(f.By) == "":
+		return "f-by"
+	}
+	return "f-number"
+}
+
 // reviewNumber is what the number field starts with: the best reading, even
 // uncertain; when the number could not be read, its printed symbol after
 // the separator, so that only the handwritten digits are left to type.
@@ -130,7 +160,9 @@ func startsWithDigit(s string) bool {
 	return false
 }
 
-func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, d Detail, f form, problem string) {
+// renderReview shows the review view of d with the form as f has it, the
+// problem if any, and the keyboard in the field whose id is focus.
+func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, d Detail, f form, problem, focus string) {
 	title := "Kiểm tra " + d.DocNumber
 	if d.DocNumber == "" {
 		title = "Kiểm tra " + d.SourceName
@@ -139,7 +171,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 	data := map[string]any{
 		"Nav": n, "Doc": d, "Form": f, "Problem": problem, "Signed": r.Header.Get(remoteUser) != "",
 		"CropNumber": d.Crops[docmeta.CropNumber], "CropDate": d.Crops[docmeta.CropDate],
-		"ReviewField": reviewField, "VersionField": versionField,
+		"ReviewField": reviewField, "VersionField": versionField, "Focus": focus,
 	}
 	if id := r.URL.Query().Get("saved"); id != "" {
 		if prev, ok, err := s.index.Get(id); err == nil && ok {

@@ -384,9 +384,15 @@ func nameMatches(name string, words []string) bool {
 // pipeline.
 var errNoDocument = errors.New("không có văn bản này (no such document)")
 
-// errUnconfirmed is a review sent without a number or a date: it cannot
-// take the document out of the queue.
-var errUnconfirmed = errors.New("review without a number or a date")
+// Errors of a review as sent (see reviewed).
+var (
+	// errUnconfirmed: no number or no date, which cannot take the document
+	// out of the queue.
+	errUnconfirmed = errors.New("review without a number or a date")
+	// errReviewNumber, errReviewDate: one that is not a number or a date.
+	errReviewNumber = errors.New("review with a malformed number")
+	errReviewDate   = errors.New("review with a malformed date")
+)
 
 // detail finds one document: its latest record when it is archived, its
 // status when it is still in the pipeline (or failed).
@@ -577,6 +583,10 @@ func httpError(err error) (int, string) {
 		return http.StatusNotFound, "Không có ảnh cắt của ô viết tay này: văn bản không có ô đó, hoặc được lưu trữ trước khi có ảnh cắt (no such crop of this document)"
 	case errors.Is(err, errUnconfirmed):
 		return http.StatusBadRequest, "Hãy ghi cả số và ngày văn bản; nếu chưa đọc được, bấm Esc để bỏ qua văn bản này."
+	case errors.Is(err, errReviewNumber):
+		return http.StatusBadRequest, "Số và ký hiệu chưa đúng dạng: hãy ghi cả số và ký hiệu, ví dụ 12/TB-UBND hoặc 15/2020/QĐ-UBND."
+	case errors.Is(err, errReviewDate):
+		return http.StatusBadRequest, "Ngày văn bản chưa đúng (không có ngày này, hoặc không theo ngày/tháng/năm): hãy ghi lại, ví dụ 12/02/2020."
 	case errors.Is(err, archive.ErrInvalid):
 		return http.StatusBadRequest, "Giá trị không hợp lệ, hãy sửa lại (invalid value): " + strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": ")
 	case errors.Is(err, archive.ErrConflict):

@@ -449,6 +449,20 @@ func TestReviewPages(t *testing.T) {
 	if resp, body := post("b2", form); resp.StatusCode != 400 || !strings.Contains(body, "Hãy ghi cả số và ngày") || !strings.Contains(body, `id="review-form"`) {
 		t.Errorf("review without a date: %d\n%s", resp.StatusCode, mainOf([]byte(body)))
 	}
+	// A number or a date that is not one: said in the archivist's terms,
+	// the keyboard in the field to mend.
+	for _, c := range []struct{ number, date, says, focus string }{
+		{"12", "12/02/2020", "Số và ký hiệu chưa đúng dạng", "f-number"},
+		{"12/TB-UBND", "31/02/2020", "Ngày văn bản chưa đúng", "f-date"},
+		{"12/TB-UBND", "12 tháng 2", "Ngày văn bản chưa đúng", "f-date"},
+	} {
+		form.Set("doc_number", c.number)
+		form.Set("date", c.date)
+		resp, body := post("b2", form)
+		if resp.StatusCode != 400 || !strings.Contains(body, c.says) || !strings.Contains(body, `data-focus="`+c.focus+`"`) || !strings.Contains(body, c.date) {
+			t.Errorf("review of %q, %q: %d\n%s", c.number, c.date, resp.StatusCode, mainOf([]byte(body)))
+		}
+	}
 	// b2 is the last of the queue: back to it, which still has c1.
 	form.Set("doc_number", "12/TB-UBND")
 	form.Set("date", "12022020")
