@@ -389,8 +389,9 @@ func sent(f url.Values, field string, v *string) *string {
 }
 
 // formDate takes a date as typed: YYYY-MM-DD (what a date field sends),
-// the Vietnamese dd/mm/yyyy, or its eight digits alone, and gives YYYY-MM-DD; anything else is left
-// for Correct to refuse with a clear message.
+// the Vietnamese dd/mm/yyyy, or its eight digits alone (ddmmyyyy), and
+// gives YYYY-MM-DD; anything else is left for Correct to refuse with a
+// clear message.
 func formDate(s string) string {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2/1/2006", "2-1-2006", "2.1.2006", "02012006"} {
