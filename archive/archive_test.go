@@ -8,12 +8,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/pipeline"
 )
 
 func TestMain(m *testing.M) {
@@ -113,5 +116,81 @@ func TestKeys(t *testing.T) {
 	}
 	if archive.ObjectKey("a/b", 1, "pdf") != "a/b.pdf" || archive.ObjectKey("a/b", 3, "json") != "a/b.v3.json" {
 		t.Errorf("ObjectKey")
+	}
+}
+
+// TestCropsAndConfirm follows a document whose number and day were
+// written by hand: its record keeps the crops of the two blanks, which
+// Crop serves; an archivist confirms the machine's reading as it is, and
+// the document leaves the review queue with the confirmation in its
+// history.
+func TestCropsAndConfirm(t *testing.T) {
+	r := archivetest.New(t)
+	ctx := context.Background()
+	number, day := archivetest.Crop("12"), archivetest.Crop("12")
+	r.PageWithBlanks(t, "ink1", archivetest.ThongBaoInk, map[string][]byte{pipeline.BlankNumber: number, pipeline.BlankDay: day})
+	r.Page(t, "plain", archivetest.ChiThi...)
+	st := r.WaitArchived(t, "ink1")
+	r.WaitArchived(t, "plain")
+
+	v1, err := r.Archive.ReadRecord(ctx, archive.SidecarKey(st.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v1.NeedsReview || v1.DocNumber != "12/TB-UBND" || v1.Date != "2020-02-12" {
+		t.Fatalf("record v1: review %v, number %q, date %q; want the reader's guess, in review", v1.NeedsReview, v1.DocNumber, v1.Date)
+	}
+	if len(v1.Crops) != 2 || !strings.HasPrefix(v1.Crops[docmeta.CropNumber].Key, strings.TrimSuffix(st.Key, ".pdf")) || v1.Crops[docmeta.CropDate].Size != int64(len(day)) {
+		t.Errorf("crops of v1 = %+v, want both beside the PDF %s", v1.Crops, st.Key)
+	}
+	for _, c := range []struct {
+		id, name string
+		want     []byte
+		err      error
+	}{
+		{"ink1", docmeta.CropNumber, number, nil},
+		{"ink1", docmeta.CropDate, day, nil},
+		{"ink1", "signature", nil, archive.ErrNoCrop},
+		{"plain", docmeta.CropNumber, nil, archive.ErrNoCrop},
+		{"nope", docmeta.CropNumber, nil, archive.ErrNotFound},
+	} {
+		got, err := r.Archive.Crop(ctx, c.id, c.name)
+		if !errors.Is(err, c.err) || !bytes.Equal(got, c.want) {
+			t.Errorf("Crop(%s, %s) = %d bytes, %v; want %d bytes, %v", c.id, c.name, len(got), err, len(c.want), c.err)
+		}
+	}
+
+	// Confirmed as read: a new version out of review, which says who
+	// confirmed; its crops are still the first version's.
+	num, date, by := v1.DocNumber, v1.Date, "Lê Thị Hoa"
+	v2, err := r.Archive.Correct(ctx, "ink1", archive.Correction{DocNumber: &num, Date: &date, By: by})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2.Version != 2 || v2.NeedsReview || v2.Review != nil || v2.DocNumber != num || v2.Date != date || v2.Confidence[docmeta.FieldDocNumber] != 1 {
+		t.Errorf("confirmed record = v%d review %v %q, %q %q, confidence %v", v2.Version, v2.NeedsReview, v2.Review, v2.DocNumber, v2.Date, v2.Confidence)
+	}
+	want := []archive.Change{
+		{Version: 2, Field: docmeta.FieldDocNumber, From: num, To: num, By: by},
+		{Version: 2, Field: docmeta.FieldDate, From: date, To: date, By: by},
+	}
+	if len(v2.Corrections) != len(want) {
+		t.Fatalf("history after confirming = %+v, want %+v", v2.Corrections, want)
+	}
+	for i, c := range v2.Corrections {
+		c.At = time.Time{}
+		if c != want[i] {
+			t.Errorf("history[%d] = %+v, want %+v", i, c, want[i])
+		}
+	}
+	if got, err := r.Archive.Crop(ctx, "ink1", docmeta.CropNumber); err != nil || !bytes.Equal(got, number) {
+		t.Errorf("number crop after confirming: %d bytes, %v", len(got), err)
+	}
+	if d, ok, _ := r.Index.Get("ink1"); !ok || d.NeedsReview || d.Version != 2 {
+		t.Errorf("index after confirming: %+v", d)
+	}
+	// Confirming again changes nothing: no third version.
+	if v, err := r.Archive.Correct(ctx, "ink1", archive.Correction{DocNumber: &num, Date: &date, By: by}); err != nil || v.Version != 2 {
+		t.Errorf("confirming again: %v, %v", v, err)
 	}
 }

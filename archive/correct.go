@@ -46,7 +46,10 @@ type Correction struct {
 // gives (agency, year, number), with the history of changes; the old
 // version stays where it was. The index, the document's status and other
 // systems (sohoa.events.corrected) learn of it. A correction that confirms
-// the number and the date takes the document out of the review queue.
+// the number and the date takes the document out of the review queue; it
+// may give them unchanged (confirmed as read), and the history then has a
+// Change with From equal to To for each. A correction that neither changes
+// nor confirms anything returns the record as it was, with no new version.
 func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record, error) {
 	if strings.TrimSpace(c.By) == "" {
 		return nil, fmt.Errorf("%w: who corrects must be given", ErrInvalid)
@@ -104,13 +107,22 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	if c.Subject != nil {
 		change(docmeta.FieldSubject, &rec.Subject, *c.Subject)
 	}
-	if len(rec.Corrections) == len(old.Corrections) && !old.NeedsReview {
-		return old, nil // nothing changed
-	}
 	// A person has looked at the number and the date: no longer the
-	// machine's guess, if both are now given.
-	if rec.DocNumber != "" && rec.Date != "" {
+	// machine's guess, if both are now given. The history says who
+	// confirmed those left as they were read (From = To).
+	if old.NeedsReview && rec.DocNumber != "" && rec.Date != "" {
+		confirm := func(given *string, field, v, was string) {
+			if given != nil && v == was {
+				rec.Corrections = append(rec.Corrections, Change{Version: rec.Version, Field: field, From: v, To: v, By: c.By, At: now, Note: c.Note})
+				rec.Confidence[field] = 1
+			}
+		}
+		confirm(c.DocNumber, docmeta.FieldDocNumber, rec.DocNumber, old.DocNumber)
+		confirm(c.Date, docmeta.FieldDate, rec.Date, old.Date)
 		rec.NeedsReview, rec.Review = false, nil
+	}
+	if len(rec.Corrections) == len(old.Corrections) {
+		return old, nil // nothing changed or confirmed
 	}
 
 	src, err := a.store.Get(ctx, old.PDF.Key)

@@ -76,7 +76,8 @@ type Record struct {
 	cropSrc map[string]string
 }
 
-// Change is one field an archivist corrected.
+// Change is one field an archivist corrected, or confirmed as the machine
+// read it (From equal to To) when taking the document out of review.
 type Change struct {
 	Version int       `json:"version"` // the version the change made
 	Field   string    `json:"field"`

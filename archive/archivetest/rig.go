@@ -11,12 +11,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/index"
@@ -46,6 +52,28 @@ var (
 		"THÔNG BÁO",
 		"Về lịch tiếp công dân của Chủ tịch",
 		"Chủ tịch Ủy ban nhân dân huyện tiếp công dân định kỳ vào thứ Năm hằng tuần.",
+	}
+)
+
+// Two headers whose number and day were written by hand, for
+// PageWithBlanks: the handwriting reader read 12 and 12, 45 and 08, but
+// is not sure of them.
+var (
+	ThongBaoInk = []string{
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"HUYỆN VÂN CANH Độc lập - Tự do - Hạnh phúc",
+		"Số: 12/TB-UBND Vân Canh, ngày 12 tháng 02 năm 2020",
+		"THÔNG BÁO",
+		"Về lịch tiếp công dân của Chủ tịch",
+		"Chủ tịch Ủy ban nhân dân huyện tiếp công dân định kỳ vào thứ Năm hằng tuần.",
+	}
+	QuyetDinhInk = []string{
+		"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"XÃ ĐỨC PHONG Độc lập - Tự do - Hạnh phúc",
+		"Số: 45/QĐ-UBND Đức Phong, ngày 08 tháng 5 năm 2021",
+		"QUYẾT ĐỊNH",
+		"Về việc công nhận tổ hòa giải ở cơ sở",
+		"Chủ tịch Ủy ban nhân dân xã quyết định công nhận tổ hòa giải thôn Tân Phong.",
 	}
 )
 
@@ -105,6 +133,34 @@ func New(t testing.TB) *Rig {
 // given, every character read with confidence 99.
 func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 	t.Helper()
+	r.page(t, id, lines, nil)
+}
+
+// PageWithBlanks is Page for a header whose blanks were filled in by hand
+// and read by a handwriting reader that is not sure. crops maps a blank
+// (pipeline.BlankNumber, BlankDay, BlankMonth) to the PNG a worker cut out
+// of it (see Crop). The word in that blank — the number before "/" after
+// "Số:", the word after "ngày", after "tháng" — has its digits read with
+// confidence 45, so that docmeta takes them as a guess that needs review;
+// the page carries a pipeline.Blank for each, over those digits, whose Crop
+// is the work-bucket key the PNG is put at (pipeline.WorkBlankKey).
+func (r *Rig) PageWithBlanks(t testing.TB, id string, lines []string, crops map[string][]byte) {
+	t.Helper()
+	r.page(t, id, lines, crops)
+}
+
+// blankAfter is the word that follows each blank's printed cue.
+var blankAfter = map[string]string{
+	pipeline.BlankNumber: "Số:",
+	pipeline.BlankDay:    "ngày",
+	pipeline.BlankMonth:  "tháng",
+}
+
+// inkConf is the confidence of digits written by hand, for PageWithBlanks.
+const inkConf = 45
+
+func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]byte) {
+	t.Helper()
 	ctx := context.Background()
 	img := image.NewGray(image.Rect(0, 0, 1240, 1754))
 	for i := range img.Pix {
@@ -137,6 +193,21 @@ func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 		}
 		pt.Lines = append(pt.Lines, line)
 	}
+	for _, field := range []string{pipeline.BlankNumber, pipeline.BlankDay, pipeline.BlankMonth} {
+		crop, ok := crops[field]
+		if !ok {
+			continue
+		}
+		blank, ok := inked(&pt, field)
+		if !ok {
+			t.Fatalf("archivetest: no %s blank in the lines of %s (no digits after %q)", field, id, blankAfter[field])
+		}
+		blank.Crop = pipeline.WorkBlankKey(id, 1, len(pt.Blanks))
+		if err := r.Work.Put(ctx, blank.Crop, crop, "image/png"); err != nil {
+			t.Fatal(err)
+		}
+		pt.Blanks = append(pt.Blanks, blank)
+	}
 	data, err := json.Marshal(pt)
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +221,66 @@ func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 	if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: 1, Pages: 1}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// inked finds the digits of field's blank on pt (the leading digits of the
+// word after its cue), lowers their confidence as handwriting's, and
+// returns the blank over them as the handwriting reader reads it.
+func inked(pt *pipeline.PageText, field string) (pipeline.Blank, bool) {
+	for _, l := range pt.Lines {
+		for i := 1; i < len(l.Words); i++ {
+			if l.Words[i-1].Text != blankAfter[field] {
+				continue
+			}
+			w := &l.Words[i]
+			digits := w.Text
+			if k := strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }); k >= 0 {
+				digits = digits[:k]
+			}
+			if digits == "" {
+				return pipeline.Blank{}, false
+			}
+			probs := make([]float64, len(digits))
+			for k := range digits {
+				w.CharConf[k] = inkConf
+				probs[k] = inkConf / 100.0
+			}
+			w.Conf = 60
+			box := w.Box
+			box.X1 = box.X0 + 20*len(digits)
+			return pipeline.Blank{Field: field, Box: box, Digits: digits, Probs: probs}, true
+		}
+	}
+	return pipeline.Blank{}, false
+}
+
+// Crop is a PNG such as a worker cuts out of a header's blank: digits
+// written in blue ink on the dotted line of the form, for tests of the
+// review (drawn in a plain bitmap font, scaled up as a 300 dpi scan
+// would show them).
+func Crop(digits string) []byte {
+	const scale = 4
+	face := basicfont.Face7x13
+	w, h := 7*len(digits)+12, 19
+	small := image.NewRGBA(image.Rect(0, 0, w, h))
+	paper := color.RGBA{0xf8, 0xf5, 0xec, 0xff}
+	draw.Draw(small, small.Bounds(), image.NewUniform(paper), image.Point{}, draw.Src)
+	for x := 1; x < w-1; x += 2 {
+		small.Set(x, h-3, color.RGBA{0x8a, 0x8a, 0x8a, 0xff})
+	}
+	d := font.Drawer{Dst: small, Src: image.NewUniform(color.RGBA{0x1f, 0x3f, 0x9f, 0xff}), Face: face, Dot: fixed.P(6, h-5)}
+	d.DrawString(digits)
+	big := image.NewRGBA(image.Rect(0, 0, w*scale, h*scale))
+	for y := range h * scale {
+		for x := range w * scale {
+			big.Set(x, y, small.At(x/scale, y/scale))
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, big); err != nil {
+		panic(err) // encoding an in-memory image does not fail
+	}
+	return b.Bytes()
 }
 
 // WaitArchived waits (up to 30 s) until document id is archived.

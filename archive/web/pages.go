@@ -229,7 +229,10 @@ func (s *Server) pageReview(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, err)
 		return
 	}
-	data := map[string]any{"Nav": s.nav("Cần kiểm tra", "review"), "List": list}
+	data := map[string]any{"Nav": s.nav("Cần kiểm tra", "review"), "List": list, "Done": r.URL.Query().Has("done")}
+	if len(list.Documents) > 0 {
+		data["Start"] = "/review/" + url.PathEscape(list.Documents[0].ID)
+	}
 	if q.Offset+len(list.Documents) < list.Total {
 		data["Next"] = "/review?offset=" + strconv.Itoa(q.Offset+q.Limit)
 	}
@@ -322,9 +325,26 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	if u := r.Header.Get(remoteUser); u != "" {
 		f.By = u
 	}
-	_, err := s.arch.Correct(r.Context(), id, archive.Correction{
-		DocNumber: &f.DocNumber, Date: &f.Date, Type: &f.Type, Agency: &f.Agency, Subject: &f.Subject, By: f.By, Note: f.Note,
-	})
+	review := r.PostForm.Has(reviewField)
+	var cur index.Doc // where the document stands in the review queue
+	var err error
+	if review {
+		cur, _, err = s.index.Get(id)
+		switch {
+		case err != nil:
+		case r.PostForm.Get(versionField) != strconv.Itoa(cur.Version):
+			err = archive.ErrConflict // another archivist reviewed it meanwhile
+		default:
+			err = reviewed(f)
+		}
+	}
+	if err == nil {
+		_, err = s.arch.Correct(r.Context(), id, archive.Correction{
+			DocNumber: sent(r.PostForm, docmeta.FieldDocNumber, &f.DocNumber), Date: sent(r.PostForm, docmeta.FieldDate, &f.Date),
+			Type: sent(r.PostForm, docmeta.FieldType, &f.Type), Agency: sent(r.PostForm, docmeta.FieldAgency, &f.Agency),
+			Subject: sent(r.PostForm, docmeta.FieldSubject, &f.Subject), By: f.By, Note: f.Note,
+		})
+	}
 	if err != nil {
 		status, msg := httpError(err)
 		if status == http.StatusInternalServerError {
@@ -338,19 +358,43 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, derr)
 			return
 		}
+		if review {
+			if errors.Is(err, archive.ErrConflict) {
+				// Show what the other archivist saved, not what was typed.
+				f = form{DocNumber: reviewNumber(d), Date: d.Date, By: f.By}
+				msg = "Văn bản này vừa được người khác kiểm tra; các ô dưới đây là giá trị họ đã lưu. Bấm Enter nếu đúng, hoặc Esc để sang văn bản sau."
+			}
+			s.renderReview(w, r, status, d, f, msg, reviewFocus(err, f))
+			return
+		}
 		s.renderDoc(w, r, status, d, f, msg)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(f.By), Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	if review {
+		s.redirectAfter(w, r, cur, id)
+		return
+	}
 	http.Redirect(w, r, "/documents/"+url.PathEscape(id)+"?saved=1", http.StatusSeeOther)
 }
 
-// formDate takes a date as typed: YYYY-MM-DD (what a date field sends) or
-// the Vietnamese dd/mm/yyyy, and gives YYYY-MM-DD; anything else is left
-// for Correct to refuse with a clear message.
+// sent is v, the value of a form field, if the form sent that field; nil
+// if it did not, so that a form showing some fields only (the review
+// view's number and date) leaves the others as they are.
+func sent(f url.Values, field string, v *string) *string {
+	if !f.Has(field) {
+		return nil
+	}
+	return v
+}
+
+// formDate takes a date as typed: YYYY-MM-DD (what a date field sends),
+// the Vietnamese dd/mm/yyyy, or its eight digits alone (ddmmyyyy), and
+// gives YYYY-MM-DD; anything else is left for Correct to refuse with a
+// clear message.
 func formDate(s string) string {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2/1/2006", "2-1-2006", "2.1.2006"} {
+	for _, layout := range []string{"2/1/2006", "2-1-2006", "2.1.2006", "02012006"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Format(time.DateOnly)
 		}

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,9 +40,10 @@ type pdfStore interface {
 var _ pdfStore = (*objstore.Bucket)(nil)
 
 // Archive is what the web needs of the archive stage: a document's record
-// (its sidecar), and archivists' corrections.
+// (its sidecar), the crops of its blanks, and archivists' corrections.
 type Archive interface {
 	Record(ctx context.Context, id string) (*archive.Record, error)
+	Crop(ctx context.Context, id, name string) ([]byte, error)
 	Correct(ctx context.Context, id string, c archive.Correction) (*archive.Record, error)
 }
 
@@ -133,8 +137,11 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/documents/{id}", s.apiCorrect},
 		{"GET", "/api/documents/{id}/pdf", s.pdf},
 		{"GET", "/api/documents/{id}/original", s.original},
+		{"GET", "/api/documents/{id}/crops/{name}", s.crop},
 		{"GET", "/{$}", s.pageSearch},
 		{"GET", "/review", s.pageReview},
+		{"GET", "/review/{id}", s.pageReviewDoc},
+		{"GET", "/review/{id}/next", s.pageReviewSkip},
 		{"GET", "/pipeline", s.pagePipeline},
 		{"GET", "/documents/{id}", s.pageDoc},
 		{"POST", "/documents/{id}/correct", s.pageCorrect},
@@ -199,6 +206,9 @@ type Detail struct {
 	Place        string             `json:"place,omitempty"`
 	Corrections  []archive.Change   `json:"corrections,omitempty"`
 	Original     *Original          `json:"original,omitempty"`
+	// Crops are the addresses of the crops of the header's blanks, by name
+	// (docmeta.CropNumber, docmeta.CropDate).
+	Crops map[string]string `json:"crops,omitempty"`
 }
 
 // Original is the file as it was dropped, kept beside the PDF/A.
@@ -240,7 +250,18 @@ func fromRecord(r *archive.Record) Detail {
 	if r.Source.Key != "" {
 		d.Original = &Original{Name: r.Source.Name, SHA256: r.Source.SHA256, Format: r.Source.Format, Size: r.Source.Size}
 	}
+	for name := range r.Crops {
+		if d.Crops == nil {
+			d.Crops = map[string]string{}
+		}
+		d.Crops[name] = cropURL(r.ID, name)
+	}
 	return d
+}
+
+// cropURL is the address of a crop of document id.
+func cropURL(id, name string) string {
+	return "/api/documents/" + url.PathEscape(id) + "/crops/" + url.PathEscape(name)
 }
 
 // Facet is one value of a facet and how many documents found have it.
@@ -362,6 +383,16 @@ func nameMatches(name string, words []string) bool {
 // errNoDocument is a document id that is neither archived nor in the
 // pipeline.
 var errNoDocument = errors.New("không có văn bản này (no such document)")
+
+// Errors of a review as sent (see reviewed).
+var (
+	// errUnconfirmed: no number or no date, which cannot take the document
+	// out of the queue.
+	errUnconfirmed = errors.New("review without a number or a date")
+	// errReviewNumber, errReviewDate: one that is not a number or a date.
+	errReviewNumber = errors.New("review with a malformed number")
+	errReviewDate   = errors.New("review with a malformed date")
+)
 
 // detail finds one document: its latest record when it is archived, its
 // status when it is still in the pipeline (or failed).
@@ -507,6 +538,23 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, key, contentTy
 	_, _ = io.Copy(w, rc)
 }
 
+// crop sends the PNG of a crop of a document's blank. A document's crops
+// never change (they are cut from its source, which its id names), so the
+// browser may keep them; private, as the documents are not public.
+func (s *Server) crop(w http.ResponseWriter, r *http.Request) {
+	data, err := s.arch.Crop(r.Context(), r.PathValue("id"), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	sum := sha256.Sum256(data)
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+}
+
 //go:embed openapi.yaml
 var openAPI []byte
 
@@ -531,6 +579,14 @@ func httpError(err error) (int, string) {
 	switch {
 	case errors.Is(err, errNoDocument), errors.Is(err, archive.ErrNotFound), errors.Is(err, objstore.ErrNotExist):
 		return http.StatusNotFound, "Không có văn bản này (no such document)"
+	case errors.Is(err, archive.ErrNoCrop):
+		return http.StatusNotFound, "Không có ảnh cắt của ô viết tay này: văn bản không có ô đó, hoặc được lưu trữ trước khi có ảnh cắt (no such crop of this document)"
+	case errors.Is(err, errUnconfirmed):
+		return http.StatusBadRequest, "Hãy ghi cả số và ngày văn bản; nếu chưa đọc được, bấm Esc để bỏ qua văn bản này."
+	case errors.Is(err, errReviewNumber):
+		return http.StatusBadRequest, "Số và ký hiệu chưa đúng dạng: hãy ghi cả số và ký hiệu, ví dụ 12/TB-UBND hoặc 15/2020/QĐ-UBND."
+	case errors.Is(err, errReviewDate):
+		return http.StatusBadRequest, "Ngày văn bản chưa đúng (không có ngày này, hoặc không theo ngày/tháng/năm): hãy ghi lại, ví dụ 12/02/2020."
 	case errors.Is(err, archive.ErrInvalid):
 		return http.StatusBadRequest, "Giá trị không hợp lệ, hãy sửa lại (invalid value): " + strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": ")
 	case errors.Is(err, archive.ErrConflict):

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -354,4 +356,147 @@ func patch(t *testing.T, u, body, user, origin string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestCrops serves the crops of a document's handwritten blanks: PNGs a
+// browser may keep, and 404 in JSON, saying what is missing, for a crop or
+// a document there is not.
+func TestCrops(t *testing.T) {
+	base, r := startServer(t)
+	number, day := archivetest.Crop("12"), archivetest.Crop("12")
+	r.PageWithBlanks(t, "c1", archivetest.ThongBaoInk, map[string][]byte{pipeline.BlankNumber: number, pipeline.BlankDay: day})
+	r.Page(t, "a1", archivetest.ChiThi...)
+	r.WaitArchived(t, "c1")
+	r.WaitArchived(t, "a1")
+
+	var c1, a1 Detail
+	getJSON(t, base+"/api/documents/c1", &c1)
+	getJSON(t, base+"/api/documents/a1", &a1)
+	want := map[string]string{docmeta.CropNumber: "/api/documents/c1/crops/number", docmeta.CropDate: "/api/documents/c1/crops/date"}
+	if !maps.Equal(c1.Crops, want) || a1.Crops != nil {
+		t.Errorf("crops in the document JSON: c1 %v, want %v; a1 %v, want none", c1.Crops, want, a1.Crops)
+	}
+	for name, data := range map[string][]byte{docmeta.CropNumber: number, docmeta.CropDate: day} {
+		got := get(t, base+c1.Crops[name], 200)
+		if !bytes.Equal(got.body, data) || got.header.Get("Content-Type") != "image/png" ||
+			!strings.Contains(got.header.Get("Cache-Control"), "immutable") || got.header.Get("ETag") == "" {
+			t.Errorf("crop %s: %d bytes (want %d), %v", name, len(got.body), len(data), got.header)
+		}
+		req, _ := http.NewRequest(http.MethodGet, base+c1.Crops[name], nil)
+		req.Header.Set("If-None-Match", got.header.Get("ETag"))
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+			t.Errorf("crop %s again with its ETag: %v %v, want 304", name, resp.Status, err)
+		} else {
+			resp.Body.Close()
+		}
+	}
+	for u, says := range map[string]string{
+		"/api/documents/a1/crops/number":    "ảnh cắt",
+		"/api/documents/c1/crops/signature": "ảnh cắt",
+		"/api/documents/zz/crops/number":    "Không có văn bản này",
+	} {
+		got := get(t, base+u, http.StatusNotFound)
+		var e struct{ Error string }
+		if err := json.Unmarshal(got.body, &e); err != nil || !strings.Contains(e.Error, says) || !strings.HasPrefix(got.header.Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s: %s %q, want a JSON error saying %q", u, got.header.Get("Content-Type"), got.body, says)
+		}
+	}
+}
+
+// TestReviewPages walks the review flow without a browser: the view of a
+// document pre-filled with the machine's reading and its crops; a
+// confirmation that leaves the fields it does not show as they were and
+// goes on to the next document, or back to the queue when none follows;
+// skipping.
+func TestReviewPages(t *testing.T) {
+	base, r := startServer(t)
+	r.Page(t, "b2", archivetest.ThongBao...)
+	r.WaitArchived(t, "b2")
+	r.PageWithBlanks(t, "c1", archivetest.ThongBaoInk, map[string][]byte{pipeline.BlankNumber: archivetest.Crop("12"), pipeline.BlankDay: archivetest.Crop("12")})
+	r.WaitArchived(t, "c1")
+
+	// c1 was archived last: first in the queue. b2's number was not read,
+	// its printed symbol was: only the digits are left to type.
+	for u, want := range map[string][]string{
+		"/review":    {`id="start" href="/review/c1"`, `href="/review/b2"`, `href="/documents/b2#sua"`},
+		"/review/c1": {`name="version" value="1"`, `value="12/TB-UBND"`, `value="12/02/2020"`, `src="/api/documents/c1/crops/number"`, `src="/api/documents/c1/crops/date"`, `href="/review/c1/next"`, `name="review"`},
+		"/review/b2": {`value="/TB-UBND"`, `id="f-date" name="date" value=""`, "Không đọc được số văn bản"},
+	} {
+		p := get(t, base+u, 200)
+		for _, w := range want {
+			if !bytes.Contains(p.body, []byte(w)) {
+				t.Errorf("GET %s: no %q in\n%s", u, w, mainOf(p.body))
+			}
+		}
+	}
+	if p := get(t, base+"/review/b2", 200); bytes.Contains(p.body, []byte(`class="crop"`)) {
+		t.Errorf("a crop shown for b2, which has none")
+	}
+	get(t, base+"/review/zz", http.StatusNotFound)
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(id string, form url.Values) (*http.Response, string) {
+		resp, err := noRedirect.PostForm(base+"/documents/"+id+"/correct", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	// Without a number, the review view again, saying what to do.
+	form := url.Values{"review": {"1"}, "version": {"1"}, "doc_number": {"/TB-UBND"}, "date": {""}, "by": {"Lê Thị Hoa"}}
+	if resp, body := post("b2", form); resp.StatusCode != 400 || !strings.Contains(body, "Hãy ghi cả số và ngày") || !strings.Contains(body, `id="review-form"`) {
+		t.Errorf("review without a date: %d\n%s", resp.StatusCode, mainOf([]byte(body)))
+	}
+	// A number or a date that is not one: said in the archivist's terms,
+	// the keyboard in the field to mend.
+	for _, c := range []struct{ number, date, says, focus string }{
+		{"12", "12/02/2020", "Số và ký hiệu chưa đúng dạng", "f-number"},
+		{"12/TB-UBND", "31/02/2020", "Ngày văn bản chưa đúng", "f-date"},
+		{"12/TB-UBND", "12 tháng 2", "Ngày văn bản chưa đúng", "f-date"},
+	} {
+		form.Set("doc_number", c.number)
+		form.Set("date", c.date)
+		resp, body := post("b2", form)
+		if resp.StatusCode != 400 || !strings.Contains(body, c.says) || !strings.Contains(body, `data-focus="`+c.focus+`"`) || !strings.Contains(body, c.date) {
+			t.Errorf("review of %q, %q: %d\n%s", c.number, c.date, resp.StatusCode, mainOf([]byte(body)))
+		}
+	}
+	// b2 is the last of the queue: back to it, which still has c1.
+	form.Set("doc_number", "12/TB-UBND")
+	form.Set("date", "12022020")
+	resp, _ := post("b2", form)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/review?done=1" {
+		t.Fatalf("review of b2: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var b2 Detail
+	getJSON(t, base+"/api/documents/b2", &b2)
+	if b2.NeedsReview || b2.DocNumber != "12/TB-UBND" || b2.Date != "2020-02-12" || b2.Type != "THÔNG BÁO" || b2.Agency == "" {
+		t.Errorf("b2 after the review = %+v; want the number and date set, the rest as it was", b2.Document)
+	}
+	// Someone else reviewing b2 from the version they were shown is told
+	// it was done meanwhile, and undoes nothing.
+	form.Set("doc_number", "13/TB-UBND")
+	if resp, body := post("b2", form); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "người khác kiểm tra") ||
+		!strings.Contains(body, `value="12/TB-UBND"`) || !strings.Contains(body, `name="version" value="2"`) {
+		t.Errorf("review of a version reviewed meanwhile: %d\n%s", resp.StatusCode, mainOf([]byte(body)))
+	}
+	if getJSON(t, base+"/api/documents/b2", &b2); b2.DocNumber != "12/TB-UBND" || b2.Version != 2 {
+		t.Errorf("b2 after a stale review: %s v%d", b2.DocNumber, b2.Version)
+	}
+	if p := get(t, base+"/review?done=1", 200); !bytes.Contains(p.body, []byte(`id="end"`)) || !bytes.Contains(p.body, []byte("Còn 1 văn bản")) {
+		t.Errorf("queue after the last one, with c1 left:\n%s", mainOf(p.body))
+	}
+	// Skipping c1: nothing follows it.
+	for u, want := range map[string]string{"/review/c1/next": "/review?done=1", "/review/zz/next": "/review"} {
+		resp, err := noRedirect.Get(base + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s = %d %s, want a redirect to %s", u, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
 }
