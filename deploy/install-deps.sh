@@ -11,9 +11,11 @@ pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev liblept
       ca-certificates)
 if [[ $mode == test || $mode == bench ]]; then
   # pdftotext and friends to check archived PDFs; qpdf for structure checks;
-  # fonts with Vietnamese glyphs for the synthetic test scans; a real browser
-  # (headless) for the web interface's test.
-  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core chromium)
+  # fonts with Vietnamese glyphs for the synthetic test scans, and handwriting
+  # fonts for the digits written into their blanks; a real browser (headless)
+  # for the web interface's test.
+  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
+         fonts-dkg-handwriting fonts-breip fonts-bwht chromium)
 fi
 if [[ $mode == bench ]]; then
   # The tool sohoa is measured against, on the same pages.
