@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sohoa/sohoa/objstore"
+	"github.com/sohoa/sohoa/ocr/digits"
 	"github.com/sohoa/sohoa/ocr/tesseract"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -52,6 +53,7 @@ var _ blobStore = (*objstore.Bucket)(nil)
 // recognizer is one OCR engine; tesseract.Engine is the real one.
 type recognizer interface {
 	Recognize(img []byte, dpi int) (*tesseract.Page, error)
+	Line(img []byte, dpi int) (string, error)
 	Name() string
 	Close() error
 }
@@ -230,6 +232,10 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 	}
 	s := <-w.slots
 	prep, lines, err := ReadPage(img, t.Format, dpi, s, s.rec)
+	var blanks []Blank
+	if err == nil && t.Page <= HeaderPages {
+		blanks = ReadBlanks(prep, lines, digits.Default(), s.rec, dpi)
+	}
 	name := s.rec.Name()
 	w.slots <- s
 	if err != nil {
@@ -255,6 +261,15 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 		r := pt.Rect
 		res.Patches = append(res.Patches, pipeline.Patch{Image: key, Format: "jpeg",
 			Box: pipeline.Box{X0: r.Min.X, Y0: r.Min.Y, X1: r.Max.X, Y1: r.Max.Y}})
+	}
+	for i, b := range blanks {
+		if b.Crop != nil {
+			b.Blank.Crop = pipeline.WorkBlankKey(t.Doc, t.Page, i+1)
+			if err := w.work.Put(ctx, b.Blank.Crop, b.Crop, "image/png"); err != nil {
+				return err
+			}
+		}
+		res.Blanks = append(res.Blanks, b.Blank)
 	}
 	if res.DPIX <= 0 || res.DPIY <= 0 {
 		res.DPIX, res.DPIY = defaultDPI, defaultDPI

@@ -1,0 +1,236 @@
+package hand
+
+import (
+	"image"
+	"strings"
+	"unicode"
+
+	"github.com/sohoa/sohoa/pipeline"
+	"github.com/sohoa/sohoa/viet"
+)
+
+// Spot is where a blank of the printed header lies on the page, found from
+// the printed words around it: Left is where the print before it ends
+// ("Số:", "ngày", "tháng"), Right where the print after it starts (the "/"
+// of the symbol, "tháng", "năm"), Base the printed baseline and H the
+// height of the printed capitals and digits beside it. Region is the part
+// of the page to crop: the blank with room for handwriting, which is
+// larger than print and strays above and below the line.
+type Spot struct {
+	Field       string // pipeline.BlankNumber, BlankDay, BlankMonth
+	Left, Right int
+	Base, H     int
+	Region      image.Rectangle
+}
+
+// Geometry of a spot, in printed capital heights (H).
+const (
+	// regionAbove and regionBelow: how far above and below the baseline
+	// the crop reaches. Handwritten digits are 1.2–1.8 times the print's
+	// capitals and often sit high.
+	regionAbove = 2.3
+	regionBelow = 0.9
+	// regionMargin: how far the crop reaches past Left and Right, for
+	// digits that overlap the print.
+	regionMargin = 0.35
+	// soWidth, ngayWidth, thangWidth: the printed width of "Số:", "ngày"
+	// and "tháng" in capital heights (Times and its look-alikes, roman and
+	// italic), for where OCR glued handwriting to the printed word.
+	soWidth    = 1.7
+	ngayWidth  = 2.6
+	thangWidth = 3.1
+	// gluedWidth: a printed word this much wider than it prints has
+	// handwriting in its box.
+	gluedWidth = 1.2
+	// maxBlank: the widest blank in capital heights; a wider gap is not
+	// one blank.
+	maxBlank = 12
+	// headerShare: blanks are looked for in the top part of the page.
+	headerShare = 0.5
+)
+
+// Find returns the blanks of a page's header that are filled in by hand,
+// from its OCR lines (page coordinates, width×height pixels): the number
+// before the printed "/SYMBOL" after "Số:", and the day and the month of
+// the date line. It looks only at the top half of the page and returns
+// nothing for a page without a header. Find is pure and cheap.
+func Find(lines []pipeline.Line, width, height int) []Spot {
+	var out []Spot
+	for _, l := range lines {
+		// The top half of the page, or of the A4 page a header band was
+		// cut from.
+		if l.Box.Y0 > int(float64(max(height, width*297/210))*headerShare) {
+			continue
+		}
+		ws := l.Words
+		for i := range ws {
+			if s, ok := numberSpot(ws, i); ok {
+				out = append(out, s)
+			}
+			if s, ok := dateSpots(ws, i); ok {
+				out = append(out, s...)
+			}
+		}
+	}
+	// The header's blanks come first on the page; those below are the
+	// numbers and dates the text cites.
+	var first []Spot
+	seen := map[string]bool{}
+	for _, s := range out {
+		if !seen[s.Field] {
+			seen[s.Field] = true
+			s.Region = s.Region.Intersect(image.Rect(0, 0, width, height))
+			first = append(first, s)
+		}
+	}
+	return first
+}
+
+// numberSpot: ws[i] is the symbol ("/CT-UBND", "07/CT-UBND", "b3/TB-UBND")
+// and a "Số" before it on the line.
+func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
+	w := ws[i]
+	rs := []rune(w.Text)
+	slash := -1
+	for k, r := range rs {
+		if r == '/' {
+			slash = k
+			break
+		}
+	}
+	// A symbol: letters right after the slash (in this word or, when OCR
+	// cut it there, the next: "I57/ QĐ-NĐ-ÚB"), and at most a few
+	// characters (the number, as OCR garbled it) before it.
+	// OCR may garble the symbol's first letter (8C for BC, &H for KH):
+	// two characters at least after the slash, one of them a letter.
+	after := func() []rune {
+		if slash+1 < len(rs) {
+			return rs[slash+1:]
+		}
+		if i+1 < len(ws) && ws[i+1].Box.X0-w.Box.X1 < w.Box.Y1-w.Box.Y0 {
+			return []rune(ws[i+1].Text)
+		}
+		return nil
+	}
+	if slash < 0 || slash > 5 || !symbolLike(after()) {
+		return Spot{}, false
+	}
+	h := w.Box.Y1 - w.Box.Y0 // capitals of the symbol: no descenders
+	if h <= 0 {
+		return Spot{}, false
+	}
+	right := w.Box.X0 + (w.Box.X1-w.Box.X0)*slash/len(rs)
+	left := -1
+	for k := i; k >= 0 && k >= i-3; k-- {
+		f := strings.ToLower(viet.Fold(ws[k].Text))
+		if !strings.HasPrefix(f, "so") {
+			continue
+		}
+		if right-ws[k].Box.X0 > maxBlank*h {
+			break
+		}
+		left = ws[k].Box.X1
+		if k == i || glued(ws[k], 3, soWidth, h) {
+			left = ws[k].Box.X0 + int(soWidth*float64(h)) // handwriting glued to "Số:"
+		}
+		break
+	}
+	if left < 0 || left >= right {
+		return Spot{}, false
+	}
+	return spot(pipeline.BlankNumber, left, right, w.Box.Y1, h), true
+}
+
+// dateSpots: ws[i] is "ngày" and "tháng", then "năm" follow on the line.
+func dateSpots(ws []pipeline.Word, i int) ([]Spot, bool) {
+	if !isNgay(ws[i].Text) {
+		return nil, false
+	}
+	thang, nam := -1, -1
+	for k := i + 1; k < len(ws) && k <= i+4; k++ {
+		g := strings.ToLower(viet.Fold(ws[k].Text))
+		switch {
+		case thang < 0 && strings.HasPrefix(g, "thang"):
+			thang = k
+		case thang >= 0 && (g == "nam" || strings.HasPrefix(g, "nam")):
+			nam = k
+		}
+		if nam >= 0 {
+			break
+		}
+	}
+	if thang < 0 || nam < 0 {
+		return nil, false
+	}
+	// The printed digits' height: the year's, after "năm".
+	h, base := 0, 0
+	if nam+1 < len(ws) {
+		if y := ws[nam+1]; strings.IndexFunc(y.Text, unicode.IsDigit) >= 0 {
+			h, base = y.Box.Y1-y.Box.Y0, y.Box.Y1
+		}
+	}
+	if h <= 0 { // no year read: "năm" is x-height high, capitals about 1.45 times it
+		n := ws[nam]
+		h, base = int(float64(n.Box.Y1-n.Box.Y0)*1.45), n.Box.Y1
+	}
+	if h <= 0 {
+		return nil, false
+	}
+	ngay, th, nm := ws[i], ws[thang], ws[nam]
+	left := ngay.Box.X1
+	if glued(ngay, 4, ngayWidth, h) || thang > i+1 && ws[i+1].Box.X0 < ngay.Box.X1 {
+		left = ngay.Box.X0 + int(ngayWidth*float64(h))
+	}
+	mleft := th.Box.X1
+	if glued(th, 5, thangWidth, h) {
+		mleft = th.Box.X0 + int(thangWidth*float64(h))
+	}
+	var out []Spot
+	if left < th.Box.X0 && th.Box.X0-left <= maxBlank*h {
+		out = append(out, spot(pipeline.BlankDay, left, th.Box.X0, base, h))
+	}
+	if mleft < nm.Box.X0 && nm.Box.X0-mleft <= maxBlank*h {
+		out = append(out, spot(pipeline.BlankMonth, mleft, nm.Box.X0, base, h))
+	}
+	return out, len(out) > 0
+}
+
+// symbolLike: what follows a slash reads as a symbol ("CT-UBND",
+// "8C-UBND"): two characters or more, a letter among the first three.
+func symbolLike(rs []rune) bool {
+	if len(rs) < 2 {
+		return false
+	}
+	for _, r := range rs[:min(3, len(rs))] {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// isNgay tells the word "ngày" as OCR reads it beside handwriting
+// ("ngày", "ngàW{", "ngay20"), and not "Ngãi" of Quảng Ngãi.
+func isNgay(text string) bool {
+	f := []rune(strings.ToLower(viet.Fold(text)))
+	if len(f) < 3 || string(f[:3]) != "nga" {
+		return false
+	}
+	return len(f) == 3 || f[3] != 'i'
+}
+
+// glued tells whether OCR read handwriting into a printed word of n
+// letters about width capital heights wide: it has more characters, or
+// digits, or is much wider than printed.
+func glued(w pipeline.Word, n int, width float64, h int) bool {
+	return len([]rune(w.Text)) > n || strings.IndexFunc(w.Text, unicode.IsDigit) >= 0 ||
+		float64(w.Box.X1-w.Box.X0) > gluedWidth*width*float64(h)
+}
+
+func spot(field string, left, right, base, h int) Spot {
+	fh := float64(h)
+	return Spot{
+		Field: field, Left: left, Right: right, Base: base, H: h,
+		Region: image.Rect(left-int(regionMargin*fh), base-int(regionAbove*fh), right+int(regionMargin*fh*0.5), base+int(regionBelow*fh)),
+	}
+}

@@ -1,0 +1,287 @@
+package hand
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"math"
+	"slices"
+
+	"github.com/sohoa/sohoa/ocr/digits"
+	"github.com/sohoa/sohoa/pipeline"
+)
+
+// classifier is what Read needs of the digit model (digits.Model).
+type classifier interface {
+	Predict(in *digits.Input) [digits.Classes]float32
+}
+
+var _ classifier = (*digits.Model)(nil)
+
+// Segmentation, in the glyph's own proportions.
+const (
+	// sureWhole: a glyph read as one digit with this probability is not
+	// tried as two touching digits unless it is wider than splitAspect.
+	sureWhole   = 0.9
+	splitAspect = 1.15
+	// tryAspect: glyphs narrower than this (width over height) are one
+	// digit; "11" touching is about as wide as high.
+	tryAspect = 0.7
+	// cutFrom, cutTo: where between its ends a glyph may be cut in two.
+	cutFrom, cutTo = 0.25, 0.75
+	// edgeReach: a glyph that starts this close to the print before the
+	// blank, or ends this close to the print after it (in capital heights),
+	// may hold a piece of it.
+	edgeReach = 0.3
+	// trimShare: how much of such a glyph, from its outer side, may be
+	// print, and trimInk how much of its ink; trimTries how many cuts are tried; trimCost the price of a
+	// reading that leaves ink out, against one that reads it all.
+	trimShare = 0.45
+	trimTries = 4
+	trimCost  = 0.9
+	trimInk   = 0.15
+	// wideDigit: a digit wider than high by this is rare (a wide 0 or 2);
+	// two touching digits are. wideCost is its price.
+	wideDigit = 1.05
+	wideCost  = 0.5
+	// maxDigits: a blank holds at most this many digits (a number).
+	maxDigits = 5
+	// dropReject: a mark the model calls "not a digit" with this
+	// probability, at either end of the blank, is print or a stray mark
+	// and is left out without doubt.
+	dropReject = 0.8
+)
+
+// Reasons a reading is in doubt (Blank.Doubt), for the review queue.
+const (
+	doubtMark     = "có nét không phải chữ số"   // a mark that is not a digit
+	doubtTooMany  = "quá nhiều chữ số"           // more digits than a blank holds
+	doubtNoDigits = "không thấy chữ số viết tay" // nothing written
+)
+
+// Read reads the digits handwritten in the blank at s. grey is the
+// region s.Region of the corrected page in grey, colour the same in colour
+// or nil (as ocr.Prepared.Region gives them). It returns the reading
+// (Field, Box, Digits, Probs, Colour; Doubt when something in the blank is
+// not a digit), the crop as PNG for the review page, and the marks taken
+// for handwriting alone, black on white (for a second reader).
+func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.Blank, []byte, *image.Gray) {
+	b := pipeline.Blank{Field: s.Field, Box: pipeline.Box{X0: s.Region.Min.X, Y0: s.Region.Min.Y, X1: s.Region.Max.X, Y1: s.Region.Max.Y}}
+	w := grey.Rect.Dx()
+	if w == 0 || grey.Rect.Dy() == 0 {
+		b.Doubt = doubtNoDigits
+		return b, nil, nil
+	}
+	mask, fromColour := inkMask(grey, colour, s.H)
+	b.Colour = fromColour
+	cs, labels := components(mask, w)
+	ox, oy := s.Region.Min.X, s.Region.Min.Y
+	gs := marks(cs, s.H, s.Left-ox, s.Right-ox, s.Base-oy, fromColour)
+	var ds []byte
+	left, right := s.Left-ox, s.Right-ox
+	edge := int(edgeReach * float64(s.H))
+	for i, g := range gs {
+		pieces := split(g, labels, w, m)
+		// A glyph at an end of the blank may carry a piece of the print
+		// it touches (the tail of the "y" of "ngày", the colon of "Số:",
+		// the slash): read it also without its outer columns.
+		if i == 0 && g.box.Min.X < left+edge {
+			pieces = trimmed(g, labels, w, m, pieces, true)
+		}
+		if i == len(gs)-1 && g.box.Max.X > right-edge {
+			pieces = trimmed(g, labels, w, m, pieces, false)
+		}
+		for _, p := range pieces {
+			if p.digit == digits.Reject {
+				if (i == 0 || i == len(gs)-1) && p.prob >= dropReject {
+					continue
+				}
+				b.Doubt = doubtMark
+				continue
+			}
+			ds = append(ds, byte('0'+p.digit))
+			b.Probs = append(b.Probs, math.Round(float64(p.prob)*1e4)/1e4)
+		}
+	}
+	switch {
+	case len(ds) > maxDigits:
+		b.Doubt = doubtTooMany
+	case len(ds) == 0 && b.Doubt == "":
+		b.Doubt = doubtNoDigits
+	}
+	b.Digits = string(ds)
+	var buf bytes.Buffer
+	var img image.Image = grey
+	if fromColour {
+		img = colour
+	}
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+		return b, nil, nil
+	}
+	return b, buf.Bytes(), cleanImage(gs, labels, grey.Rect)
+}
+
+// cleanImage draws the glyphs black on white, over the crop's frame.
+func cleanImage(gs []glyph, labels []int32, r image.Rectangle) *image.Gray {
+	out := image.NewGray(r)
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	w := r.Dx()
+	for _, g := range gs {
+		for y := g.box.Min.Y; y < g.box.Max.Y; y++ {
+			for x := g.box.Min.X; x < g.box.Max.X; x++ {
+				if slices.Contains(g.labels, labels[y*w+x]) {
+					out.Pix[y*out.Stride+x] = 0
+				}
+			}
+		}
+	}
+	return out
+}
+
+// piece is one digit (or Reject) read from part of a glyph.
+type piece struct {
+	digit  int
+	prob   float32
+	aspect float64 // width over height of its ink
+}
+
+// split reads glyph g as one digit, or as two or three touching ones when
+// that reads better: each way is scored by the product of its digits'
+// probabilities, and the best is kept.
+func split(g glyph, labels []int32, w int, m classifier) []piece {
+	whole := classify(g, labels, w, g.box.Min.X, g.box.Max.X, m)
+	aspect := float64(g.box.Dx()) / float64(max(1, g.box.Dy()))
+	if aspect < tryAspect || whole.prob >= sureWhole && whole.digit != digits.Reject && aspect < splitAspect {
+		return []piece{whole}
+	}
+	best, bestScore := []piece{whole}, score([]piece{whole})
+	col := columnInk(g, labels, w)
+	n := g.box.Dx()
+	try := func(cuts ...int) {
+		var ps []piece
+		prev := 0
+		for _, c := range append(cuts, n) {
+			if c-prev < 2 {
+				return
+			}
+			ps = append(ps, classify(g, labels, w, g.box.Min.X+prev, g.box.Min.X+c, m))
+			prev = c
+		}
+		if sc := score(ps); sc > bestScore {
+			best, bestScore = ps, sc
+		}
+	}
+	try(cutIn(col, cutFrom, cutTo))
+	if aspect > 2*splitAspect {
+		try(cutIn(col, 0.2, 0.45), cutIn(col, 0.55, 0.8))
+	}
+	return best
+}
+
+// score is how well pieces read: the product of their probabilities, 0
+// when one is not a digit, lowered for a digit much wider than digits are
+// written (two touching, read as one).
+func score(ps []piece) float64 {
+	s := 1.0
+	for _, p := range ps {
+		if p.digit == digits.Reject {
+			return 0
+		}
+		s *= float64(p.prob)
+		if p.aspect > wideDigit {
+			s *= wideCost
+		}
+	}
+	return s
+}
+
+// trimmed reads glyph g without some of its columns on one side (fromLeft:
+// the left), cut where it has least ink in its outer trimShare, and
+// returns that reading when it reads better than best.
+func trimmed(g glyph, labels []int32, w int, m classifier, best []piece, fromLeft bool) []piece {
+	col := columnInk(g, labels, w)
+	n := len(col)
+	total := 0
+	for _, v := range col {
+		total += v
+	}
+	bestScore := score(best)
+	for _, c := range localMinima(col, int(trimShare*float64(n)), fromLeft) {
+		cut := 0
+		for k := range c {
+			if fromLeft {
+				cut += col[k]
+			} else {
+				cut += col[n-1-k]
+			}
+		}
+		if float64(cut) > trimInk*float64(total) {
+			continue // that is a digit, not a piece of print
+		}
+		t := g
+		if fromLeft {
+			t.box.Min.X += c
+		} else {
+			t.box.Max.X -= c
+		}
+		if t.box.Dx() < 2 {
+			continue
+		}
+		ps := split(t, labels, w, m)
+		if sc := score(ps) * trimCost; sc > bestScore {
+			best, bestScore = ps, sc
+		}
+	}
+	return best
+}
+
+// localMinima returns, for up to trimTries cuts within within columns of
+// one end of col, how many columns each cut leaves out: the columns of
+// least ink, lowest first.
+func localMinima(col []int, within int, fromLeft bool) []int {
+	type cand struct{ cut, ink int }
+	var cs []cand
+	for k := 1; k < within && k < len(col)-1; k++ {
+		x := k
+		if !fromLeft {
+			x = len(col) - 1 - k
+		}
+		if col[x] <= col[x-1] && col[x] <= col[x+1] {
+			cs = append(cs, cand{k, col[x]})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return a.ink - b.ink })
+	var out []int
+	for _, c := range cs[:min(len(cs), trimTries)] {
+		out = append(out, c.cut)
+	}
+	return out
+}
+
+// cutIn is the column of least ink within [from, to) shares of col.
+func cutIn(col []int, from, to float64) int {
+	a, b := int(from*float64(len(col))), int(to*float64(len(col)))
+	c, least := a, math.MaxInt
+	for x := a; x < b; x++ {
+		if col[x] < least {
+			c, least = x, col[x]
+		}
+	}
+	return c
+}
+
+// classify reads the columns [x0, x1) of glyph g.
+func classify(g glyph, labels []int32, w, x0, x1 int, m classifier) piece {
+	ink := inkImage(g, labels, w, x0, x1)
+	p := m.Predict(digits.Normalize(ink))
+	aspect := float64(ink.Rect.Dx()) / float64(max(1, ink.Rect.Dy()))
+	best := 0
+	for i := range p {
+		if p[i] > p[best] {
+			best = i
+		}
+	}
+	return piece{digit: best, prob: p[best], aspect: aspect}
+}

@@ -1,0 +1,268 @@
+package hand
+
+import (
+	"image"
+	"slices"
+)
+
+// comp is a connected component of ink in a crop: its box, its area in
+// pixels, and its label in the crop's label map.
+type comp struct {
+	box   image.Rectangle
+	area  int
+	label int32
+}
+
+// inkMask tells ink from paper in a crop. In colour, ink is what is blue or
+// violet — ballpoint and felt-pen ink — so the black print and the red
+// seal drop out, and the mask is used when there is enough of it (colour
+// true); otherwise the grey crop is thresholded (Otsu), which for a 1-bit
+// scan is its own black.
+func inkMask(grey *image.Gray, colour *image.RGBA, h int) (mask []bool, fromColour bool) {
+	w, ht := grey.Rect.Dx(), grey.Rect.Dy()
+	mask = make([]bool, w*ht)
+	if colour != nil {
+		n := 0
+		for y := range ht {
+			for x := range w {
+				p := colour.Pix[colour.PixOffset(x, y):]
+				r, g, b := int(p[0]), int(p[1]), int(p[2])
+				if b-r >= blueOverRed && b-g >= blueOverGreen && r+g+b < 3*maxInkLevel {
+					mask[y*w+x] = true
+					n++
+				}
+			}
+		}
+		if n >= int(minColourInk*float64(h*h)) {
+			return mask, true
+		}
+		clear(mask)
+	}
+	t := otsu(grey)
+	for y := range ht {
+		row := grey.Pix[y*grey.Stride : y*grey.Stride+w]
+		for x, v := range row {
+			mask[y*w+x] = int(v) < t
+		}
+	}
+	return mask, false
+}
+
+// Levels of inkMask.
+const (
+	// blueOverRed and blueOverGreen: how much bluer than red and green a
+	// pixel must be to be ink (blue: 40,60,160; violet: 110,50,160).
+	blueOverRed   = 30
+	blueOverGreen = 15
+	// maxInkLevel: the brightest mean level that is still ink, not paper.
+	maxInkLevel = 215
+	// minColourInk: coloured ink covering less than this many H² is not
+	// handwriting in colour (a speck, a seal's edge).
+	minColourInk = 0.15
+)
+
+// otsu returns the threshold that best splits grey's levels in two; a
+// level below it is ink.
+func otsu(g *image.Gray) int {
+	var hist [256]int
+	n := 0
+	for y := range g.Rect.Dy() {
+		for _, v := range g.Pix[y*g.Stride : y*g.Stride+g.Rect.Dx()] {
+			hist[v]++
+			n++
+		}
+	}
+	if n == 0 {
+		return 128
+	}
+	sum := 0.0
+	for i, c := range hist {
+		sum += float64(i * c)
+	}
+	best, bestVar := 128, -1.0
+	sumB, wB := 0.0, 0
+	for t := range 256 {
+		wB += hist[t]
+		if wB == 0 {
+			continue
+		}
+		wF := n - wB
+		if wF == 0 {
+			break
+		}
+		sumB += float64(t * hist[t])
+		mB, mF := sumB/float64(wB), (sum-sumB)/float64(wF)
+		v := float64(wB) * float64(wF) * (mB - mF) * (mB - mF)
+		if v > bestVar {
+			best, bestVar = t+1, v
+		}
+	}
+	// A page that is nearly all paper still has its ink below mid-grey.
+	return min(best, 200)
+}
+
+// components labels the 8-connected components of mask (w wide).
+func components(mask []bool, w int) ([]comp, []int32) {
+	ht := len(mask) / w
+	labels := make([]int32, len(mask))
+	var out []comp
+	stack := make([]int, 0, 256)
+	for start, ink := range mask {
+		if !ink || labels[start] != 0 {
+			continue
+		}
+		id := int32(len(out) + 1)
+		c := comp{box: image.Rect(start%w, start/w, start%w+1, start/w+1), label: id}
+		labels[start] = id
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := p%w, p/w
+			c.area++
+			c.box = c.box.Union(image.Rect(x, y, x+1, y+1))
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx < 0 || ny < 0 || nx >= w || ny >= ht {
+						continue
+					}
+					q := ny*w + nx
+					if mask[q] && labels[q] == 0 {
+						labels[q] = id
+						stack = append(stack, q)
+					}
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out, labels
+}
+
+// glyph is one mark in the blank taken for a digit (or a few digits
+// touching): the components it is made of.
+type glyph struct {
+	box    image.Rectangle
+	labels []int32
+	area   int
+}
+
+// Shapes of marks, in printed capital heights H.
+const (
+	// minMark: a component smaller than this on both sides is a speck or a
+	// dot of a leader line.
+	minMark = 0.28
+	// lineAspect and lineThick: a component this much wider than high and
+	// this thin is a rule or a leader line, not a digit.
+	lineAspect = 3.0
+	lineThick  = 0.25
+	// printTall: a mark in the grey crop no taller than this, standing on
+	// the baseline, overlapping the printed anchors, is print.
+	printTall = 1.15
+	// mergeOverlap: two components whose columns overlap by this share of
+	// the narrower are parts of one digit (a broken stroke, the bar of a 5).
+	mergeOverlap = 0.45
+	mergeGap     = 0.3
+	// clipMargin: how far past the blank's ends a glyph is read.
+	clipMargin = 0.1
+	// highBottom, lowTop: a component whose bottom is this far above the
+	// baseline, or whose top is this far below it, belongs to another line.
+	highBottom = 1.0
+	lowTop     = 0.5
+)
+
+// marks keeps the components that may be handwriting and groups them into
+// glyphs, left to right. left and right are the blank's ends in the crop.
+func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
+	fh := float64(h)
+	var keep []comp
+	for _, c := range cs {
+		w, ht := c.box.Dx(), c.box.Dy()
+		switch {
+		case float64(w) < minMark*fh && float64(ht) < minMark*fh:
+			continue // a speck, a dot of the leader
+		case float64(w) > lineAspect*float64(ht) && float64(ht) < lineThick*fh:
+			continue // a rule
+		case c.box.Max.X <= left || c.box.Min.X >= right:
+			continue // wholly over the print
+		case float64(c.box.Max.Y) < float64(base)-highBottom*fh || float64(c.box.Min.Y) > float64(base)+lowTop*fh:
+			continue // on the line above or below
+		}
+		mid := (c.box.Min.X + c.box.Max.X) / 2
+		if mid < left || mid > right {
+			// Mostly over the print: it is print unless it is clearly
+			// taller than print (a digit overlapping "Số:").
+			if fromColour || float64(ht) <= printTall*fh {
+				continue
+			}
+		}
+		inside := min(c.box.Max.X, right) - max(c.box.Min.X, left)
+		if !fromColour && float64(ht) <= printTall*fh && abs(c.box.Max.Y-base) < h/5 && 2*inside < w {
+			continue // print standing on the baseline, mostly past the blank's edge
+		}
+		keep = append(keep, c)
+	}
+	slices.SortFunc(keep, func(a, b comp) int { return a.box.Min.X - b.box.Min.X })
+	var out []glyph
+	for _, c := range keep {
+		if n := len(out); n > 0 {
+			g := &out[n-1]
+			ov := min(g.box.Max.X, c.box.Max.X) - max(g.box.Min.X, c.box.Min.X)
+			gap := max(g.box.Min.Y, c.box.Min.Y) - min(g.box.Max.Y, c.box.Max.Y)
+			if float64(ov) >= mergeOverlap*float64(min(g.box.Dx(), c.box.Dx())) && float64(gap) < mergeGap*fh {
+				g.box = g.box.Union(c.box)
+				g.labels = append(g.labels, c.label)
+				g.area += c.area
+				continue
+			}
+		}
+		out = append(out, glyph{box: c.box, labels: []int32{c.label}, area: c.area})
+	}
+	// A glyph that runs into the print (the tail of the "y" of "ngày"
+	// touching the first digit) is read from the blank's side only.
+	lo, hi := left-int(clipMargin*fh), right+int(clipMargin*fh)
+	kept := out[:0]
+	for _, g := range out {
+		g.box.Min.X, g.box.Max.X = max(g.box.Min.X, lo), min(g.box.Max.X, hi)
+		if g.box.Dx() > 1 {
+			kept = append(kept, g)
+		}
+	}
+	return kept
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// inkImage draws the columns [x0, x1) of glyph g as an ink image (255 ink)
+// cropped to its ink.
+func inkImage(g glyph, labels []int32, w, x0, x1 int) *image.Gray {
+	r := image.Rect(max(x0, g.box.Min.X), g.box.Min.Y, min(x1, g.box.Max.X), g.box.Max.Y)
+	out := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if slices.Contains(g.labels, labels[y*w+x]) {
+				out.Pix[(y-r.Min.Y)*out.Stride+x-r.Min.X] = 255
+			}
+		}
+	}
+	return out
+}
+
+// columnInk counts glyph g's ink in each column of [g.box.Min.X, Max.X).
+func columnInk(g glyph, labels []int32, w int) []int {
+	out := make([]int, g.box.Dx())
+	for y := g.box.Min.Y; y < g.box.Max.Y; y++ {
+		for x := g.box.Min.X; x < g.box.Max.X; x++ {
+			if slices.Contains(g.labels, labels[y*w+x]) {
+				out[x-g.box.Min.X]++
+			}
+		}
+	}
+	return out
+}
