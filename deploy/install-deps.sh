@@ -2,20 +2,26 @@
 # Installs the Debian packages sohoa needs that are missing, and nothing else.
 # Used by `make run` and `make test`; safe to run again (it does nothing when
 # everything is there). Needs root, or sudo.
-#   usage: deploy/install-deps.sh [run|test|bench]
+#   usage: deploy/install-deps.sh [run|test|bench|model]
 set -euo pipefail
 
 mode=${1:-run}
+if [[ $mode == model ]]; then
+  # Training the digit network (make model): the handwriting faces it draws
+  # digits in, and Liberation Serif for the printed letters it learns to reject.
+  pkgs=(fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-liberation2)
+else
 # OCR (Tesseract 5 with Vietnamese and orientation data) and its headers for cgo.
 pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev pkg-config
       ca-certificates)
+fi
 if [[ $mode == test || $mode == bench ]]; then
   # pdftotext and friends to check archived PDFs; qpdf for structure checks;
   # fonts with Vietnamese glyphs for the synthetic test scans, and handwriting
   # fonts for the digits written into their blanks; a real browser (headless)
   # for the web interface's test.
   pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
-         fonts-dkg-handwriting fonts-breip fonts-bwht chromium)
+         fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
 fi
 if [[ $mode == bench ]]; then
   # The tool sohoa is measured against, on the same pages.
