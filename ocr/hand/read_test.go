@@ -1,0 +1,128 @@
+package hand
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"testing"
+
+	"github.com/sohoa/sohoa/fixtures/synth"
+	"github.com/sohoa/sohoa/ocr/digits"
+)
+
+// testDigits loads MNIST's test set (never the training set the model
+// learnt from).
+func testDigits(t *testing.T) *synth.Digits {
+	t.Helper()
+	dir, err := synth.MNISTDir(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := synth.LoadMNISTTest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// firstOf returns the index of the first test image of digit n after skip.
+func firstOf(d *synth.Digits, n, skip int) int {
+	for i := skip; i < d.Len(); i++ {
+		if d.Label(i) == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// blankCrop is a crop of a blank 320×150 with its baseline at 110 and
+// print 40 px high: a printed bar at each end (the colon's and the slash's
+// places), a dotted leader on the baseline, and the digits drawn at twice
+// MNIST's size (56 px, 1.4 times the print) from x, each dx further, in ink.
+func blankCrop(d *synth.Digits, idx []int, x, dx int, ink color.RGBA) (*image.Gray, *image.RGBA, Spot) {
+	colour := image.NewRGBA(image.Rect(0, 0, 320, 150))
+	for i := range colour.Pix {
+		colour.Pix[i] = 255
+	}
+	black := color.RGBA{20, 20, 20, 255}
+	fill := func(x0, y0, x1, y1 int, c color.RGBA) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				colour.SetRGBA(x, y, c)
+			}
+		}
+	}
+	fill(4, 70, 12, 110, black)    // print before the blank
+	fill(300, 70, 308, 110, black) // print after it
+	for lx := 20; lx < 290; lx += 12 {
+		fill(lx, 107, lx+3, 110, black) // leader dots
+	}
+	for k, i := range idx {
+		img := d.Image(i)
+		for y := range 56 {
+			for xx := range 56 {
+				if img.GrayAt(xx/2, y/2).Y > 100 {
+					colour.SetRGBA(x+k*dx+xx, 60+y, ink)
+				}
+			}
+		}
+	}
+	grey := image.NewGray(colour.Rect)
+	for y := range 150 {
+		for x := range 320 {
+			grey.Pix[y*grey.Stride+x] = colour.Pix[colour.PixOffset(x, y)] // red channel, as the worker's grey page
+		}
+	}
+	return grey, colour, Spot{Field: "number", Left: 16, Right: 298, Base: 110, H: 40, Region: image.Rect(0, 0, 320, 150)}
+}
+
+func TestReadDigits(t *testing.T) {
+	d := testDigits(t)
+	m := digits.Default()
+	black := color.RGBA{20, 20, 20, 255}
+	blue := color.RGBA{40, 60, 170, 255}
+	seven, zero, four := firstOf(d, 7, 0), firstOf(d, 0, 0), firstOf(d, 4, 0)
+	for _, c := range []struct {
+		name       string
+		idx        []int
+		dx         int
+		ink        color.RGBA
+		colourScan bool
+		want       string
+	}{
+		{"apart, black and white", []int{zero, seven}, 60, black, false, "07"},
+		{"touching", []int{four, seven}, 40, black, false, "47"},
+		{"three", []int{seven, zero, four}, 60, black, false, "704"},
+		{"blue ink on a colour scan", []int{zero, seven}, 60, blue, true, "07"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			grey, colour, s := blankCrop(d, c.idx, 40, c.dx, c.ink)
+			if !c.colourScan {
+				colour = nil
+			}
+			b, crop, clean := Read(s, grey, colour, m)
+			if b.Digits != c.want || len(b.Probs) != len(c.want) {
+				t.Errorf("read %q (probs %v, doubt %q), want %q", b.Digits, b.Probs, b.Doubt, c.want)
+			}
+			if b.Colour != c.colourScan {
+				t.Errorf("colour %v, want %v", b.Colour, c.colourScan)
+			}
+			if len(crop) == 0 || clean == nil {
+				t.Fatal("no crop")
+			}
+			// The print and the leader are not in the marks kept.
+			if clean.GrayAt(8, 90).Y != 255 || clean.GrayAt(21, 108).Y != 255 {
+				t.Error("print or leader kept as handwriting")
+			}
+		})
+	}
+}
+
+func TestReadEmptyBlank(t *testing.T) {
+	d := testDigits(t)
+	grey, _, s := blankCrop(d, nil, 0, 0, color.RGBA{})
+	b, _, _ := Read(s, grey, nil, digits.Default())
+	if b.Digits != "" || b.Doubt == "" {
+		t.Errorf("empty blank read %q, doubt %q", b.Digits, b.Doubt)
+	}
+}
