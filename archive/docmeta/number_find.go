@@ -40,7 +40,13 @@ func (pg *page) numberCandidates() []numCand {
 		for wi, w := range r.words {
 			rest, ok := cutLabel(w.text, false)
 			if !ok {
-				continue
+				// Beside large handwriting OCR reads the capital small
+				// ("số:"); a citation in the text ("số 11/CT-TTg") has no
+				// colon.
+				rest, ok = cutLabel(w.text, true)
+				if !ok || !strings.ContainsRune(w.text, ':') {
+					continue
+				}
 			}
 			c := pg.collect(pg.lineFrom(r, ri, wi), ri, 0, rest)
 			if len(c.toks) == 0 {
