@@ -136,6 +136,11 @@ func (r *reading) handNumber(p numberParts, nr numberResult) numberResult {
 		return nr
 	}
 	if b.Digits == "" || !p.symOK {
+		// Without a symbol there is no số và ký hiệu; the digits are still
+		// the reviewer's best start.
+		if b.Digits != "" {
+			nr.number = b.Digits
+		}
 		nr.reasons = append(nr.reasons, doubts...)
 		return nr
 	}

@@ -90,38 +90,57 @@ func Find(lines []pipeline.Line, width, height int) []Spot {
 // and a "Số" before it on the line.
 func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	w := ws[i]
-	rs := []rune(w.Text)
-	slash := -1
-	for k, r := range rs {
-		if r == '/' {
-			slash = k
-			break
-		}
+	rs := []rune(strings.NewReplacer("⁄", "/", "∕", "/").Replace(w.Text))
+	// OCR may glue the label, the handwriting and the symbol into one
+	// word ("số:ÔÉ./BCHĐND"): then the label opens it.
+	f := []rune(strings.ToLower(viet.Fold(string(rs))))
+	selfLabel := len(f) > 3 && string(f[:2]) == "so" && strings.ContainsRune(string(f[:min(4, len(f))]), ':')
+	reach := 5
+	if selfLabel {
+		reach = 10
 	}
-	// A symbol: letters right after the slash (in this word or, when OCR
-	// cut it there, the next: "I57/ QĐ-NĐ-ÚB"), and at most a few
-	// characters (the number, as OCR garbled it) before it.
-	// OCR may garble the symbol's first letter (8C for BC, &H for KH):
-	// two characters at least after the slash, one of them a letter.
-	after := func() []rune {
-		if slash+1 < len(rs) {
-			return rs[slash+1:]
+	// A symbol: two characters at least after the slash, a letter among
+	// them (OCR may garble its first letter: 8C for BC, &H for KH), in
+	// this word or, when OCR cut it there, the next ("I57/ QĐ-NĐ-ÚB"); at
+	// most a few characters (the number, as OCR garbled it) before it. Of
+	// several slashes, the one the symbol follows.
+	after := func(k int) []rune {
+		if k+1 < len(rs) {
+			return rs[k+1:]
 		}
 		if i+1 < len(ws) && ws[i+1].Box.X0-w.Box.X1 < w.Box.Y1-w.Box.Y0 {
 			return []rune(ws[i+1].Text)
 		}
 		return nil
 	}
-	if slash < 0 || slash > 5 || !symbolLike(after()) {
+	slash := -1
+	for k := 0; k < len(rs) && k <= reach; k++ {
+		if rs[k] == '/' && symbolLike(after(k)) {
+			slash = k
+		}
+	}
+	if slash < 0 {
 		return Spot{}, false
 	}
-	h := w.Box.Y1 - w.Box.Y0 // capitals of the symbol: no descenders
+	// The height of printed capitals: the symbol's (no descenders), or
+	// when handwriting may be in its box, a printed year's on the line.
+	h := w.Box.Y1 - w.Box.Y0
+	if slash > 0 {
+		for _, o := range ws[i+1:] {
+			if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+				h = min(h, o.Box.Y1-o.Box.Y0)
+			}
+		}
+	}
 	if h <= 0 {
 		return Spot{}, false
 	}
 	right := w.Box.X0 + (w.Box.X1-w.Box.X0)*slash/len(rs)
 	left := -1
-	for k := i; k >= 0 && k >= i-3; k-- {
+	if selfLabel {
+		left = w.Box.X0 + int(soWidth*float64(h))
+	}
+	for k := i; left < 0 && k >= 0 && k >= i-3; k-- {
 		f := strings.ToLower(viet.Fold(ws[k].Text))
 		if !strings.HasPrefix(f, "so") {
 			continue
