@@ -156,9 +156,16 @@ func (s *sampler) mnistDigit(rng *rand.Rand, i int) *image.Gray {
 	return degrade(rng, c, l)
 }
 
-// fontDigit is a digit in one of the handwriting faces.
+// fontDigit is a digit in one of the handwriting faces, or, for a share of
+// the 1s and 7s, drawn with a pen as Vietnamese (and European) hands write
+// them and MNIST's American writers do not: the 1 with a long flag, the 7
+// with a bar across.
 func (s *sampler) fontDigit(rng *rand.Rand) (*image.Gray, int) {
 	d := rng.IntN(10)
+	if (d == 1 || d == 7) && rng.Float64() < penShare {
+		l := look{scale: 1, shear: 12, rot: 5, grow: 0.05, thin: true, breaks: true, greyProb: 0.1}
+		return degrade(rng, penDigit(rng, d), l), d
+	}
 	faces := s.glyphs.digits[d]
 	c := faces[rng.IntN(len(faces))]
 	l := look{scale: uniform(rng, 0.45, 1.1), shear: 20, rot: 8, grow: 0.07, thin: true, breaks: true, greyProb: 0.1}
@@ -166,6 +173,45 @@ func (s *sampler) fontDigit(rng *rand.Rand) (*image.Gray, int) {
 		l.shear, l.rot = 8, 4 // the italic faces' 1 leans 15–20° already
 	}
 	return degrade(rng, c, l), d
+}
+
+// penShare is the share of font-drawn 1s and 7s drawn by penDigit.
+const penShare = 0.5
+
+// penDigit draws a 1 with a flag (and sometimes a foot) or a 7 with a bar,
+// in felt-pen strokes, upright; degrade slants and thickens it.
+func penDigit(rng *rand.Rand, d int) canvas {
+	c := newCanvas(72, 90)
+	h := uniform(rng, 60, 76)
+	top, bot := (90-h)/2, (90+h)/2
+	wd := uniform(rng, 5, 10)
+	lean := uniform(rng, 0, 14) // the stem's foot to the left
+	switch d {
+	case 1:
+		x := uniform(rng, 36, 44)
+		c.line(x, top, x-lean, bot, wd, 1)
+		// The flag: down to the left from the top, a third to a half of
+		// the height, 35–65° from the stem.
+		fl := h * uniform(rng, 0.25, 0.5)
+		a := rad(uniform(rng, 35, 65))
+		c.line(x, top, x-fl*math.Sin(a), top+fl*math.Cos(a), wd, 1)
+		if rng.Float64() < 0.2 {
+			f := uniform(rng, 10, 18)
+			c.line(x-lean-f, bot, x-lean+f, bot, wd, 1)
+		}
+	default:
+		x0, x1 := uniform(rng, 12, 20), uniform(rng, 52, 60)
+		c.line(x0, top+uniform(rng, 0, 6), x1, top, wd, 1)
+		xb := x1 - uniform(rng, 14, 26)
+		c.line(x1, top, xb, bot, wd, 1)
+		if rng.Float64() < 0.6 { // the bar across the stem
+			ym := top + h*uniform(rng, 0.45, 0.6)
+			xm := x1 + (xb-x1)*(ym-top)/h
+			f := uniform(rng, 9, 15)
+			c.line(xm-f, ym, xm+f, ym-uniform(rng, -2, 3), wd*0.9, 1)
+		}
+	}
+	return c
 }
 
 // reject is one sample of something that is not a digit.
