@@ -91,10 +91,23 @@
 //	review.go        the review reasons, in Vietnamese, as archivists see them
 //	fields.go        the names of the fields and of the blanks' crops
 //
-// handwriting.go is to read the blanks the worker found and read
-// (pipeline.PageText.Blanks, pipeline.Blank) into the number and the date,
-// and to name their crops in Meta.Crops; its thresholds belong in
-// thresholds.go, its reasons in review.go.
+//	handwriting.go   the blanks read by hand (pipeline.PageText.Blanks) made
+//	                 into the number and the date, and their crops named
+//
+// # Handwriting
+//
+// The OCR worker finds the header's blanks (ocr/hand), reads them with a
+// digit network and Tesseract, and leaves the readings on the page. When
+// OCR of the printed page could not make the number or the day certain,
+// the blank's reading takes its place: certain only when every digit has
+// a probability of at least minHandProb, Tesseract read the same digits
+// or none, nothing in the blank was left unread, the number has two
+// digits at least with a leading zero only below 10, and the date is real
+// and neither after the document was taken in nor after the earliest
+// signing time of the original (ExtractIn's Context). A printed number
+// read with certainty stays, unless a sure reading of its blank says
+// otherwise. Doubts that the blank does not settle (the symbol, the stamp,
+// the type) stand.
 //
 // # Tests
 //

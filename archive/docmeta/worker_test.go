@@ -6,6 +6,7 @@ import (
 
 	"github.com/sohoa/sohoa/ingest/pages"
 	"github.com/sohoa/sohoa/ocr"
+	"github.com/sohoa/sohoa/ocr/digits"
 	"github.com/sohoa/sohoa/ocr/tesseract"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -71,8 +72,14 @@ func (w *workerOCR) read(p pages.Page) (*pipeline.PageText, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pipeline.PageText{
+	pt := &pipeline.PageText{
 		Format: string(p.Format), Width: prep.Width, Height: prep.Height, DPIX: dpi, DPIY: dpi,
 		Rotation: prep.Rotation, Skew: prep.Skew, Lines: lines, Engine: w.eng.Name(),
-	}, nil
+	}
+	// The header's handwritten blanks, as the worker reads them on the
+	// first pages; their crops stay out of the test's results.
+	for _, b := range ocr.ReadBlanks(prep, lines, digits.Default(), w.eng, float64(dpi)) {
+		pt.Blanks = append(pt.Blanks, b.Blank)
+	}
+	return pt, nil
 }
