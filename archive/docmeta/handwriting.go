@@ -34,6 +34,7 @@ const (
 	reasonHandFuture   = "Ngày ban hành %s sau ngày nhận văn bản %s"
 	reasonHandSigned   = "Ngày ban hành %s sau ngày ký số %s"
 	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s: có thể thiếu một chữ số"
+	reasonHandRange    = "%s viết tay đọc là %s: không có %s như vậy"
 )
 
 // Names of the fields in those reasons.
@@ -222,7 +223,7 @@ func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
 		reasons = append(reasons, ds...)
 		n := atoi(b.Digits)
 		if len(b.Digits) > 2 || n < lo || n > hi {
-			reasons = append(reasons, fmt.Sprintf(reasonDateInvalid, b.Digits, "", ""))
+			reasons = append(reasons, fmt.Sprintf(reasonHandRange, name, b.Digits, strings.ToLower(name)))
 			return "", false
 		}
 		if len(b.Digits) == 1 && name == handDay && n <= 3 {

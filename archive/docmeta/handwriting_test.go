@@ -58,7 +58,7 @@ func TestHandwrittenBlanks(t *testing.T) {
 		{"a mark not a digit", []pipeline.Blank{mod(sureNum, func(b *pipeline.Blank) { b.Doubt = "có nét không phải chữ số" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "không phải chữ số"},
 		{"nothing in the number blank", []pipeline.Blank{hb(pipeline.BlankNumber, ""), sureDay}, Context{}, "", "2018-03-20", true, "không đọc được chữ số"},
 		{"day unsure", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "20", 0.999, 0.6)}, Context{}, "07/CT-UBND", "2018-03-20", true, "Ngày viết tay đọc là 20"},
-		{"no such day", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "32", 0.999, 0.999)}, Context{}, "07/CT-UBND", "", true, "không hợp lệ"},
+		{"no such day", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "32", 0.999, 0.999)}, Context{}, "07/CT-UBND", "", true, "không có ngày như vậy"},
 		{"a lone 2 may be 2x", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "2", 0.999)}, Context{}, "07/CT-UBND", "2018-03-02", true, "chỉ có một chữ số"},
 		{"a lone 8", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "8", 0.999)}, Context{}, "07/CT-UBND", "2018-03-08", false, ""},
 		{"after it was taken in", []pipeline.Blank{sureNum, sureDay}, Context{Taken: time.Date(2018, 3, 19, 9, 0, 0, 0, vietnam)}, "07/CT-UBND", "2018-03-20", true, "sau ngày nhận"},
