@@ -31,6 +31,7 @@ const (
 	reasonHandShort    = "Số viết tay chỉ có một chữ số %s (số dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
 	reasonHandZero     = "Số viết tay %s bắt đầu bằng 0 mà không dưới 10"
 	reasonHandTypedNum = "Số in OCR đọc %s, chữ số trong chỗ trống đọc %s"
+	reasonHandTyped    = "%s: OCR đọc %s, chữ số trong chỗ trống đọc %s"
 	reasonHandFuture   = "Ngày ban hành %s sau ngày nhận văn bản %s"
 	reasonHandSigned   = "Ngày ban hành %s sau ngày ký số %s"
 	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s: có thể thiếu một chữ số"
@@ -129,7 +130,10 @@ func (r *reading) handNumber(p numberParts, nr numberResult) numberResult {
 	r.crops = setCrop(r.crops, CropNumber, b.Crop)
 	conf, doubts := handVerdict(b, handNumber)
 	if nr.certain {
-		if len(doubts) == 0 && b.Digits != nr.number && b.Tesseract == b.Digits {
+		// Digits in the blank that are not those OCR read as print: one of
+		// the two readings is wrong, and OCR reads handwriting as print
+		// with confidence more often than the model reads print wrong.
+		if b.Digits != "" && b.Digits != nr.number {
 			nr.certain = false
 			nr.conf = min(nr.conf*flaggedConfScale, flaggedConfMax)
 			nr.reasons = append(nr.reasons, fmt.Sprintf(reasonHandTypedNum, nr.number, b.Digits))
@@ -200,10 +204,9 @@ func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
 		typed := ok && len(fixes) == 0 && conf >= minDateConf && len(ps) == 1 && ps[0].whole &&
 			!(dr.haveRef && r.pg.anyInky(ps, dr.ref)) && !gap
 		if typed && atoi(v) >= lo && atoi(v) <= hi {
-			if b != nil && b.Digits != v && len(b.Digits) > 0 {
-				if _, ds := handVerdict(b, name); len(ds) == 0 && b.Tesseract == b.Digits {
-					reasons = append(reasons, fmt.Sprintf(reasonHandTess, name, b.Digits, v))
-				}
+			if b != nil && len(b.Digits) > 0 && atoi(b.Digits) != atoi(v) {
+				reasons = append(reasons, fmt.Sprintf(reasonHandTyped, name, v, b.Digits))
+				return v, false
 			}
 			return v, true
 		}

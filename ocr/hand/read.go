@@ -54,9 +54,11 @@ const (
 
 // Reasons a reading is in doubt (Blank.Doubt), for the review queue.
 const (
-	doubtMark     = "có nét không phải chữ số"   // a mark that is not a digit
-	doubtTooMany  = "quá nhiều chữ số"           // more digits than a blank holds
-	doubtNoDigits = "không thấy chữ số viết tay" // nothing written
+	doubtMark     = "có nét không phải chữ số"          // a mark that is not a digit
+	doubtTooMany  = "quá nhiều chữ số"                  // more digits than a blank holds
+	doubtNoDigits = "không thấy chữ số viết tay"        // nothing written
+	doubtCut      = "chữ số viết liền nhau, đã tách"    // digits that touched, cut apart
+	doubtTouch    = "chữ viết tay chạm chữ in bên cạnh" // ink against the print
 )
 
 // Read reads the digits handwritten in the blank at s. grey is the
@@ -78,6 +80,7 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 	ox, oy := s.Region.Min.X, s.Region.Min.Y
 	gs := marks(cs, s.H, s.Left-ox, s.Right-ox, s.Base-oy, fromColour)
 	var ds []byte
+	var pieceLog []piece
 	left, right := s.Left-ox, s.Right-ox
 	edge := int(edgeReach * float64(s.H))
 	for i, g := range gs {
@@ -91,6 +94,7 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 		if i == len(gs)-1 && g.box.Max.X > right-edge {
 			pieces = trimmed(g, labels, w, m, pieces, false)
 		}
+		pieceLog = append(pieceLog, pieces...)
 		for _, p := range pieces {
 			if p.digit == digits.Reject {
 				if (i == 0 || i == len(gs)-1) && p.prob >= dropReject {
@@ -102,6 +106,19 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 			ds = append(ds, byte('0'+p.digit))
 			b.Probs = append(b.Probs, math.Round(float64(p.prob)*1e4)/1e4)
 		}
+	}
+	// Digits cut apart where they touch may have been one digit (a wide,
+	// slanted 0 reads as a 6 and a 7 as well): read, never certain.
+	for _, p := range pieceLog {
+		if p.cut && b.Doubt == "" {
+			b.Doubt = doubtCut
+		}
+	}
+	// Ink that runs into the print beside the blank ("Số:07" written
+	// against the colon, a 1 against the symbol's slash) may have taken a
+	// piece of it for a digit, or a digit for a piece of it.
+	if len(gs) > 0 && b.Doubt == "" && (gs[0].box.Min.X < left || gs[len(gs)-1].box.Max.X > right) {
+		b.Doubt = doubtTouch
 	}
 	switch {
 	case len(ds) > maxDigits:
@@ -145,6 +162,7 @@ type piece struct {
 	digit  int
 	prob   float32
 	aspect float64 // width over height of its ink
+	cut    bool    // cut from a mark it touched
 }
 
 // split reads glyph g as one digit, or as two or three touching ones when
@@ -170,6 +188,9 @@ func split(g glyph, labels []int32, w int, m classifier) []piece {
 			prev = c
 		}
 		if sc := score(ps); sc > bestScore {
+			for i := range ps {
+				ps[i].cut = true
+			}
 			best, bestScore = ps, sc
 		}
 	}

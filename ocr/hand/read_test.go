@@ -104,6 +104,9 @@ func TestReadDigits(t *testing.T) {
 			if b.Digits != c.want || len(b.Probs) != len(c.want) {
 				t.Errorf("read %q (probs %v, doubt %q), want %q", b.Digits, b.Probs, b.Doubt, c.want)
 			}
+			if touching := c.dx < 56; touching != (b.Doubt != "") {
+				t.Errorf("doubt %q; digits touching: %v", b.Doubt, touching)
+			}
 			if b.Colour != c.colourScan {
 				t.Errorf("colour %v, want %v", b.Colour, c.colourScan)
 			}
