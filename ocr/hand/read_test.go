@@ -91,7 +91,7 @@ func TestReadDigits(t *testing.T) {
 		want       string
 	}{
 		{"apart, black and white", []int{zero, seven}, 60, black, false, "07"},
-		{"touching", []int{four, seven}, 40, black, false, "47"},
+		{"touching", []int{four, seven}, 30, black, false, "47"},
 		{"three", []int{seven, zero, four}, 60, black, false, "704"},
 		{"blue ink on a colour scan", []int{zero, seven}, 60, blue, true, "07"},
 	} {
