@@ -135,7 +135,7 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	if h <= 0 {
 		return Spot{}, false
 	}
-	right := w.Box.X0 + (w.Box.X1-w.Box.X0)*slash/len(rs)
+	right := w.Box.X0 + int(float64(w.Box.X1-w.Box.X0)*printedShare(rs, slash))
 	left := -1
 	if selfLabel {
 		left = w.Box.X0 + int(soWidth*float64(h))
@@ -212,6 +212,37 @@ func dateSpots(ws []pipeline.Word, i int) ([]Spot, bool) {
 		out = append(out, spot(pipeline.BlankMonth, mleft, nm.Box.X0, base, h))
 	}
 	return out, len(out) > 0
+}
+
+// printedShare is the share of a printed word's width that its first n
+// characters take, by the widths of a Times-like face (digits half an em,
+// capitals about 0.7, the slash 0.28): where the slash of "96/TB-UBND"
+// starts.
+func printedShare(rs []rune, n int) float64 {
+	width := func(r rune) float64 {
+		switch {
+		case r >= '0' && r <= '9':
+			return 0.5
+		case r == '/':
+			return 0.28
+		case r == '-' || r == '.' || r == ',' || r == ':':
+			return 0.3
+		case unicode.IsUpper(r):
+			return 0.7
+		}
+		return 0.5
+	}
+	var before, all float64
+	for i, r := range rs {
+		if i < n {
+			before += width(r)
+		}
+		all += width(r)
+	}
+	if all == 0 {
+		return 0
+	}
+	return before / all
 }
 
 // symbolLike: what follows a slash reads as a symbol ("CT-UBND",

@@ -190,9 +190,12 @@ func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
 			continue // on the line above or below
 		}
 		mid := (c.box.Min.X + c.box.Max.X) / 2
-		if mid < left || mid > right {
-			// Mostly over the print: it is print unless it is clearly
-			// taller than print (a digit overlapping "Số:").
+		if mid > right {
+			continue // mostly past the blank: the symbol's slash, its letters
+		}
+		if mid < left {
+			// Mostly over the print before the blank: it is print unless it
+			// is clearly taller than print (a digit overlapping "Số:").
 			if fromColour || float64(ht) <= printTall*fh {
 				continue
 			}
