@@ -75,15 +75,7 @@ func (sp synthPage) render(g *synth.Generator) (*synth.Doc, pages.Page, error) {
 		return nil, pages.Page{}, err
 	}
 	var b bytes.Buffer
-	switch sp.format {
-	case "jpeg":
-		err = synth.WriteJPEG(&b, imgs[0], 300)
-	case "png":
-		err = synth.WritePNG(&b, imgs[0], 300)
-	default:
-		err = synth.WriteTIFF(&b, imgs[:1], 300)
-	}
-	if err != nil {
+	if err := synth.Write(&b, sp.format, imgs[:1], 300, nil); err != nil {
 		return nil, pages.Page{}, err
 	}
 	_, ps, err := pages.Split(b.Bytes(), pages.Limits{})
