@@ -20,7 +20,7 @@ if [[ $mode == test || $mode == bench ]]; then
   # fonts with Vietnamese glyphs for the synthetic test scans, and handwriting
   # fonts for the digits written into their blanks; a real browser (headless)
   # for the web interface's test.
-  pkgs+=(poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
+  pkgs+=(poppler-utils qpdf python3-pikepdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
          fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
 fi
 if [[ $mode == bench ]]; then

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	// As main does in production: pdfcpu must not read or create a
 	// configuration directory.
 	api.DisableConfigDir()
-	if pdfaCheckAvailable() {
+	if pdfaCheckReady() == nil {
 		dir, err := os.MkdirTemp("", "pdfa")
 		if err == nil {
 			allPDFs.dir = dir
@@ -54,16 +54,20 @@ type writtenPDF struct {
 	text       bool
 }
 
-// pdfaCheckAvailable reports whether sohoa's independent PDF/A checker can
-// run: it lives outside the repository, and needs pikepdf and qpdf.
-func pdfaCheckAvailable() bool {
+// pdfaCheckReady says why sohoa's independent PDF/A checker cannot run
+// (nil when it can): it lives in ../shared beside the repository, and
+// needs qpdf and pikepdf.
+func pdfaCheckReady() error {
 	if _, err := os.Stat(pdfaCheckTool); err != nil {
-		return false
+		return err
 	}
 	if _, err := exec.LookPath("qpdf"); err != nil {
-		return false
+		return err
 	}
-	return exec.Command("/usr/bin/python3", "-c", "import pikepdf").Run() == nil
+	if err := exec.Command("/usr/bin/python3", "-c", "import pikepdf").Run(); err != nil {
+		return fmt.Errorf("python3-pikepdf: %w", err)
+	}
+	return nil
 }
 
 // pdfaCheckAll runs pdfa_check.py on every file the tests wrote and reports
