@@ -195,11 +195,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 	base := BaseKey(meta.Agency, meta.Date, meta.DocNumber, st.ID)
 	rec.PDF = Object{Key: ObjectKey(base, 1, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
 	rec.Source.Key, rec.Source.Size = ObjectKey(base, 1, "original."+sourceExt(st.Format)), st.Size
-	crops := meta.Crops
-	if crops == nil {
-		crops = cropsOf(texts)
-	}
-	for name, src := range crops {
+	for name, src := range meta.Crops {
 		if rec.Crops == nil {
 			rec.Crops, rec.cropSrc = map[string]Object{}, map[string]string{}
 		}

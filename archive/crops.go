@@ -7,47 +7,12 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/objstore"
-	"github.com/sohoa/sohoa/pipeline"
 )
 
 // ErrNoCrop: the document has no crop of that name (its header had no such
 // blank, or it was archived before crops were kept).
 var ErrNoCrop = errors.New("archive: no such crop")
-
-// cropsOf names the crops of a document's blanks as the workers left them
-// in the work bucket, for a docmeta.Meta that names none: the number's
-// blank under docmeta.CropNumber, the day's (else the month's) under
-// docmeta.CropDate, each from the first page that has one (the header's).
-// Nil when no page has a blank with a crop.
-func cropsOf(texts []*pipeline.PageText) map[string]string {
-	var crops map[string]string
-	set := func(name, key string) {
-		if key == "" || crops[name] != "" {
-			return
-		}
-		if crops == nil {
-			crops = map[string]string{}
-		}
-		crops[name] = key
-	}
-	for _, t := range texts {
-		for _, field := range []string{pipeline.BlankNumber, pipeline.BlankDay, pipeline.BlankMonth} {
-			for _, b := range t.Blanks {
-				if b.Field != field {
-					continue
-				}
-				if field == pipeline.BlankNumber {
-					set(docmeta.CropNumber, b.Crop)
-				} else {
-					set(docmeta.CropDate, b.Crop)
-				}
-			}
-		}
-	}
-	return crops
-}
 
 // storeCrops copies the crops of rec's blanks from the work bucket beside
 // its PDF and records their fixity. A crop the worker left no image for is

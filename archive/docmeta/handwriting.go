@@ -272,6 +272,25 @@ func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
 	return dr
 }
 
+// headerCrops completes the crops of the blanks the number and the date
+// were read from with the page's first number blank and its first day (or
+// else month) blank, for the reviewer, when the reading matched none of
+// them (OCR lost the "Số:" or the date line); nil when there are none.
+func (pg *page) headerCrops(crops map[string]string) map[string]string {
+	for _, field := range []string{pipeline.BlankNumber, pipeline.BlankDay, pipeline.BlankMonth} {
+		name := CropDate
+		if field == pipeline.BlankNumber {
+			name = CropNumber
+		}
+		for _, b := range pg.blanks {
+			if b.Field == field && crops[name] == "" {
+				crops = setCrop(crops, name, b.Crop)
+			}
+		}
+	}
+	return crops
+}
+
 // setCrop names the crop of a blank, when the worker kept one.
 func setCrop(crops map[string]string, name, key string) map[string]string {
 	if key == "" {

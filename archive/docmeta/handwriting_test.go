@@ -98,3 +98,18 @@ func TestHandwrittenAgainstTyped(t *testing.T) {
 		t.Errorf("contradicting: %q review %v %q", m.DocNumber, m.NeedsReview, m.Review)
 	}
 }
+
+// A blank that the reading matched to no field (it lies off the number's
+// row: OCR lost the line) is still shown to the reviewer.
+func TestHandwrittenCropsUnmatched(t *testing.T) {
+	ps := handPage()
+	ps[0].Blanks = []pipeline.Blank{{Field: pipeline.BlankNumber, Box: pipeline.Box{X0: 300, Y0: 2000, X1: 500, Y1: 2100}, Crop: "work/x/n.png"},
+		{Field: pipeline.BlankMonth, Box: pipeline.Box{X0: 1500, Y0: 2000, X1: 1600, Y1: 2100}, Crop: "work/x/m.png"}}
+	m := Extract(ps)
+	if m.Crops[CropNumber] != "work/x/n.png" || m.Crops[CropDate] != "work/x/m.png" {
+		t.Errorf("crops %v", m.Crops)
+	}
+	if m.Number != "" {
+		t.Errorf("an unmatched blank gave the number %q", m.Number)
+	}
+}

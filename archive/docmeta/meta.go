@@ -198,7 +198,7 @@ func (r *reading) meta(ctx Context) Meta {
 		m.Confidence[FieldSubject] = meanConf(r.subject) / 100
 	}
 
-	m.Crops = r.crops
+	m.Crops = r.pg.headerCrops(r.crops)
 	m.NeedsReview = !nr.certain || !dr.certain
 	m.Review = dedupe(append(nr.reasons, dr.reasons...))
 	return m.nfc()

@@ -151,8 +151,8 @@ func TestBrowserReview(t *testing.T) {
 	for _, id := range []string{"r1", "r2"} {
 		var d Detail
 		if getJSON(t, base+"/api/documents/"+id, &d); !d.NeedsReview || len(d.Crops) != 2 {
-			// The crops come from the page's blanks (archive.cropsOf) or
-			// from docmeta's Meta.Crops once it names them.
+			// The crops come from the page's blanks, named by docmeta
+			// (Meta.Crops).
 			t.Fatalf("%s archived with crops %v, review %v: want both crops, in review", id, d.Crops, d.NeedsReview)
 		}
 	}

@@ -5,11 +5,10 @@ import (
 	"slices"
 )
 
-// comp is a connected component of ink in a crop: its box, its area in
-// pixels, and its label in the crop's label map.
+// comp is a connected component of ink in a crop: its box and its label
+// in the crop's label map.
 type comp struct {
 	box   image.Rectangle
-	area  int
 	label int32
 }
 
@@ -119,7 +118,6 @@ func components(mask []bool, w int) ([]comp, []int32) {
 			p := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			x, y := p%w, p/w
-			c.area++
 			c.box = c.box.Union(image.Rect(x, y, x+1, y+1))
 			for dy := -1; dy <= 1; dy++ {
 				for dx := -1; dx <= 1; dx++ {
@@ -145,7 +143,6 @@ func components(mask []bool, w int) ([]comp, []int32) {
 type glyph struct {
 	box    image.Rectangle
 	labels []int32
-	area   int
 }
 
 // Shapes of marks, in printed capital heights H.
@@ -216,11 +213,10 @@ func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
 			if float64(ov) >= mergeOverlap*float64(min(g.box.Dx(), c.box.Dx())) && float64(gap) < mergeGap*fh {
 				g.box = g.box.Union(c.box)
 				g.labels = append(g.labels, c.label)
-				g.area += c.area
 				continue
 			}
 		}
-		out = append(out, glyph{box: c.box, labels: []int32{c.label}, area: c.area})
+		out = append(out, glyph{box: c.box, labels: []int32{c.label}})
 	}
 	// A glyph that runs into the print (the tail of the "y" of "ngày"
 	// touching the first digit) is read from the blank's side only.
