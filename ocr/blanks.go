@@ -3,7 +3,6 @@ package ocr
 import (
 	"image"
 	"strings"
-	"unicode"
 
 	"github.com/sohoa/sohoa/ocr/digits"
 	"github.com/sohoa/sohoa/ocr/hand"
@@ -51,7 +50,7 @@ func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess lin
 // digitsOnly returns text when it is digits (spaces aside), else "".
 func digitsOnly(text string) string {
 	t := strings.Join(strings.Fields(text), "")
-	if t == "" || strings.IndexFunc(t, func(r rune) bool { return !unicode.IsDigit(r) || r > '9' }) >= 0 {
+	if t == "" || strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 		return ""
 	}
 	return t
