@@ -27,8 +27,15 @@ const (
 	// tryAspect: glyphs narrower than this (width over height) are one
 	// digit; "11" touching is about as wide as high.
 	tryAspect = 0.7
-	// cutFrom, cutTo: where between its ends a glyph may be cut in two.
+	// cutFrom, cutTo: where between its ends a glyph may be cut in two;
+	// cutTries: how many places are tried; threeAspect: a glyph wider
+	// than this is tried as three digits too.
 	cutFrom, cutTo = 0.25, 0.75
+	cutTries       = 4
+	// cutCost: the price of each cut, against reading the glyph whole
+	// (a digit read poorly is more often one digit than three).
+	cutCost     = 0.6
+	threeAspect = 2 * splitAspect
 	// edgeReach: a glyph that starts this close to the print before the
 	// blank, or ends this close to the print after it (in capital heights),
 	// may hold a piece of it.
@@ -97,7 +104,9 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 		pieceLog = append(pieceLog, pieces...)
 		for _, p := range pieces {
 			if p.digit == digits.Reject {
-				if (i == 0 || i == len(gs)-1) && p.prob >= dropReject {
+				// Print at an end of the blank is print-sized; a mark
+				// taller than print is handwriting the model could not read.
+				if (i == 0 || i == len(gs)-1) && p.prob >= dropReject && float64(g.box.Dy()) <= printTall*float64(s.H) {
 					continue
 				}
 				b.Doubt = doubtMark
@@ -187,18 +196,50 @@ func split(g glyph, labels []int32, w int, m classifier) []piece {
 			ps = append(ps, classify(g, labels, w, g.box.Min.X+prev, g.box.Min.X+c, m))
 			prev = c
 		}
-		if sc := score(ps); sc > bestScore {
+		if sc := score(ps) * math.Pow(cutCost, float64(len(ps)-1)); sc > bestScore {
 			for i := range ps {
 				ps[i].cut = true
 			}
 			best, bestScore = ps, sc
 		}
 	}
-	try(cutIn(col, cutFrom, cutTo))
-	if aspect > 2*splitAspect {
-		try(cutIn(col, 0.2, 0.45), cutIn(col, 0.55, 0.8))
+	for _, c := range cutsIn(col, cutFrom, cutTo) {
+		try(c)
+	}
+	if aspect > threeAspect {
+		for _, a := range cutsIn(col, 0.2, 0.45) {
+			for _, b := range cutsIn(col, 0.55, 0.8) {
+				try(a, b)
+			}
+		}
 	}
 	return best
+}
+
+// cutsIn returns up to cutTries columns within [from, to) shares of col
+// to cut at: the column of least ink, then the other valleys of the
+// ink, least ink first (two digits touch where the ink is thin, but
+// not always where it is thinnest: a 0's side is thin too).
+func cutsIn(col []int, from, to float64) []int {
+	a, b := max(1, int(from*float64(len(col)))), min(len(col)-1, int(to*float64(len(col))))
+	type cand struct{ x, ink int }
+	var cs []cand
+	for x := a; x < b; x++ {
+		if col[x] <= col[x-1] && col[x] <= col[x+1] {
+			cs = append(cs, cand{x, col[x]})
+		}
+	}
+	slices.SortStableFunc(cs, func(p, q cand) int { return p.ink - q.ink })
+	out := []int{cutIn(col, from, to)}
+	for _, c := range cs {
+		if len(out) == cutTries {
+			break
+		}
+		if !slices.ContainsFunc(out, func(x int) bool { return abs(x-c.x) < 2 }) {
+			out = append(out, c.x)
+		}
+	}
+	return out
 }
 
 // score is how well pieces read: the product of their probabilities, 0
