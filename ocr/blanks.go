@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"strconv"
 	"strings"
 
 	"github.com/sohoa/sohoa/ocr/digits"
@@ -11,7 +12,7 @@ import (
 
 // liner reads one line of text from an image (tesseract.Engine.Line).
 type liner interface {
-	Line(img []byte, dpi int) (string, error)
+	Line(img []byte, dpi int) (string, float64, error)
 }
 
 // HeaderPages is how many pages from the first are searched for the
@@ -38,11 +39,30 @@ func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess lin
 		grey, colour := prep.Region(s.Region)
 		b, crop, clean := hand.Read(s, grey, colour, m)
 		if tess != nil && clean != nil && b.Digits != "" {
-			if text, err := tess.Line(encodePBM(clean), int(dpi+0.5)); err == nil {
+			if text, _, err := tess.Line(encodePBM(clean), int(dpi+0.5)); err == nil {
 				b.Tesseract = digitsOnly(text)
+			}
+			if r := s.SymbolRegion().Intersect(image.Rect(0, 0, prep.Width, prep.Height)); !r.Empty() {
+				sym, _ := prep.Region(r)
+				if text, conf, err := tess.Line(encodePGM(sym), int(dpi+0.5)); err == nil && text != "" {
+					b.Symbol, b.SymbolConf = text, conf
+				}
 			}
 		}
 		out = append(out, Blank{Blank: b, Crop: crop})
+	}
+	return out
+}
+
+// encodePGM encodes a grey image as binary PGM, which Tesseract reads
+// without a codec and thresholds itself.
+func encodePGM(g *image.Gray) []byte {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	head := "P5\n" + strconv.Itoa(w) + " " + strconv.Itoa(h) + "\n255\n"
+	out := make([]byte, len(head), len(head)+w*h)
+	copy(out, head)
+	for y := range h {
+		out = append(out, g.Pix[y*g.Stride:y*g.Stride+w]...)
 	}
 	return out
 }

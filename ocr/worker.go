@@ -53,7 +53,7 @@ var _ blobStore = (*objstore.Bucket)(nil)
 // recognizer is one OCR engine; tesseract.Engine is the real one.
 type recognizer interface {
 	Recognize(img []byte, dpi int) (*tesseract.Page, error)
-	Line(img []byte, dpi int) (string, error)
+	Line(img []byte, dpi int) (string, float64, error)
 	Name() string
 	Close() error
 }

@@ -56,6 +56,12 @@ type Blank struct {
 	// make into digits ("" when every mark was a digit).
 	Doubt string `json:"doubt,omitempty"`
 	Crop  string `json:"crop,omitempty"`
+	// Symbol, for a number's blank with digits in it, is what Tesseract
+	// read of the printed symbol after it on its own (from its slash, as
+	// read: "/BC-UBND"), SymbolConf the confidence of that reading (0 to
+	// 100); OCR of the whole line beside large handwriting garbles it.
+	Symbol     string  `json:"symbol,omitempty"`
+	SymbolConf float64 `json:"symbol_conf,omitempty"`
 }
 
 // Patch is a rectangle of a page kept in colour: the work-bucket key of its

@@ -111,8 +111,15 @@ func extractCases() []extractCase {
 			})},
 		{"leading zero number", one(qd("Số: 05/QĐ-UBND", "Vân Canh, ngày 05 tháng 3 năm 2021")),
 			qdw(func(w *want) { w.doc, w.number, w.symbol, w.date = "05/QĐ-UBND", "05", "QĐ-UBND", "2021-03-05" })},
-		{"day and month without leading zero", one(qd("Số: 5/QĐ-UBND", "Vân Canh, ngày 5 tháng 2 năm 2021")),
-			qdw(func(w *want) { w.doc, w.number, w.symbol, w.date = "5/QĐ-UBND", "5", "QĐ-UBND", "2021-02-05" })},
+		{"day and month without leading zero", one(qd("Số: 05/QĐ-UBND", "Vân Canh, ngày 5 tháng 2 năm 2021")),
+			qdw(func(w *want) { w.doc, w.number, w.symbol, w.date = "05/QĐ-UBND", "05", "QĐ-UBND", "2021-02-05" })},
+		// NĐ 30 writes 05; a lone digit is more often half of a handwritten
+		// number read as print ("Số:. 2./KH-UBND" for 10 by hand).
+		{"one-digit number read, flagged", one(qd("Số: 5/QĐ-UBND", "Vân Canh, ngày 5 tháng 2 năm 2021")),
+			qdw(func(w *want) {
+				w.doc, w.number, w.symbol, w.date = "5/QĐ-UBND", "5", "QĐ-UBND", "2021-02-05"
+				w.review, w.reason = true, "một chữ số"
+			})},
 		{"four-digit number", one(cv("Số: 1234/UBND-KTTH", dateVC)), cvw("1234/UBND-KTTH", "1234", "UBND-KTTH")},
 		{"place with thị trấn", one(qd("Số: 15/2020/QĐ-UBND", "thị trấn Vân Canh, ngày 10 tháng 02 năm 2020")),
 			qdw(func(w *want) { w.place = "thị trấn Vân Canh" })},

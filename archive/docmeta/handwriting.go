@@ -2,6 +2,7 @@ package docmeta
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ const (
 	reasonHandSigned   = "Ngày ban hành %s sau ngày ký số %s"
 	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s: có thể thiếu một chữ số"
 	reasonHandRange    = "%s viết tay đọc là %s: không có %s như vậy"
+	reasonHandSymbol   = "Ký hiệu: OCR cả dòng đọc %s, đọc riêng đọc %s"
 )
 
 // Names of the fields in those reasons.
@@ -45,18 +47,22 @@ const (
 	handMonth  = "Tháng"
 )
 
+// symbolReasons are the doubts about the symbol as OCR read it on the
+// "Số:" line, which the symbol read on its own after the blank replaces.
+var symbolReasons = []string{reasonNoNumber, reasonSymUnread, reasonSymLowConf, reasonSymFixed, reasonSymDD}
+
 // digitReasons are the doubts about the number's digits that a sure
 // reading of its blank by hand settles; every other doubt (the symbol,
 // the stamp, the place, the type, the year) stands.
 var digitReasons = []string{
 	reasonNumMissing, reasonNumUnread, reasonNumLowConf, reasonNumFixed, reasonNumGap,
-	reasonNumInk, reasonNumSplit, reasonNumNoRef, reasonNoSlash, reasonSlashGuess, reasonYearGlued,
+	reasonNumInk, reasonNumSplit, reasonNumShort, reasonNumNoRef, reasonNoSlash, reasonSlashGuess, reasonYearGlued,
 }
 
-// isDigitReason tells whether reason is one of digitReasons, whose
-// arguments vary: compared up to the first verb.
-func isDigitReason(reason string) bool {
-	for _, f := range digitReasons {
+// isReasonIn tells whether reason is one of list, whose arguments vary:
+// compared up to the first verb.
+func isReasonIn(reason string, list []string) bool {
+	for _, f := range list {
 		if i := strings.IndexByte(f, '%'); i >= 0 && strings.HasPrefix(reason, f[:i]) || reason == f {
 			return true
 		}
@@ -112,24 +118,98 @@ func handVerdict(b *pipeline.Blank, name string) (conf float64, reasons []string
 	return conf, reasons
 }
 
-// handNumber mends the judged number with the reading of its blank by
+// numberBlank is the blank of the number: the one on the "Số:" line the
+// number was read from, or, when OCR lost that line's label, the page's
+// first (hand.Find found its "Số" and symbol); nil if none.
+func (r *reading) numberBlank() *pipeline.Blank {
+	if r.num != nil {
+		return r.pg.blankOn(pipeline.BlankNumber, r.pg.rows[r.num.row].box, r.num.label.box.X1)
+	}
+	for i := range r.pg.blanks {
+		if r.pg.blanks[i].Field == pipeline.BlankNumber {
+			return &r.pg.blanks[i]
+		}
+	}
+	return nil
+}
+
+// blankSym is the symbol read on its own after a number's blank, as
+// blankSymbol took it: line is the symbol OCR read on the "Số:" line when
+// the two differ ("" when it read none), conf the reading's confidence;
+// used is false when the line's symbol stands.
+type blankSym struct {
+	used bool
+	line string
+	conf float64
+}
+
+// blankSymbol takes the symbol that Tesseract read on its own after the
+// number's blank (Blank.Symbol) in place of the one OCR read on the whole
+// "Số:" line, when that one is unreadable, lost, or different: beside
+// large handwriting OCR garbles the print of the line ("/8C-UBND",
+// "/BCHĐND"), and a crop of the print alone reads as print reads. The
+// blank must hold digits: a typed number's line is read well.
+func (r *reading) blankSymbol(p numberParts, b *pipeline.Blank) (numberParts, blankSym) {
+	if b == nil || b.Symbol == "" || b.Digits == "" {
+		return p, blankSym{}
+	}
+	rs := normSymRunes(strings.Join(strings.Fields(b.Symbol), ""))
+	k := slices.Index(rs, '/')
+	if k < 0 {
+		return p, blankSym{}
+	}
+	bp := parseNumber(append([]rune(b.Digits), rs[k:]...))
+	lineOK := r.num != nil && p.symOK && !p.slashLost
+	// A symbol the line read well stands against one read after the
+	// blank with less than the confidence a symbol needs.
+	if !bp.symOK || lineOK && (p.symbol() == bp.symbol() || b.SymbolConf < minSymbolConf) {
+		return p, blankSym{}
+	}
+	bs := blankSym{used: true, conf: b.SymbolConf}
+	if lineOK {
+		bs.line = p.symbol()
+	}
+	p.year, p.yearFixes, p.segs, p.seps = bp.year, bp.yearFixes, bp.segs, bp.seps
+	p.ambiguous, p.party, p.symOK, p.symFixes, p.slashLost = bp.ambiguous, bp.party, true, bp.symFixes, false
+	return p, bs
+}
+
+// symbolDoubts are the doubts about a symbol read after the blank.
+func (bs blankSym) doubts(p numberParts) []string {
+	var out []string
+	if bs.line != "" {
+		out = append(out, fmt.Sprintf(reasonHandSymbol, bs.line, p.symbol()))
+	}
+	if bs.conf < minSymbolConf {
+		out = append(out, fmt.Sprintf(reasonSymLowConf, int(bs.conf)))
+	}
+	if len(p.symFixes) > 0 {
+		out = append(out, fmt.Sprintf(reasonSymFixed, strings.Join(p.symFixes, ", ")))
+	}
+	if len(p.ambiguous) > 0 {
+		var segs []string
+		for _, i := range p.ambiguous {
+			segs = append(segs, p.segs[i])
+		}
+		out = append(out, fmt.Sprintf(reasonSymDD, strings.Join(segs, ", ")))
+	}
+	return out
+}
+
+// handNumber mends the judged number with the reading of its blank b by
 // hand, when OCR could not make it certain: the blank's digits become the
 // number, certain when the reading is sure, the number is well formed
 // (two digits at least, a leading zero only below 10) and nothing else
 // about the number was in doubt. A number OCR read with certainty stays,
 // but a sure reading of the blank that contradicts it puts it in review.
-func (r *reading) handNumber(p numberParts, nr numberResult) numberResult {
-	if r.num == nil {
-		return nr
-	}
-	c := r.num
-	b := r.pg.blankOn(pipeline.BlankNumber, r.pg.rows[c.row].box, c.label.box.X1)
+// bs tells whether the symbol was read after the blank (blankSymbol).
+func (r *reading) handNumber(p numberParts, b *pipeline.Blank, bs blankSym, nr numberResult) numberResult {
 	if b == nil {
 		return nr
 	}
 	r.crops = setCrop(r.crops, CropNumber, b.Crop)
 	conf, doubts := handVerdict(b, handNumber)
-	if nr.certain {
+	if nr.certain && !bs.used {
 		// Digits in the blank that are not those OCR read as print: one of
 		// the two readings is wrong, and OCR reads handwriting as print
 		// with confidence more often than the model reads print wrong.
@@ -157,8 +237,22 @@ func (r *reading) handNumber(p numberParts, nr numberResult) numberResult {
 	}
 	var keep []string
 	for _, reason := range nr.reasons {
-		if !isDigitReason(reason) {
+		if !isReasonIn(reason, digitReasons) && !(bs.used && isReasonIn(reason, symbolReasons)) {
 			keep = append(keep, reason)
+		}
+	}
+	if bs.used {
+		keep = append(keep, bs.doubts(p)...)
+	}
+	if r.num == nil {
+		// The "Số:" OCR lost: where the blank is must do for where the
+		// label is.
+		at := word{box: b.Box}
+		if r.pg.stampNear(at, (b.Box.Y1-b.Box.Y0)/3) {
+			keep = append(keep, reasonNumStamp)
+		}
+		if b.Box.X0 >= r.pg.colX {
+			keep = append(keep, reasonNumPlace)
 		}
 	}
 	p.number = b.Digits

@@ -179,10 +179,12 @@ func (r *reading) meta(ctx Context) Meta {
 		p = r.num.p
 		p.segs = append([]string(nil), p.segs...)
 	}
+	nb := r.numberBlank()
+	p, bs := r.blankSymbol(p, nb)
 	tr := r.judgeType(&p)
 	m.Type, m.Confidence[FieldType] = tr.name, tr.conf
 
-	nr := r.handNumber(p, r.judgeNumber(p, dr, tr.mismatch))
+	nr := r.handNumber(p, nb, bs, r.judgeNumber(p, dr, tr.mismatch))
 	m.DocNumber, m.Number, m.Symbol = nr.doc, nr.number, nr.symbol
 	m.Confidence[FieldDocNumber] = nr.conf
 

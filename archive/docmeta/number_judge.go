@@ -18,10 +18,19 @@ type numberResult struct {
 // against the judged date and the type: mismatch is why the symbol does not
 // agree with the type, "" when it does.
 func (r *reading) judgeNumber(p numberParts, dr dateResult, mismatch string) numberResult {
-	if r.num == nil {
+	var conf float64
+	var certain bool
+	var reasons []string
+	switch {
+	case r.num != nil:
+		conf, certain, reasons = r.judgeRead(p, dr.ref, dr.haveRef)
+	case p.symOK:
+		// OCR lost the "Số:" line; the symbol was read after the
+		// number's blank (blankSymbol), and handNumber judges the rest.
+		reasons = []string{reasonNoNumber}
+	default:
 		return numberResult{reasons: []string{reasonNoNumber}}
 	}
-	conf, certain, reasons := r.judgeRead(p, dr.ref, dr.haveRef)
 	if p.year == "" && len(p.number) >= 5 && dr.year > 0 && strings.HasSuffix(p.number, fmt.Sprint(dr.year)) {
 		// "152020/QĐ-UBND": the slash between number and year lost.
 		certain = false
@@ -111,6 +120,12 @@ func (r *reading) judgeRead(p numberParts, ref word, haveRef bool) (conf float64
 		}
 		if len(p.numFixes) > 0 {
 			flag(fmt.Sprintf(reasonNumFixed, strings.Join(p.numFixes, ", ")))
+		}
+		if len(p.number) == 1 {
+			// NĐ 30 writes a number below 10 with its 0 ("Số: 05/TB-UBND");
+			// one digit alone is more often a handwritten number OCR read
+			// half of.
+			flag(fmt.Sprintf(reasonNumShort, p.number))
 		}
 		if len(numToks) > 1 {
 			flag(reasonNumSplit)

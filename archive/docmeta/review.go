@@ -8,6 +8,7 @@ const (
 	reasonNumUnread    = "Số văn bản viết tay, OCR không đọc được (%q)"
 	reasonNumLowConf   = "Số văn bản: OCR không chắc chắn (độ tin cậy %d%%)"
 	reasonNumFixed     = "Số văn bản phải sửa ký tự OCR (%s)"
+	reasonNumShort     = "Số văn bản chỉ có một chữ số %s (số dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
 	reasonNoSlash      = "Không thấy dấu / giữa số và ký hiệu, không biết số là gì (OCR đọc %q)"
 	reasonSlashGuess   = "Không thấy dấu / giữa số và ký hiệu: số %s là đoán, cần kiểm tra (OCR đọc %q)"
 	reasonYearGlued    = "Số %s có thể gồm cả năm %d (OCR mất dấu /)"

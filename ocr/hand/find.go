@@ -21,6 +21,21 @@ type Spot struct {
 	Left, Right int
 	Base, H     int
 	Region      image.Rectangle
+	// SymbolEnd is where the printed symbol after a number's blank ends
+	// (0 for a day or month).
+	SymbolEnd int
+}
+
+// SymbolRegion is the printed symbol after a number's blank, from its
+// slash to its end, for it to be read again on its own: OCR reading the
+// whole line beside large handwriting garbles it ("/8C-UBND", "/BCHĐND").
+// Empty for a day or month.
+func (s Spot) SymbolRegion() image.Rectangle {
+	if s.SymbolEnd <= s.Right {
+		return image.Rectangle{}
+	}
+	fh := float64(s.H)
+	return image.Rect(s.Right-int(symbolMargin*fh), s.Base-int(symbolAbove*fh), s.SymbolEnd+int(symbolMargin*fh), s.Base+int(symbolBelow*fh))
 }
 
 // Geometry of a spot, in printed capital heights (H).
@@ -45,6 +60,18 @@ const (
 	// maxBlank: the widest blank in capital heights; a wider gap is not
 	// one blank.
 	maxBlank = 12
+	// symbolAbove, symbolBelow, symbolMargin: the printed symbol's crop
+	// about its baseline (capitals and the Đ's bar above, a comma below)
+	// and past its ends.
+	symbolAbove  = 1.35
+	symbolBelow  = 0.45
+	symbolMargin = 0.3
+	// symbolGap: words of the symbol that OCR cut apart ("I57/ QĐ-NĐ-UB")
+	// are at most this far apart; the place name of the date is further.
+	symbolGap = 0.6
+	// dateReach: how many words OCR may make of a handwritten day or
+	// month, plus one.
+	dateReach = 4
 	// headerShare: blanks are looked for in the top part of the page.
 	headerShare = 0.5
 )
@@ -157,7 +184,27 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	if left < 0 || left >= right {
 		return Spot{}, false
 	}
-	return spot(pipeline.BlankNumber, left, right, w.Box.Y1, h), true
+	sp := spot(pipeline.BlankNumber, left, right, w.Box.Y1, h)
+	sp.SymbolEnd = w.Box.X1
+	for _, o := range ws[i+1:] {
+		if float64(o.Box.X0-sp.SymbolEnd) > symbolGap*float64(h) || !symbolWord(o.Text) {
+			break
+		}
+		sp.SymbolEnd = o.Box.X1
+	}
+	return sp, true
+}
+
+// symbolWord: a word that may be a piece of a symbol: no lower-case letter
+// but the r of TTr and the t of Ttg.
+func symbolWord(t string) bool {
+	lower := 0
+	for _, r := range t {
+		if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	return lower <= 1 && strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || r == '/' || r == '-' }) >= 0
 }
 
 // dateSpots: ws[i] is "ngày" and "tháng", then "năm" follow on the line.
@@ -165,17 +212,19 @@ func dateSpots(ws []pipeline.Word, i int) ([]Spot, bool) {
 	if !isNgay(ws[i].Text) {
 		return nil, false
 	}
+	// OCR may read the handwriting as a few words of its own ("ngày Ê 2
+	// tháng 5 năm"): "tháng" within dateReach words of "ngày", and "năm"
+	// within as many of "tháng".
 	thang, nam := -1, -1
-	for k := i + 1; k < len(ws) && k <= i+4; k++ {
+	for k := i + 1; k < len(ws) && nam < 0; k++ {
 		g := strings.ToLower(viet.Fold(ws[k].Text))
 		switch {
+		case thang < 0 && k > i+dateReach, thang >= 0 && k > thang+dateReach:
+			return nil, false
 		case thang < 0 && strings.HasPrefix(g, "thang"):
 			thang = k
-		case thang >= 0 && (g == "nam" || strings.HasPrefix(g, "nam")):
+		case thang >= 0 && strings.HasPrefix(g, "nam"):
 			nam = k
-		}
-		if nam >= 0 {
-			break
 		}
 	}
 	if thang < 0 || nam < 0 {

@@ -21,10 +21,10 @@ var errNoCgo = errors.New("tesseract: this sohoa was built without cgo, so it ca
 // New reports that OCR is not built in.
 func New(Config) (*Engine, error) { return nil, errNoCgo }
 
-func (e *Engine) Name() string                                 { return "" }
-func (e *Engine) Recognize(img []byte, dpi int) (*Page, error) { return nil, errNoCgo }
-func (e *Engine) Line(img []byte, dpi int) (string, error)     { return "", errNoCgo }
-func (e *Engine) Close() error                                 { return nil }
+func (e *Engine) Name() string                                      { return "" }
+func (e *Engine) Recognize(img []byte, dpi int) (*Page, error)      { return nil, errNoCgo }
+func (e *Engine) Line(img []byte, dpi int) (string, float64, error) { return "", 0, errNoCgo }
+func (e *Engine) Close() error                                      { return nil }
 
 // OSD is unavailable in a build without cgo.
 type OSD struct{}
