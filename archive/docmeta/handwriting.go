@@ -174,10 +174,11 @@ func (r *reading) blankSymbol(p numberParts, b *pipeline.Blank) (numberParts, bl
 	return p, bs
 }
 
-// symbolDoubts are the doubts about a symbol read after the blank.
+// doubts are the doubts about a symbol read after the blank, p as the
+// type's name left it.
 func (bs blankSym) doubts(p numberParts) []string {
 	var out []string
-	if bs.line != "" {
+	if bs.line != "" && bs.line != p.symbol() { // the type's name may have mended the two alike
 		out = append(out, fmt.Sprintf(reasonHandSymbol, bs.line, p.symbol()))
 	}
 	if bs.conf < minSymbolConf {
