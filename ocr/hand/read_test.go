@@ -129,3 +129,20 @@ func TestReadEmptyBlank(t *testing.T) {
 		t.Errorf("empty blank read %q, doubt %q", b.Digits, b.Doubt)
 	}
 }
+
+// TestReadUnreadableMark: a mark taller than print that is no digit (a
+// blot, a scrawl) is said to be there, not dropped as print at the blank's
+// end would be.
+func TestReadUnreadableMark(t *testing.T) {
+	d := testDigits(t)
+	grey, _, s := blankCrop(d, nil, 0, 0, color.RGBA{})
+	for y := 50; y < 110; y++ {
+		for x := 120; x < 190; x++ {
+			grey.Pix[y*grey.Stride+x] = 20
+		}
+	}
+	b, _, _ := Read(s, grey, nil, digits.Default())
+	if b.Digits != "" || b.Doubt != doubtMark {
+		t.Errorf("blot read %q, doubt %q; want no digits and %q", b.Digits, b.Doubt, doubtMark)
+	}
+}
