@@ -69,6 +69,8 @@ const (
 	// symbolGap: words of the symbol that OCR cut apart ("I57/ QĐ-NĐ-UB")
 	// are at most this far apart; the place name of the date is further.
 	symbolGap = 0.6
+	// printedConf: the least OCR confidence of a printed month.
+	printedConf = 90
 	// dateReach: how many words OCR may make of a handwritten day or
 	// month, plus one.
 	dateReach = 4
@@ -257,10 +259,26 @@ func dateSpots(ws []pipeline.Word, i int) ([]Spot, bool) {
 	if left < th.Box.X0 && th.Box.X0-left <= maxBlank*h {
 		out = append(out, spot(pipeline.BlankDay, left, th.Box.X0, base, h))
 	}
-	if mleft < nm.Box.X0 && nm.Box.X0-mleft <= maxBlank*h {
+	if mleft < nm.Box.X0 && nm.Box.X0-mleft <= maxBlank*h && !printedNumber(ws[thang+1:nam], h) {
 		out = append(out, spot(pipeline.BlankMonth, mleft, nm.Box.X0, base, h))
 	}
 	return out, len(out) > 0
+}
+
+// printedNumber tells whether the words between two anchors are one
+// number OCR read as print: one or two digits, read with confidence, no
+// taller than printed capitals. A printed month is not read as a blank
+// (the blank's crop would take pieces of "tháng" and "năm" along).
+func printedNumber(ws []pipeline.Word, h int) bool {
+	if len(ws) != 1 {
+		return false
+	}
+	w := ws[0]
+	t := strings.TrimRight(w.Text, ".,")
+	if n := len(t); n < 1 || n > 2 || strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return false
+	}
+	return w.Conf >= printedConf && float64(w.Box.Y1-w.Box.Y0) <= printTall*float64(h)
 }
 
 // printedShare is the share of a printed word's width that its first n

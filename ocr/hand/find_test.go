@@ -35,8 +35,12 @@ func TestFind(t *testing.T) {
 		lines []pipeline.Line
 		want  []string // field:left-right
 	}{
-		{"blanks left for ink", []pipeline.Line{line(450, 440, "Số: +110 /CT-UBND +300 Quảng Ngãi, ngày +80 tháng 3 năm 2018")},
-			[]string{"number:522-646", "day:1516-1610", "month:1730-1782"}},
+		{"blanks left for ink", []pipeline.Line{line(450, 440, "Số: +110 /CT-UBND +300 Quảng Ngãi, ngày +80 tháng +40 năm 2018")},
+			[]string{"number:522-646", "day:1516-1610", "month:1730-1784"}},
+		// A month OCR read as print, with confidence and at print's height,
+		// is not read again as a blank.
+		{"a printed month is no blank", []pipeline.Line{line(450, 440, "Số: +110 /CT-UBND +300 Quảng Ngãi, ngày +80 tháng 3 năm 2018")},
+			[]string{"number:522-646", "day:1516-1610"}},
 		{"digits glued to Số: by OCR", []pipeline.Line{line(450, 440, "Số:11 +20 /CT-UBND")},
 			[]string{"number:518-604"}},
 		{"OCR garbled the symbol's first letter", []pipeline.Line{line(450, 440, "số: Ÿ Ê. /8C-UBND")},
@@ -51,7 +55,7 @@ func TestFind(t *testing.T) {
 		{"only the first of each", []pipeline.Line{
 			line(450, 440, "Số: +110 /CT-UBND"),
 			line(400, 900, "Thực hiện Chỉ thị số 11/CT-TTg ngày 16 tháng 4 năm 2021"),
-		}, []string{"number:522-646", "day:1180-1256", "month:1376-1428"}},
+		}, []string{"number:522-646", "day:1180-1256"}},
 		{"below the top half: not a header", []pipeline.Line{line(450, 2500, "Số: +110 /CT-UBND")}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
