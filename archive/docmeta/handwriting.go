@@ -184,17 +184,7 @@ func (bs blankSym) doubts(p numberParts) []string {
 	if bs.conf < minSymbolConf {
 		out = append(out, fmt.Sprintf(reasonSymLowConf, int(bs.conf)))
 	}
-	if len(p.symFixes) > 0 {
-		out = append(out, fmt.Sprintf(reasonSymFixed, strings.Join(p.symFixes, ", ")))
-	}
-	if len(p.ambiguous) > 0 {
-		var segs []string
-		for _, i := range p.ambiguous {
-			segs = append(segs, p.segs[i])
-		}
-		out = append(out, fmt.Sprintf(reasonSymDD, strings.Join(segs, ", ")))
-	}
-	return out
+	return append(out, p.letterDoubts()...)
 }
 
 // handNumber mends the judged number with the reading of its blank b by

@@ -156,16 +156,7 @@ func (r *reading) judgeRead(p numberParts, ref word, haveRef bool) (conf float64
 	if p.symOK && symConf < minSymbolConf {
 		flag(fmt.Sprintf(reasonSymLowConf, int(symConf)))
 	}
-	if p.symOK && len(p.symFixes) > 0 {
-		flag(fmt.Sprintf(reasonSymFixed, strings.Join(p.symFixes, ", ")))
-	}
-	if len(p.ambiguous) > 0 {
-		var segs []string
-		for _, i := range p.ambiguous {
-			segs = append(segs, p.segs[i])
-		}
-		flag(fmt.Sprintf(reasonSymDD, strings.Join(segs, ", ")))
-	}
+	reasons = append(reasons, p.letterDoubts()...)
 	if p.number == "" || !p.symOK {
 		return 0, false, reasons
 	}
@@ -173,6 +164,23 @@ func (r *reading) judgeRead(p numberParts, ref word, haveRef bool) (conf float64
 		return min(numConf, symConf) / 100, false, reasons
 	}
 	return numConf / 100, true, nil
+}
+
+// letterDoubts are the doubts about the letters of a readable symbol:
+// marks OCR put on them, and a D or Đ nothing decides.
+func (p numberParts) letterDoubts() []string {
+	var out []string
+	if p.symOK && len(p.symFixes) > 0 {
+		out = append(out, fmt.Sprintf(reasonSymFixed, strings.Join(p.symFixes, ", ")))
+	}
+	if len(p.ambiguous) > 0 {
+		var segs []string
+		for _, i := range p.ambiguous {
+			segs = append(segs, p.segs[i])
+		}
+		out = append(out, fmt.Sprintf(reasonSymDD, strings.Join(segs, ", ")))
+	}
+	return out
 }
 
 // confOf is the lowest confidence of the runes of the joined number and

@@ -156,7 +156,7 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	h := w.Box.Y1 - w.Box.Y0
 	if slash > 0 {
 		for _, o := range ws[i+1:] {
-			if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+			if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && allDigits(t) {
 				h = min(h, o.Box.Y1-o.Box.Y0)
 			}
 		}
@@ -275,10 +275,12 @@ func printedNumber(ws []pipeline.Word, h int) bool {
 	}
 	w := ws[0]
 	t := strings.TrimRight(w.Text, ".,")
-	if n := len(t); n < 1 || n > 2 || strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return false
-	}
-	return w.Conf >= printedConf && float64(w.Box.Y1-w.Box.Y0) <= printTall*float64(h)
+	return len(t) <= 2 && allDigits(t) && w.Conf >= printedConf && float64(w.Box.Y1-w.Box.Y0) <= printTall*float64(h)
+}
+
+// allDigits: t is ASCII digits, one at least.
+func allDigits(t string) bool {
+	return t != "" && strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
 
 // printedShare is the share of a printed word's width that its first n
