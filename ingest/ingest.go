@@ -183,10 +183,10 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 		} else {
 			log.Info("already archived; moving the file to done", "key", st.Key)
 		}
-		return in.retireFile(held, r)
+		return in.retireLate(ctx, held, r)
 	case st.Status == pipeline.StatusFailed && !info.ModTime().After(st.Updated):
 		// This very file failed and was not moved yet (a restart).
-		return in.retireFile(held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: st.Reason, Attempt: st.Attempt})
+		return in.retireLate(ctx, held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: st.Reason, Attempt: st.Attempt})
 	}
 
 	format, pgs, err := pages.Split(data, in.cfg.Limits)
@@ -309,6 +309,16 @@ func (in *Ingest) handleRetire(ctx context.Context, msg jetstream.Msg) error {
 		return err
 	}
 	return nil
+}
+
+// retireLate retires a file whose document was finished while no ingest held
+// it (the process died between the archive's commit and the retire): the
+// file is moved and the page blobs the retire would have deleted go too.
+func (in *Ingest) retireLate(ctx context.Context, held heldFile, r pipeline.Retire) error {
+	if err := in.retireFile(held, r); err != nil {
+		return err
+	}
+	return in.work.DeletePrefix(ctx, pipeline.WorkPrefix(r.Doc))
 }
 
 // retireFile moves one original to done/ or failed/ (with its reason),
