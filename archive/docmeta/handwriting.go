@@ -35,7 +35,8 @@ const (
 	reasonHandTyped    = "%s: OCR đọc %s, chữ số trong chỗ trống đọc %s"
 	reasonHandFuture   = "Ngày ban hành %s sau ngày nhận văn bản %s"
 	reasonHandSigned   = "Ngày ban hành %s sau ngày ký số %s"
-	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s: có thể thiếu một chữ số"
+	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s (ngày dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
+	reasonHandMonLead  = "Tháng viết tay chỉ có một chữ số %s (tháng 1, 2 viết là 01, 02): có thể thiếu một chữ số"
 	reasonHandRange    = "%s viết tay đọc là %s: không có %s như vậy"
 	reasonHandSymbol   = "Ký hiệu: OCR cả dòng đọc %s, đọc riêng đọc %s"
 )
@@ -314,10 +315,15 @@ func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
 			reasons = append(reasons, fmt.Sprintf(reasonHandRange, name, b.Digits, strings.ToLower(name)))
 			return "", false
 		}
-		if len(b.Digits) == 1 && name == handDay && n <= 3 {
-			// "1", "2", "3" may be the first digit of 1x, 2x, 3x with the
-			// second lost; a lone 4–9 cannot be.
+		// NĐ 30 writes a day below 10 with its 0 (ngày 05) and the months
+		// 1 and 2 as 01 and 02: one digit alone is a digit lost as often
+		// as a 0 left out (a 1 too thin to see before a 6, the second
+		// digit of 1x, 2x, 3x in the print beside it).
+		switch {
+		case len(b.Digits) == 1 && name == handDay:
 			reasons = append(reasons, fmt.Sprintf(reasonHandDayLead, b.Digits))
+		case len(b.Digits) == 1 && name == handMonth && n <= 2:
+			reasons = append(reasons, fmt.Sprintf(reasonHandMonLead, b.Digits))
 		}
 		return b.Digits, len(ds) == 0
 	}
