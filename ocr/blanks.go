@@ -34,9 +34,17 @@ type Blank struct {
 // archive to check the model against.
 func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess liner, dpi float64) []Blank {
 	var out []Blank
-	for _, s := range hand.Find(lines, prep.Width, prep.Height) {
+	spots := hand.Find(lines, prep.Width, prep.Height)
+	lastDate := -1
+	for i, s := range spots {
+		if s.Field != pipeline.BlankNumber {
+			lastDate = i
+		}
+	}
+	for i, s := range spots {
 		s.Region = s.Region.Intersect(image.Rect(0, 0, prep.Width, prep.Height))
 		grey, colour := prep.Region(s.Region)
+		s = hand.PlaceSlash(s, grey)
 		b, crop, clean := hand.Read(s, grey, colour, m)
 		if tess != nil && clean != nil && b.Digits != "" {
 			if text, _, err := tess.Line(encodePBM(clean), int(dpi+0.5)); err == nil {
@@ -46,6 +54,12 @@ func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess lin
 				sym, _ := prep.Region(r)
 				if text, conf, err := tess.Line(encodePGM(sym), int(dpi+0.5)); err == nil && text != "" {
 					b.Symbol, b.SymbolConf = text, conf
+				}
+			}
+			if r := s.YearRegion().Intersect(image.Rect(0, 0, prep.Width, prep.Height)); i == lastDate && !r.Empty() {
+				yr, _ := prep.Region(r)
+				if text, conf, err := tess.Line(encodePGM(yr), int(dpi+0.5)); err == nil {
+					b.Year, b.YearConf = digitsOnly(strings.TrimRight(strings.TrimSpace(text), ".,")), conf
 				}
 			}
 		}

@@ -62,6 +62,12 @@ type Blank struct {
 	// 100); OCR of the whole line beside large handwriting garbles it.
 	Symbol     string  `json:"symbol,omitempty"`
 	SymbolConf float64 `json:"symbol_conf,omitempty"`
+	// Year, for the last blank of the date with digits in it, is what
+	// Tesseract read of the printed year after "năm" on its own (beside
+	// handwriting, OCR of the whole line misreads it: 2015 for 2018),
+	// YearConf that reading's confidence (0 to 100).
+	Year     string  `json:"year,omitempty"`
+	YearConf float64 `json:"year_conf,omitempty"`
 }
 
 // Patch is a rectangle of a page kept in colour: the work-bucket key of its

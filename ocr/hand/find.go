@@ -24,6 +24,20 @@ type Spot struct {
 	// SymbolEnd is where the printed symbol after a number's blank ends
 	// (0 for a day or month).
 	SymbolEnd int
+	// Year is the printed year after "năm", for a day's or month's blank
+	// (empty when OCR read none there).
+	Year image.Rectangle
+}
+
+// YearRegion is the printed year after a date's blank, with a margin, for
+// it to be read again on its own. Empty for a number or without a year.
+func (s Spot) YearRegion() image.Rectangle {
+	if s.Year.Empty() {
+		return image.Rectangle{}
+	}
+	fh := float64(s.H)
+	m := int(symbolMargin * fh)
+	return image.Rect(s.Year.Min.X-m, s.Base-int(symbolAbove*fh), s.Year.Max.X+m, s.Base+int(symbolBelow*fh))
 }
 
 // SymbolRegion is the printed symbol after a number's blank, from its
@@ -153,11 +167,13 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	}
 	// The height of printed capitals: the symbol's (no descenders), or
 	// when handwriting may be in its box, a printed year's on the line.
-	h := w.Box.Y1 - w.Box.Y0
+	// The baseline likewise: the symbol's foot, or the year's, then the
+	// label's when it is print alone.
+	h, base := w.Box.Y1-w.Box.Y0, w.Box.Y1
 	if slash > 0 {
 		for _, o := range ws[i+1:] {
-			if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && allDigits(t) {
-				h = min(h, o.Box.Y1-o.Box.Y0)
+			if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && allDigits(t) && o.Box.Y1-o.Box.Y0 < h {
+				h, base = o.Box.Y1-o.Box.Y0, o.Box.Y1
 			}
 		}
 	}
@@ -180,13 +196,16 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		left = ws[k].Box.X1
 		if k == i || glued(ws[k], 3, soWidth, h) {
 			left = ws[k].Box.X0 + int(soWidth*float64(h)) // handwriting glued to "Số:"
+		} else if slash > 0 {
+			base = ws[k].Box.Y1
 		}
 		break
 	}
 	if left < 0 || left >= right {
 		return Spot{}, false
 	}
-	sp := spot(pipeline.BlankNumber, left, right, w.Box.Y1, h)
+	sp := spot(pipeline.BlankNumber, left, right, base, h)
+	sp.Region.Max.X = right + int(slashRoom*float64(h)) // PlaceSlash looks there
 	sp.SymbolEnd = w.Box.X1
 	for _, o := range ws[i+1:] {
 		if float64(o.Box.X0-sp.SymbolEnd) > symbolGap*float64(h) || !symbolWord(o.Text) {
@@ -234,9 +253,11 @@ func dateSpots(ws []pipeline.Word, i int) ([]Spot, bool) {
 	}
 	// The printed digits' height: the year's, after "năm".
 	h, base := 0, 0
+	var year image.Rectangle
 	if nam+1 < len(ws) {
 		if y := ws[nam+1]; strings.IndexFunc(y.Text, unicode.IsDigit) >= 0 {
 			h, base = y.Box.Y1-y.Box.Y0, y.Box.Y1
+			year = image.Rect(y.Box.X0, y.Box.Y0, y.Box.X1, y.Box.Y1)
 		}
 	}
 	if h <= 0 { // no year read: "năm" is x-height high, capitals about 1.45 times it
@@ -261,6 +282,9 @@ func dateSpots(ws []pipeline.Word, i int) ([]Spot, bool) {
 	}
 	if mleft < nm.Box.X0 && nm.Box.X0-mleft <= maxBlank*h && !printedNumber(ws[thang+1:nam], h) {
 		out = append(out, spot(pipeline.BlankMonth, mleft, nm.Box.X0, base, h))
+	}
+	for i := range out {
+		out[i].Year = year
 	}
 	return out, len(out) > 0
 }

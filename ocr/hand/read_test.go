@@ -104,8 +104,10 @@ func TestReadDigits(t *testing.T) {
 			if b.Digits != c.want || len(b.Probs) != len(c.want) {
 				t.Errorf("read %q (probs %v, doubt %q), want %q", b.Digits, b.Probs, b.Doubt, c.want)
 			}
-			if touching := c.dx < 56; touching != (b.Doubt != "") {
-				t.Errorf("doubt %q; digits touching: %v", b.Doubt, touching)
+			// Two MNIST digits touching are cut where they touch and
+			// each reads well: no doubt either way.
+			if b.Doubt != "" {
+				t.Errorf("doubt %q", b.Doubt)
 			}
 			if b.Colour != c.colourScan {
 				t.Errorf("colour %v, want %v", b.Colour, c.colourScan)
@@ -118,6 +120,25 @@ func TestReadDigits(t *testing.T) {
 				t.Error("print or leader kept as handwriting")
 			}
 		})
+	}
+}
+
+// A cut is a doubt when a digit cut reads poorly, or when its glyph read
+// nearly as well another way; digits not cut are not.
+func TestDoubtfulCut(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ps   []piece
+		want bool
+	}{
+		{"not cut", []piece{{digit: 4, prob: 0.5}}, false},
+		{"cut, sure, no rival", []piece{{digit: 4, prob: 0.999, cut: true}, {digit: 7, prob: 0.995, cut: true}}, false},
+		{"cut, one digit unsure", []piece{{digit: 4, prob: 0.999, cut: true}, {digit: 7, prob: 0.98, cut: true}}, true},
+		{"cut, a close rival", []piece{{digit: 6, prob: 1, cut: true, rival: 0.85}, {digit: 7, prob: 1, cut: true, rival: 0.85}}, true},
+	} {
+		if got := doubtfulCut(c.ps); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
 	}
 }
 

@@ -15,9 +15,10 @@ type comp struct {
 // inkMask tells ink from paper in a crop. In colour, ink is what is blue or
 // violet — ballpoint and felt-pen ink — so the black print and the red
 // seal drop out, and the mask is used when there is enough of it (colour
-// true); otherwise the grey crop is thresholded (Otsu), which for a 1-bit
-// scan is its own black.
-func inkMask(grey *image.Gray, colour *image.RGBA, h int) (mask []bool, fromColour bool) {
+// true); otherwise the grey crop is thresholded (Otsu, on the levels
+// within level, the whole crop when it is empty), which for a 1-bit scan
+// is its own black.
+func inkMask(grey *image.Gray, colour *image.RGBA, h int, level image.Rectangle) (mask []bool, fromColour bool) {
 	w, ht := grey.Rect.Dx(), grey.Rect.Dy()
 	mask = make([]bool, w*ht)
 	if colour != nil {
@@ -38,6 +39,9 @@ func inkMask(grey *image.Gray, colour *image.RGBA, h int) (mask []bool, fromColo
 		clear(mask)
 	}
 	t := otsu(grey)
+	if r := level.Add(grey.Rect.Min).Intersect(grey.Rect); !r.Empty() {
+		t = otsu(grey.SubImage(r).(*image.Gray))
+	}
 	for y := range ht {
 		row := grey.Pix[y*grey.Stride : y*grey.Stride+w]
 		for x, v := range row {
@@ -186,16 +190,16 @@ func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
 		case float64(c.box.Max.Y) < float64(base)-highBottom*fh || float64(c.box.Min.Y) > float64(base)+lowTop*fh:
 			continue // on the line above or below
 		}
+		// In colour the print is not in the mask: whatever is, past the
+		// blank's ends too, is ink.
 		mid := (c.box.Min.X + c.box.Max.X) / 2
-		if mid > right {
+		if mid > right && !fromColour {
 			continue // mostly past the blank: the symbol's slash, its letters
 		}
-		if mid < left {
+		if mid < left && !fromColour && float64(ht) <= printTall*fh {
 			// Mostly over the print before the blank: it is print unless it
 			// is clearly taller than print (a digit overlapping "Số:").
-			if fromColour || float64(ht) <= printTall*fh {
-				continue
-			}
+			continue
 		}
 		inside := min(c.box.Max.X, right) - max(c.box.Min.X, left)
 		if !fromColour && float64(ht) <= printTall*fh && abs(c.box.Max.Y-base) < h/5 && 2*inside < w {
