@@ -101,7 +101,7 @@
 // OCR of the printed page could not make the number or the day certain,
 // the blank's reading takes its place: certain only when every digit has
 // a probability of at least minHandProb, Tesseract read the same digits
-// or none, nothing in the blank was left unread, the number has two
+// or none (or the model gave each more than tessOverruled), nothing in the blank was left unread, the number has two
 // digits at least with a leading zero only below 10, and the date is real
 // and neither after the document was taken in nor after the earliest
 // signing time of the original (ExtractIn's Context). A printed number

@@ -25,20 +25,22 @@ var vietnam = time.FixedZone("ICT", 7*3600)
 
 // Reasons of the handwriting reader, shown to archivists.
 const (
-	reasonHandUnsure   = "%s viết tay đọc là %s nhưng chưa chắc chắn (độ tin cậy %d%%)"
-	reasonHandDoubt    = "%s viết tay: %s"
-	reasonHandTess     = "%s viết tay: mô hình chữ số đọc %s, Tesseract đọc %s"
-	reasonHandNone     = "%s viết tay: không đọc được chữ số nào"
-	reasonHandShort    = "Số viết tay chỉ có một chữ số %s (số dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
-	reasonHandZero     = "Số viết tay %s bắt đầu bằng 0 mà không dưới 10"
-	reasonHandTypedNum = "Số in OCR đọc %s, chữ số trong chỗ trống đọc %s"
-	reasonHandTyped    = "%s: OCR đọc %s, chữ số trong chỗ trống đọc %s"
-	reasonHandFuture   = "Ngày ban hành %s sau ngày nhận văn bản %s"
-	reasonHandSigned   = "Ngày ban hành %s sau ngày ký số %s"
-	reasonHandDayLead  = "Ngày viết tay chỉ có một chữ số %s (ngày dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
-	reasonHandMonLead  = "Tháng viết tay chỉ có một chữ số %s (tháng 1, 2 viết là 01, 02): có thể thiếu một chữ số"
-	reasonHandRange    = "%s viết tay đọc là %s: không có %s như vậy"
-	reasonHandSymbol   = "Ký hiệu: OCR cả dòng đọc %s, đọc riêng đọc %s"
+	reasonHandUnsure      = "%s viết tay đọc là %s nhưng chưa chắc chắn (độ tin cậy %d%%)"
+	reasonHandDoubt       = "%s viết tay: %s"
+	reasonHandTess        = "%s viết tay: mô hình chữ số đọc %s, Tesseract đọc %s"
+	reasonHandNone        = "%s viết tay: không đọc được chữ số nào"
+	reasonHandShort       = "Số viết tay chỉ có một chữ số %s (số dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
+	reasonHandZero        = "Số viết tay %s bắt đầu bằng 0 mà không dưới 10"
+	reasonHandTypedNum    = "Số in OCR đọc %s, chữ số trong chỗ trống đọc %s"
+	reasonHandTyped       = "%s: OCR đọc %s, chữ số trong chỗ trống đọc %s"
+	reasonHandFuture      = "Ngày ban hành %s sau ngày nhận văn bản %s"
+	reasonHandSigned      = "Ngày ban hành %s sau ngày ký số %s"
+	reasonHandDayLead     = "Ngày viết tay chỉ có một chữ số %s (ngày dưới 10 có số 0 đứng trước): có thể thiếu một chữ số"
+	reasonHandMonLead     = "Tháng viết tay chỉ có một chữ số %s (tháng 1, 2 viết là 01, 02): có thể thiếu một chữ số"
+	reasonHandRange       = "%s viết tay đọc là %s: không có %s như vậy"
+	reasonHandSymbol      = "Ký hiệu: OCR cả dòng đọc %s, đọc riêng đọc %s"
+	reasonHandYear        = "Năm: OCR cả dòng đọc %s, đọc riêng đọc %s"
+	reasonHandBeforeSlash = "Số văn bản viết tay: có nét ngay trước dấu / (đọc riêng được %q), có thể thiếu một chữ số"
 )
 
 // Names of the fields in those reasons.
@@ -91,8 +93,9 @@ func (pg *page) blankOn(field string, rowBox pipeline.Box, x int) *pipeline.Blan
 
 // handVerdict judges a blank's reading by hand: sure when every digit was
 // read with at least minHandProb, no mark in the blank was left unread, and
-// Tesseract, reading the same marks, read the same digits or none. It
-// returns the doubts.
+// Tesseract, reading the same marks, read the same digits or none — or
+// the model was sure of every digit beyond tessOverruled. It returns the
+// doubts.
 func handVerdict(b *pipeline.Blank, name string) (conf float64, reasons []string) {
 	if b.Digits == "" {
 		if b.Doubt != "" {
@@ -113,7 +116,7 @@ func handVerdict(b *pipeline.Blank, name string) (conf float64, reasons []string
 	if b.Doubt != "" {
 		reasons = append(reasons, fmt.Sprintf(reasonHandDoubt, name, b.Doubt))
 	}
-	if b.Tesseract != "" && b.Tesseract != b.Digits {
+	if b.Tesseract != "" && b.Tesseract != b.Digits && conf < tessOverruled {
 		reasons = append(reasons, fmt.Sprintf(reasonHandTess, name, b.Digits, b.Tesseract))
 	}
 	return conf, reasons
@@ -142,6 +145,10 @@ type blankSym struct {
 	used bool
 	line string
 	conf float64
+	// weak is the symbol read on its own when it differs from the line's
+	// (not by a hyphen only) but was read too poorly to take its place:
+	// the line's stands, in doubt.
+	weak string
 }
 
 // blankSymbol takes the symbol that Tesseract read on its own after the
@@ -163,8 +170,13 @@ func (r *reading) blankSymbol(p numberParts, b *pipeline.Blank) (numberParts, bl
 	lineOK := r.num != nil && p.symOK && !p.slashLost
 	// A symbol the line read well stands against one read after the
 	// blank with less than the confidence a symbol needs.
-	if !bp.symOK || lineOK && (p.symbol() == bp.symbol() || b.SymbolConf < minSymbolConf) {
+	if !bp.symOK || lineOK && p.symbol() == bp.symbol() {
 		return p, blankSym{}
+	}
+	// One read too poorly to take the line's place leaves it in doubt,
+	// unless the two agree but for a hyphen, which the line lost.
+	if lineOK && b.SymbolConf < minSymbolConf && !sameLetters(p.symbol(), bp.symbol()) {
+		return p, blankSym{line: p.symbol(), weak: bp.symbol()}
 	}
 	bs := blankSym{used: true, conf: b.SymbolConf}
 	if lineOK {
@@ -179,13 +191,37 @@ func (r *reading) blankSymbol(p numberParts, b *pipeline.Blank) (numberParts, bl
 // type's name left it.
 func (bs blankSym) doubts(p numberParts) []string {
 	var out []string
-	if bs.line != "" && bs.line != p.symbol() { // the type's name may have mended the two alike
+	// The type's name may have mended the two alike; the line may have
+	// lost only a hyphen beside the handwriting (BCHĐND for BC-HĐND).
+	if bs.line != "" && !sameLetters(bs.line, p.symbol()) {
 		out = append(out, fmt.Sprintf(reasonHandSymbol, bs.line, p.symbol()))
 	}
 	if bs.conf < minSymbolConf {
 		out = append(out, fmt.Sprintf(reasonSymLowConf, int(bs.conf)))
 	}
 	return append(out, p.letterDoubts()...)
+}
+
+// inkBeforeSlash is what the symbol read on its own (Blank.Symbol) has
+// before its slash that is more than a dot or a quote: its crop starts a
+// little before the slash, and a letter or digit there is a piece of a
+// digit the blank's reading may have left out (on generated headers,
+// "S/TB-UBND" for a 305 read 30). "" when nothing is.
+func inkBeforeSlash(sym string) string {
+	k := strings.IndexRune(sym, '/')
+	if k <= 0 {
+		return ""
+	}
+	pre := strings.TrimSpace(sym[:k])
+	if strings.Trim(pre, ".,:;'`_’‘“”\"›‹ ") == "" {
+		return ""
+	}
+	return pre
+}
+
+// sameLetters: two readings of a symbol that differ by hyphens at most.
+func sameLetters(a, b string) bool {
+	return strings.ReplaceAll(a, "-", "") == strings.ReplaceAll(b, "-", "")
 }
 
 // handNumber mends the judged number with the reading of its blank b by
@@ -210,6 +246,11 @@ func (r *reading) handNumber(p numberParts, b *pipeline.Blank, bs blankSym, nr n
 			nr.conf = min(nr.conf*flaggedConfScale, flaggedConfMax)
 			nr.reasons = append(nr.reasons, fmt.Sprintf(reasonHandTypedNum, nr.number, b.Digits))
 		}
+		if bs.weak != "" {
+			nr.certain = false
+			nr.conf = min(nr.conf*flaggedConfScale, flaggedConfMax)
+			nr.reasons = append(nr.reasons, fmt.Sprintf(reasonHandSymbol, bs.line, bs.weak))
+		}
 		return nr
 	}
 	if b.Digits == "" || !p.symOK {
@@ -220,6 +261,9 @@ func (r *reading) handNumber(p numberParts, b *pipeline.Blank, bs blankSym, nr n
 		}
 		nr.reasons = append(nr.reasons, doubts...)
 		return nr
+	}
+	if pre := inkBeforeSlash(b.Symbol); pre != "" {
+		doubts = append(doubts, fmt.Sprintf(reasonHandBeforeSlash, pre))
 	}
 	switch {
 	case len(b.Digits) == 1:
@@ -235,6 +279,8 @@ func (r *reading) handNumber(p numberParts, b *pipeline.Blank, bs blankSym, nr n
 	}
 	if bs.used {
 		keep = append(keep, bs.doubts(p)...)
+	} else if bs.weak != "" {
+		keep = append(keep, fmt.Sprintf(reasonHandSymbol, bs.line, bs.weak))
 	}
 	if r.num == nil {
 		// The "Số:" OCR lost: where the blank is must do for where the
@@ -285,6 +331,16 @@ func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
 		return dr // the year is not printed and certain: nothing to check by
 	}
 	var reasons []string
+	// The year read again on its own, after the blank beside it: another
+	// year says the line's reading was thrown by the handwriting.
+	for _, b := range []*pipeline.Blank{monB, dayB} {
+		if b != nil && len(b.Year) == 4 && b.YearConf >= minYearReread {
+			if b.Year != yr {
+				reasons = append(reasons, fmt.Sprintf(reasonHandYear, yr, b.Year))
+			}
+			break
+		}
+	}
 	part := func(ps []piece, b *pipeline.Blank, name string, lo, hi int, gap bool) (string, bool) {
 		v, fixes, conf, ok := slot(ps)
 		typed := ok && len(fixes) == 0 && conf >= minDateConf && len(ps) == 1 && ps[0].whole &&

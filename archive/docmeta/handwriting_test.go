@@ -31,6 +31,65 @@ func handPage(blanks ...pipeline.Blank) []*pipeline.PageText {
 	return []*pipeline.PageText{pt}
 }
 
+// The symbol read on its own after the blank against the one OCR read on
+// the whole line: a lost hyphen is no disagreement, other letters are.
+func TestBlankSymbolAgainstLine(t *testing.T) {
+	for _, c := range []struct {
+		line, alone      string
+		conf             float64
+		doc              string
+		review, disagree bool
+	}{
+		{"/BCHĐND", "/BC-HĐND", 92, "07/BC-HĐND", false, false},
+		{"/BC-HĐND", "/BC-UBND", 92, "07/BC-UBND", true, true},
+		// Read alone too poorly to be taken: the line's stands, in doubt.
+		{"/BC-HĐND", "/BC-UBND", 40, "07/BC-HĐND", true, true},
+		// The same letters: taken, with its low confidence.
+		{"/BCHĐND", "/BC-HĐND", 40, "07/BC-HĐND", true, false},
+	} {
+		pt := hdr{so: "Số: +130 " + c.line, date: "Quảng Ngãi, ngày 20 tháng 3 năm 2018", typ: "BÁO CÁO",
+			agency: []string{"HỘI ĐỒNG NHÂN DÂN", "TỈNH QUẢNG NGÃI"}, subject: []string{"Kết quả giám sát công tác thi hành án"}, body: bodyText}.build()
+		b := hb(pipeline.BlankNumber, "07", 0.999, 0.999)
+		b.Symbol, b.SymbolConf = c.alone, c.conf
+		for _, l := range pt.Lines {
+			for i, w := range l.Words {
+				if strings.HasPrefix(w.Text, "Số") {
+					b.Box = pipeline.Box{X0: w.Box.X1 - 10, Y0: l.Box.Y0 - 60, X1: l.Words[i+1].Box.X0 + 5, Y1: l.Box.Y1 + 30}
+				}
+			}
+		}
+		b.Crop = "work/test/number.png"
+		pt.Blanks = append(pt.Blanks, b)
+		m := ExtractIn([]*pipeline.PageText{pt}, Context{})
+		checkInvariants(t, m)
+		disagree := strings.Contains(strings.Join(m.Review, "\n"), "đọc riêng")
+		if m.DocNumber != c.doc || m.NeedsReview != c.review || disagree != c.disagree {
+			t.Errorf("line %s, alone %s: got %q review %v, want %q review %v; reasons %q", c.line, c.alone, m.DocNumber, m.NeedsReview, c.doc, c.review, m.Review)
+		}
+	}
+}
+
+// A letter or digit before the slash of the symbol read on its own is a
+// piece of a digit the blank may have left out; dots and quotes (the
+// leader, the slash's serif) are not.
+func TestInkBeforeSlash(t *testing.T) {
+	for sym, want := range map[string]string{
+		"/TB-UBND": "", "./TB-UBND": "", "' /TB-UBND": "", "“.. /CT-UBND": "",
+		"S/TB-UBND": "S", "'# /TTr-UBND": "'#", "“1 /HD-GDĐT": "“1", "TB-UBND": "", "": "",
+	} {
+		if got := inkBeforeSlash(sym); got != want {
+			t.Errorf("%q: %q, want %q", sym, got, want)
+		}
+	}
+	// And the number is not certain then.
+	b := hb(pipeline.BlankNumber, "30", 0.999, 0.999)
+	b.Symbol, b.SymbolConf = "S/CT-UBND", 90
+	m := ExtractIn(handPage(b, hb(pipeline.BlankDay, "20", 0.999, 0.999)), Context{})
+	if m.DocNumber != "30/CT-UBND" || !m.NeedsReview || !strings.Contains(strings.Join(m.Review, "\n"), "trước dấu /") {
+		t.Errorf("got %q review %v; reasons %q", m.DocNumber, m.NeedsReview, m.Review)
+	}
+}
+
 // A month written by hand as one digit 1 or 2 may have lost its second
 // digit (11, 12): NĐ 30 writes January and February 01 and 02. Other
 // months are written alone.
@@ -82,7 +141,8 @@ func TestHandwrittenBlanks(t *testing.T) {
 		{"both sure", []pipeline.Blank{sureNum, sureDay}, Context{Taken: march, Signed: march}, "07/CT-UBND", "2018-03-20", false, ""},
 		{"no blanks read", nil, Context{}, "", "", true, "Không đọc được số"},
 		{"number unsure", []pipeline.Blank{hb(pipeline.BlankNumber, "07", 0.99, 0.80), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "chưa chắc chắn (độ tin cậy 80%)"},
-		{"Tesseract reads otherwise", []pipeline.Blank{mod(sureNum, func(b *pipeline.Blank) { b.Tesseract = "01" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "Tesseract đọc 01"},
+		{"Tesseract reads otherwise", []pipeline.Blank{mod(hb(pipeline.BlankNumber, "07", 0.99, 0.999), func(b *pipeline.Blank) { b.Tesseract = "01" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", true, "Tesseract đọc 01"},
+		{"the model overrules Tesseract", []pipeline.Blank{mod(hb(pipeline.BlankNumber, "07", 0.999, 0.998), func(b *pipeline.Blank) { b.Tesseract = "01" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", false, ""},
 		{"Tesseract read no digits", []pipeline.Blank{mod(sureNum, func(b *pipeline.Blank) { b.Tesseract = "" }), sureDay}, Context{}, "07/CT-UBND", "2018-03-20", false, ""},
 		{"a lone digit", []pipeline.Blank{hb(pipeline.BlankNumber, "7", 0.999), sureDay}, Context{}, "7/CT-UBND", "2018-03-20", true, "chỉ có một chữ số"},
 		{"a leading zero above 9", []pipeline.Blank{hb(pipeline.BlankNumber, "012", 0.999, 0.999, 0.999), sureDay}, Context{}, "012/CT-UBND", "2018-03-20", true, "bắt đầu bằng 0"},
@@ -92,6 +152,9 @@ func TestHandwrittenBlanks(t *testing.T) {
 		{"no such day", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "32", 0.999, 0.999)}, Context{}, "07/CT-UBND", "", true, "không có ngày như vậy"},
 		{"a lone 2 may be 2x", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "2", 0.999)}, Context{}, "07/CT-UBND", "2018-03-02", true, "chỉ có một chữ số"},
 		{"a lone 8 may be 18 (NĐ 30 writes 08)", []pipeline.Blank{sureNum, hb(pipeline.BlankDay, "8", 0.999)}, Context{}, "07/CT-UBND", "2018-03-08", true, "chỉ có một chữ số"},
+		{"the year read alone otherwise", []pipeline.Blank{sureNum, mod(sureDay, func(b *pipeline.Blank) { b.Year, b.YearConf = "2015", 95 })}, Context{}, "07/CT-UBND", "2018-03-20", true, "đọc riêng đọc 2015"},
+		{"the year read alone otherwise, poorly", []pipeline.Blank{sureNum, mod(sureDay, func(b *pipeline.Blank) { b.Year, b.YearConf = "2016", 88 })}, Context{}, "07/CT-UBND", "2018-03-20", false, ""},
+		{"the year read alone the same", []pipeline.Blank{sureNum, mod(sureDay, func(b *pipeline.Blank) { b.Year, b.YearConf = "2018", 95 })}, Context{}, "07/CT-UBND", "2018-03-20", false, ""},
 		{"after it was taken in", []pipeline.Blank{sureNum, sureDay}, Context{Taken: time.Date(2018, 3, 19, 9, 0, 0, 0, vietnam)}, "07/CT-UBND", "2018-03-20", true, "sau ngày nhận"},
 		{"after it was signed", []pipeline.Blank{sureNum, sureDay}, Context{Signed: time.Date(2018, 3, 18, 9, 0, 0, 0, vietnam)}, "07/CT-UBND", "2018-03-20", true, "sau ngày ký số"},
 		{"signed the same day, late in Vietnam", []pipeline.Blank{sureNum, sureDay}, Context{Signed: time.Date(2018, 3, 20, 18, 0, 0, 0, time.UTC)}, "07/CT-UBND", "2018-03-20", false, ""},

@@ -242,13 +242,24 @@ func (r *reading) judgeType(p *numberParts) typeResult {
 			// Every printed type has its abbreviation in the symbol; none
 			// there means the symbol was misread (TIr-UBND for TTr-UBND).
 			// One letter off the type's own: mended, for the reviewer.
+			// A letter OCR takes for its look-alike (TIr, the second T of
+			// TTr read as I) is mended with no doubt: the printed type
+			// name says which abbreviation the symbol holds.
 			res.mismatch = fmt.Sprintf(reasonNoTypeAbbr, t.name, p.symbol())
-			if i := p.typeSlots()[0]; editDistance(abbrKey(p.segs[i]), abbrKey(t.abbr)) <= 1 {
+			i := p.typeSlots()[0]
+			switch {
+			case lookAlike(abbrKey(p.segs[i]), abbrKey(t.abbr)):
+				res.mismatch = ""
+				p.segs[i] = t.abbr
+				p.ambiguous = without(p.ambiguous, i)
+			case editDistance(abbrKey(p.segs[i]), abbrKey(t.abbr)) <= 1:
 				res.mismatch = fmt.Sprintf(reasonSymMended, p.segs[i], t.abbr)
 				p.segs[i] = t.abbr
 				p.ambiguous = without(p.ambiguous, i)
 			}
-			c *= typeConfNoAbbrScale
+			if res.mismatch != "" {
+				c *= typeConfNoAbbrScale
+			}
 		}
 		res.name, res.conf = t.name, c
 	} else if r.vv {
@@ -274,4 +285,36 @@ func without(xs []int, x int) []int {
 		}
 	}
 	return out
+}
+
+// lookAlikes are the groups of capitals and digits Tesseract takes for one
+// another in a symbol's print (VIETNAMESE.md: 1/l/I, 0/O, 5/S, 6/b; and
+// the stems of T and I, B and 8).
+var lookAlikes = []string{"1ILT|", "0OQ", "8B", "5S", "6G", "2Z"}
+
+// lookAlike: a and b (abbrKey forms) differ in one letter only, and
+// those two are look-alikes.
+func lookAlike(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	diff := -1
+	for i := range ra {
+		if ra[i] != rb[i] {
+			if diff >= 0 {
+				return false
+			}
+			diff = i
+		}
+	}
+	if diff < 0 {
+		return false
+	}
+	for _, g := range lookAlikes {
+		if strings.ContainsRune(g, ra[diff]) && strings.ContainsRune(g, rb[diff]) {
+			return true
+		}
+	}
+	return false
 }
