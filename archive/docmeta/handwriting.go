@@ -170,7 +170,7 @@ func (r *reading) blankSymbol(p numberParts, b *pipeline.Blank) (numberParts, bl
 	lineOK := r.num != nil && p.symOK && !p.slashLost
 	// A symbol the line read well stands against one read after the
 	// blank with less than the confidence a symbol needs.
-	if !bp.symOK || lineOK && p.symbol() == bp.symbol() {
+	if !bp.symOK || lineOK && (p.symbol() == bp.symbol() || rereadSlip(p.symbol(), bp.symbol())) {
 		return p, blankSym{}
 	}
 	// One read too poorly to take the line's place leaves it in doubt,
@@ -217,6 +217,23 @@ func inkBeforeSlash(sym string) string {
 		return ""
 	}
 	return pre
+}
+
+// rereadSlip: the symbol read on its own (alone) is the line's (line)
+// with a slip Tesseract makes on a crop of print: a letter doubled
+// (NNQ-HĐND, QĐĐ-UBND) or taken for its look-alike (TIr-GDĐT). The
+// line's reading stands.
+func rereadSlip(line, alone string) bool {
+	a, b := []rune(abbrKey(strings.ReplaceAll(line, "-", ""))), []rune(abbrKey(strings.ReplaceAll(alone, "-", "")))
+	if len(b) == len(a)+1 {
+		for i := 1; i < len(b); i++ {
+			if b[i] == b[i-1] && string(b[:i])+string(b[i+1:]) == string(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return lookAlike(string(a), string(b))
 }
 
 // sameLetters: two readings of a symbol that differ by hyphens at most.

@@ -44,6 +44,9 @@ func TestBlankSymbolAgainstLine(t *testing.T) {
 		{"/BC-HĐND", "/BC-UBND", 92, "07/BC-UBND", true, true},
 		// Read alone too poorly to be taken: the line's stands, in doubt.
 		{"/BC-HĐND", "/BC-UBND", 40, "07/BC-HĐND", true, true},
+		// Slips of Tesseract reading the print alone: the line's stands.
+		{"/BC-HĐND", "/BCC-HĐND", 92, "07/BC-HĐND", false, false},
+		{"/BC-UBND", "/BC-UIBND", 92, "07/BC-UIBND", true, true}, // not a slip: the one read alone is taken, in doubt
 		// The same letters: taken, with its low confidence.
 		{"/BCHĐND", "/BC-HĐND", 40, "07/BC-HĐND", true, false},
 	} {
