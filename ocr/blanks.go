@@ -28,10 +28,14 @@ type Blank struct {
 
 // ReadBlanks finds the header's handwritten blanks on a page that ReadPage
 // read (hand.Find on its lines), crops each from the corrected page at the
-// scan's resolution, and reads it with the digit model m (hand.Read); tess,
-// when not nil, reads the same marks once more as a line of text, and
-// what it reads is kept (Blank.Tesseract) when it is digits, for the
-// archive to check the model against.
+// scan's resolution, places a number's end at the symbol's slash seen in
+// the crop (hand.PlaceSlash), and reads it with the digit model m
+// (hand.Read); tess, when not nil, reads the same marks once more as a
+// line of text, and what it reads is kept (Blank.Tesseract) when it is
+// digits, for the archive to check the model against. tess also reads
+// the print beside a blank with digits on its own: the symbol after the
+// number (Blank.Symbol) and the year after the date's last blank
+// (Blank.Year).
 func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess liner, dpi float64) []Blank {
 	var out []Blank
 	spots := hand.Find(lines, prep.Width, prep.Height)
