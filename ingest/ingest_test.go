@@ -15,7 +15,7 @@ import (
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/objstore/s3test"
 	"github.com/sohoa/sohoa/pipeline"
-	"github.com/sohoa/sohoa/pipeline/natsd"
+	"github.com/sohoa/sohoa/pipeline/queuetest"
 )
 
 // A process killed after the archive committed a document but before the
@@ -24,22 +24,9 @@ import (
 // archived, and must clear both.
 func TestRestartRetiresArchivedAndClearsWork(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
-	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir()}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := ns.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	q := queuetest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	q, err := pipeline.Open(ctx, nc, pipeline.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
 	work, err := objstore.Open(ctx, s3test.VersityGW(t).Config("sohoa-work"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,32 +12,11 @@ import (
 
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
-	"github.com/sohoa/sohoa/pipeline/natsd"
+	"github.com/sohoa/sohoa/pipeline/queuetest"
 )
 
-// startQueue runs a real embedded NATS server with JetStream for one test.
-func startQueue(t *testing.T) *pipeline.Queue {
-	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir()}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := ns.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	q, err := pipeline.Open(context.Background(), nc, pipeline.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q
-}
-
 func TestStatusLifecycle(t *testing.T) {
-	q := startQueue(t)
+	q := queuetest.Start(t)
 	ctx := context.Background()
 	if _, err := q.Status(ctx, "nope"); !errors.Is(err, pipeline.ErrNoStatus) {
 		t.Fatalf("missing status: %v", err)
@@ -71,7 +49,7 @@ func TestStatusLifecycle(t *testing.T) {
 }
 
 func TestConsumeRetriesTransientAndFailsPermanent(t *testing.T) {
-	q := startQueue(t)
+	q := queuetest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	for _, id := range []string{"flaky", "broken"} {

@@ -30,7 +30,7 @@ import (
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/objstore/s3test"
 	"github.com/sohoa/sohoa/pipeline"
-	"github.com/sohoa/sohoa/pipeline/natsd"
+	"github.com/sohoa/sohoa/pipeline/queuetest"
 )
 
 // Two documents' first lines, for Page: ChiThi's header reads with
@@ -89,22 +89,8 @@ type Rig struct {
 func New(t testing.TB) *Rig {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir()}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := ns.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	q := queuetest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	q, err := pipeline.Open(ctx, nc, pipeline.Config{}, log)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
 	s3 := s3test.VersityGW(t)
 	work, err := objstore.Open(ctx, s3.Config("sohoa-work"))
 	if err != nil {
