@@ -247,11 +247,12 @@ func split(g glyph, labels []int32, w int, m classifier) []piece {
 	scores := map[string]float64{digitsOf(best): bestScore}
 	col := columnInk(g, labels, w)
 	n := g.box.Dx()
+	ls := loops(g, labels, w)
 	try := func(cuts ...int) {
 		var ps []piece
 		prev := 0
 		for _, c := range append(cuts, n) {
-			if c-prev < 2 {
+			if c-prev < 2 || c < n && throughLoop(c, ls) {
 				return
 			}
 			ps = append(ps, classify(g, labels, w, g.box.Min.X+prev, g.box.Min.X+c, m))

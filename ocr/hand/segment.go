@@ -269,3 +269,89 @@ func columnInk(g glyph, labels []int32, w int) []int {
 	}
 	return out
 }
+
+// loops returns the column spans of glyph g's large holes: paper that its
+// ink closes all round (the inside of a 0, the bowl of a 6 or 9), at
+// least loopWide of the glyph's height across. Two digits that touch are cut
+// beside each other's loops, never through one: a wide, slanted 0 cut
+// down its middle reads as a 6 and a 7.
+func loops(g glyph, labels []int32, w int) [][2]int {
+	r := g.box
+	gw, gh := r.Dx(), r.Dy()
+	if gw < 3 || gh < 3 {
+		return nil
+	}
+	ink := func(x, y int) bool { return slices.Contains(g.labels, labels[(r.Min.Y+y)*w+r.Min.X+x]) }
+	// Paper reached from the box's border (4-connected, as 8-connected
+	// ink closes it) is outside; the paper left over is holes.
+	seen := make([]bool, gw*gh)
+	var stack []int
+	push := func(x, y int) {
+		if x >= 0 && y >= 0 && x < gw && y < gh && !seen[y*gw+x] && !ink(x, y) {
+			seen[y*gw+x] = true
+			stack = append(stack, y*gw+x)
+		}
+	}
+	flood := func() (x0, x1, n int) {
+		x0, x1 = gw, -1
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := p%gw, p/gw
+			x0, x1, n = min(x0, x), max(x1, x), n+1
+			push(x+1, y)
+			push(x-1, y)
+			push(x, y+1)
+			push(x, y-1)
+		}
+		return x0, x1, n
+	}
+	for x := range gw {
+		push(x, 0)
+		push(x, gh-1)
+	}
+	for y := range gh {
+		push(0, y)
+		push(gw-1, y)
+	}
+	flood()
+	var out [][2]int
+	for y := range gh {
+		for x := range gw {
+			if seen[y*gw+x] || ink(x, y) {
+				continue
+			}
+			push(x, y)
+			x0, x1, n := flood()
+			if float64(x1-x0+1) >= loopWide*float64(gh) && n >= loopArea {
+				out = append(out, [2]int{x0, x1})
+			}
+		}
+	}
+	return out
+}
+
+// Loops that cuts keep out of (loops).
+const (
+	// loopWide: a hole at least this share of its glyph's height across
+	// is a digit's loop; the slit where two digits touch twice is
+	// narrower.
+	loopWide = 0.25
+	// loopArea: holes of fewer pixels are gaps in the ink, not loops.
+	loopArea = 12
+	// loopEdge: a cut this share of a loop's width from its side runs
+	// along the ink that closes it, which may be where two digits meet.
+	loopEdge = 0.2
+)
+
+// throughLoop: a cut at column x of a glyph (from its left) runs through
+// one of its loops.
+func throughLoop(x int, ls [][2]int) bool {
+	for _, l := range ls {
+		m := int(loopEdge * float64(l[1]-l[0]+1))
+		if x > l[0]+m && x < l[1]-m {
+			return true
+		}
+	}
+	return false
+}
