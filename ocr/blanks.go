@@ -48,6 +48,10 @@ func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess lin
 	for i, s := range spots {
 		s.Region = s.Region.Intersect(image.Rect(0, 0, prep.Width, prep.Height))
 		grey, colour := prep.Region(s.Region)
+		if r := s.TailRegion().Intersect(image.Rect(0, 0, prep.Width, prep.Height)); !r.Empty() {
+			tail, _ := prep.Region(r)
+			s = hand.Measure(s, tail)
+		}
 		s = hand.PlaceSlash(s, grey)
 		b, crop, clean := hand.Read(s, grey, colour, m)
 		if tess != nil && clean != nil && b.Digits != "" {

@@ -27,6 +27,12 @@ type Spot struct {
 	// Year is the printed year after "năm", for a day's or month's blank
 	// (empty when OCR read none there).
 	Year image.Rectangle
+	// label is where "Số:" starts when OCR glued handwriting to it and
+	// Left was estimated from its printed width (0 otherwise).
+	label int
+	// symbolLetters: how many of the symbol's first characters, as OCR
+	// read them, are a symbol's capitals (A–Z, Đ).
+	symbolLetters int
 }
 
 // YearRegion is the printed year after a date's blank, with a margin, for
@@ -106,9 +112,18 @@ func Find(lines []pipeline.Line, width, height int) []Spot {
 			continue
 		}
 		ws := l.Words
+		number := -1 // the line's number blank in out
 		for i := range ws {
 			if s, ok := numberSpot(ws, i); ok {
-				out = append(out, s)
+				// Of two symbols on a line (OCR read handwriting as "⁄.Šˆ"
+				// before "/CT-UBND"), the one more like a symbol.
+				switch {
+				case number < 0:
+					number = len(out)
+					out = append(out, s)
+				case s.symbolLetters > out[number].symbolLetters:
+					out[number] = s
+				}
 			}
 			if s, ok := dateSpots(ws, i); ok {
 				out = append(out, s...)
@@ -165,6 +180,11 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	if slash < 0 {
 		return Spot{}, false
 	}
+	// A legal document's symbol carries the year ("/2016/NQ-HĐND"): the
+	// blank ends at the slash before it.
+	if k := slash - 5; k >= 0 && rs[k] == '/' && isYear(string(rs[k+1:slash])) {
+		slash = k
+	}
 	// The height of printed capitals: the symbol's (no descenders), or
 	// when handwriting may be in its box, a printed year's on the line.
 	// The baseline likewise: the symbol's foot, or the year's, then the
@@ -181,9 +201,9 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		return Spot{}, false
 	}
 	right := w.Box.X0 + int(float64(w.Box.X1-w.Box.X0)*printedShare(rs, slash))
-	left := -1
+	left, label := -1, 0
 	if selfLabel {
-		left = w.Box.X0 + int(soWidth*float64(h))
+		left, label = w.Box.X0+int(soWidth*float64(h)), w.Box.X0
 	}
 	for k := i; left < 0 && k >= 0 && k >= i-3; k-- {
 		f := strings.ToLower(viet.Fold(ws[k].Text))
@@ -195,7 +215,7 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		}
 		left = ws[k].Box.X1
 		if k == i || glued(ws[k], 3, soWidth, h) {
-			left = ws[k].Box.X0 + int(soWidth*float64(h)) // handwriting glued to "Số:"
+			left, label = ws[k].Box.X0+int(soWidth*float64(h)), ws[k].Box.X0 // handwriting glued to "Số:"
 		} else if slash > 0 {
 			base = ws[k].Box.Y1
 		}
@@ -205,6 +225,13 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		return Spot{}, false
 	}
 	sp := spot(pipeline.BlankNumber, left, right, base, h)
+	sp.label = label
+	for _, r := range after(slash) {
+		if r != 'Đ' && (r < 'A' || r > 'Z') {
+			break
+		}
+		sp.symbolLetters++
+	}
 	sp.Region.Max.X = right + int(slashRoom*float64(h)) // PlaceSlash looks there
 	sp.SymbolEnd = w.Box.X1
 	for _, o := range ws[i+1:] {
@@ -300,6 +327,11 @@ func printedNumber(ws []pipeline.Word, h int) bool {
 	w := ws[0]
 	t := strings.TrimRight(w.Text, ".,")
 	return len(t) <= 2 && allDigits(t) && w.Conf >= printedConf && float64(w.Box.Y1-w.Box.Y0) <= printTall*float64(h)
+}
+
+// isYear: t is a year a document of the archive may carry (19xx, 20xx).
+func isYear(t string) bool {
+	return len(t) == 4 && allDigits(t) && (t[:2] == "19" || t[:2] == "20")
 }
 
 // allDigits: t is ASCII digits, one at least.

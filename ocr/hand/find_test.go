@@ -47,6 +47,14 @@ func TestFind(t *testing.T) {
 			[]string{"number:522-636"}},
 		{"the symbol cut from its number", []pipeline.Line{line(450, 440, "Số: I57/ QĐ-NĐ-UB")},
 			[]string{"number:522-618"}},
+		// A legal document's symbol with its year: the blank ends at the
+		// slash before the year.
+		{"the year in the symbol", []pipeline.Line{line(450, 440, "Số: +110 /2016/NQ-HĐND")},
+			[]string{"number:522-646"}},
+		// OCR read the handwriting as a slash and a letter: the symbol is
+		// the word after it.
+		{"a slash read in the handwriting", []pipeline.Line{line(450, 440, "Số: Ì ⁄.Šˆ /CT-UBND")},
+			[]string{"number:522-684"}},
 		{"Ngãi is not ngày", []pipeline.Line{line(1200, 440, "Quảng Ngãi, tháng 3 năm 2018")}, nil},
 		{"an incoming-mail stamp has no symbol", []pipeline.Line{line(200, 800, "Số: 2352")}, nil},
 		// The first of each on the page: a date line cited in the text is

@@ -88,3 +88,102 @@ func TestCutBySide(t *testing.T) {
 		}
 	}
 }
+
+// A legal document's symbol carries the year: "/2016/NQ". The blank ends
+// at the slash before the year, not at the one before the letters.
+func TestPlaceSlashBeforeYear(t *testing.T) {
+	g := slashCrop(300, true) // the slash before "TH"
+	fill := func(x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+	}
+	// The slash before the year at 190, then four printed digits (boxes
+	// as print-high as the capitals, 16 px wide).
+	for y := 70; y < 111; y++ {
+		off := (111 - y) * 14 / 41
+		fill(190+off, y, 195+off, y+1)
+	}
+	for k := range 4 {
+		x := 212 + k*20
+		fill(x, 70, x+16, 74)
+		fill(x, 106, x+16, 110)
+		fill(x, 70, x+4, 110)
+		fill(x+12, 70, x+16, 110)
+	}
+	s := Spot{Field: pipeline.BlankNumber, Left: 20, Right: 290, Base: 110, H: 40, Region: image.Rect(0, 0, 400, 150)}
+	if got := PlaceSlash(s, g).Right; got != 190 {
+		t.Errorf("/2016/TH: Right %d, want 190 (the slash before the year)", got)
+	}
+	// Without the year the slash before the letters stands.
+	if got := PlaceSlash(s, slashCrop(300, true)).Right; got != 300 {
+		t.Errorf("/TH: Right %d, want 300", got)
+	}
+}
+
+// OCR's box of a symbol with handwriting glued in is much taller than the
+// print: Measure takes the print's height from the symbol's last letters,
+// and moves a Left estimated from a glued "Số:" with it.
+func TestMeasure(t *testing.T) {
+	tail := image.NewGray(image.Rect(0, 0, 90, 110))
+	for i := range tail.Pix {
+		tail.Pix[i] = 255
+	}
+	for _, x := range []int{10, 40, 70} { // three printed capitals 34 px high
+		for y := 60; y < 94; y++ {
+			for xx := x; xx < x+12; xx++ {
+				tail.Pix[y*tail.Stride+xx] = 0
+			}
+		}
+	}
+	s := Spot{Field: pipeline.BlankNumber, Left: 213, Right: 400, Base: 94, H: 67, SymbolEnd: 600, label: 100}
+	got := Measure(s, tail)
+	if want := 40; got.H != want {
+		t.Errorf("H %d, want %d from the print", got.H, want)
+	}
+	if want := 100 + int(soWidth*float64(got.H)); got.Left != want {
+		t.Errorf("Left %d, want %d: from the glued label with the print's height", got.Left, want)
+	}
+	// A box as high as print with its slash is left as it is.
+	s.H = 40
+	if got := Measure(s, tail); got.H != 40 || got.Left != s.Left {
+		t.Errorf("print-high box: H %d Left %d, want them unchanged", got.H, got.Left)
+	}
+}
+
+// A 0's inside is a loop: a cut through it would read a 6 and a 7. Two
+// 0s touching leave the column where they meet free to cut.
+func TestLoops(t *testing.T) {
+	const w, h = 80, 40
+	labels := make([]int32, w*h)
+	ring := func(cx int) {
+		for y := range h {
+			for x := range w {
+				dx, dy := float64(x-cx)/16, float64(y-20)/18
+				if r := dx*dx + dy*dy; r <= 1 && r >= 0.45 {
+					labels[y*w+x] = 1
+				}
+			}
+		}
+	}
+	ring(20)
+	one := glyph{box: image.Rect(4, 2, 37, 39), labels: []int32{1}}
+	ls := loops(one, labels, w)
+	if len(ls) != 1 || !throughLoop(16, ls) {
+		t.Fatalf("one ring: loops %v, want one the middle column runs through", ls)
+	}
+	ring(51)
+	two := glyph{box: image.Rect(4, 2, 68, 39), labels: []int32{1}}
+	ls = loops(two, labels, w)
+	if len(ls) != 2 {
+		t.Fatalf("two rings: loops %v, want two", ls)
+	}
+	if throughLoop(32, ls) {
+		t.Errorf("the column where two rings touch (32 from the glyph's left) is taken for a loop's inside: %v", ls)
+	}
+	if !throughLoop(16, ls) || !throughLoop(47, ls) {
+		t.Errorf("the rings' middles are not kept from cuts: %v", ls)
+	}
+}
