@@ -52,7 +52,9 @@ func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess lin
 			tail, _ := prep.Region(r)
 			s = hand.Measure(s, tail)
 		}
-		s = hand.PlaceSlash(s, grey)
+		if s = hand.PlaceSlash(s, grey); s.NeedsSlash {
+			continue // OCR read no slash, and none is seen: no blank known
+		}
 		b, crop, clean := hand.Read(s, grey, colour, m)
 		if tess != nil && clean != nil && b.Digits != "" {
 			if text, _, err := tess.Line(encodePBM(clean), int(dpi+0.5)); err == nil {

@@ -2,6 +2,7 @@ package hand
 
 import (
 	"image"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -33,6 +34,11 @@ type Spot struct {
 	// symbolLetters: how many of the symbol's first characters, as OCR
 	// read them, are a symbol's capitals (A–Z, Đ).
 	symbolLetters int
+	// NeedsSlash: OCR read no slash before the symbol (it read the slash
+	// into the handwriting: "lỗ mD-UBND"), so Right is a guess from the
+	// symbol's letters; the blank is known only when PlaceSlash sees the
+	// slash in the image, and is not read otherwise.
+	NeedsSlash bool
 }
 
 // YearRegion is the printed year after a date's blank, with a margin, for
@@ -129,6 +135,11 @@ func Find(lines []pipeline.Line, width, height int) []Spot {
 				out = append(out, s...)
 			}
 		}
+		if number < 0 {
+			if s, ok := unslashedSpot(ws); ok {
+				out = append(out, s)
+			}
+		}
 	}
 	// The header's blanks come first on the page; those below are the
 	// numbers and dates the text cites.
@@ -172,7 +183,11 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		return nil
 	}
 	slash := -1
-	for k := 0; k < len(rs) && k <= reach; k++ {
+	for k := 0; k < len(rs) && k <= reach+5; k++ {
+		// Past reach only the slash after a year ("..CÖÝ./2024/NQ-HĐND").
+		if k > reach && (rs[k-5] != '/' || k-5 > reach || !isYear(string(rs[k-4:k]))) {
+			continue
+		}
 		if rs[k] == '/' && symbolLike(after(k)) {
 			slash = k
 		}
@@ -241,6 +256,91 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		sp.SymbolEnd = o.Box.X1
 	}
 	return sp, true
+}
+
+// unslashedSpot finds a number's blank on a line that opens with "Số:"
+// when OCR read no slash of the symbol after it: the symbol is then the
+// first word within a few of the label that ends in a symbol's capitals
+// ("mD-UBND", "..#.,KH-UBND", "KHUBND", "NQ-HĐND"), and the blank ends
+// about where those capitals start. The spot NeedsSlash.
+func unslashedSpot(ws []pipeline.Word) (Spot, bool) {
+	for k := 0; k < min(2, len(ws)); k++ {
+		f := []rune(strings.ToLower(viet.Fold(ws[k].Text)))
+		if len(f) < 2 || string(f[:2]) != "so" {
+			continue
+		}
+		for j := k; j < min(len(ws), k+4); j++ {
+			w := ws[j]
+			rs := []rune(w.Text)
+			start := symbolTail(rs)
+			if j == k && start < 3 || start < 0 {
+				continue
+			}
+			h, base := w.Box.Y1-w.Box.Y0, w.Box.Y1
+			for _, o := range ws[j+1:] {
+				if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && allDigits(t) && o.Box.Y1-o.Box.Y0 < h {
+					h, base = o.Box.Y1-o.Box.Y0, o.Box.Y1
+				}
+			}
+			if h <= 0 {
+				return Spot{}, false
+			}
+			right := w.Box.X0 + int(float64(w.Box.X1-w.Box.X0)*printedShare(rs, start))
+			l := ws[k]
+			left, label := l.Box.X1, 0
+			if j == k || glued(l, 3, soWidth, h) {
+				left, label = l.Box.X0+int(soWidth*float64(h)), l.Box.X0
+			}
+			if left >= right || right-left > maxBlank*h {
+				return Spot{}, false
+			}
+			sp := spot(pipeline.BlankNumber, left, right, base, h)
+			sp.label, sp.NeedsSlash = label, true
+			sp.Region.Max.X = right + int(slashRoom*float64(h))
+			sp.SymbolEnd = w.Box.X1
+			return sp, true
+		}
+		return Spot{}, false
+	}
+	return Spot{}, false
+}
+
+// symbolTail is where the symbol's capitals start at the end of rs, read
+// without its slash: a hyphen then two capitals at least ("D-UBND",
+// "KH-UBND", "Tr-NV"), the up to four letters before the hyphen with it;
+// or, with no hyphen, four capitals at least ("KHUBND"). -1 when rs does
+// not end so.
+func symbolTail(rs []rune) int {
+	upper := func(r rune) bool { return r == 'Đ' || r >= 'A' && r <= 'Z' }
+	end := len(rs)
+	for end > 0 && (rs[end-1] == '.' || rs[end-1] == ',') {
+		end--
+	}
+	i := end
+	for i > 0 && (upper(rs[i-1]) || rs[i-1] == '-' && i < end && upper(rs[i])) {
+		i--
+	}
+	tail := rs[i:end]
+	h := slices.Index(tail, '-')
+	switch {
+	case h < 0 && len(tail) >= 4:
+		return i
+	case h < 0:
+		return -1
+	}
+	if len(tail)-h-1 < 2 {
+		return -1
+	}
+	// The letters of the type before the hyphen: capitals, and the r of
+	// TTr, at most four.
+	p := i + h
+	if h == 0 {
+		for p > 0 && end-p < len(tail)+4 && unicode.IsLetter(rs[p-1]) && (upper(rs[p-1]) || rs[p-1] == 'r') {
+			p--
+		}
+		return p
+	}
+	return i
 }
 
 // symbolWord: a word that may be a piece of a symbol: no lower-case letter

@@ -55,6 +55,15 @@ func TestFind(t *testing.T) {
 		// the word after it.
 		{"a slash read in the handwriting", []pipeline.Line{line(450, 440, "Số: Ì ⁄.Šˆ /CT-UBND")},
 			[]string{"number:522-684"}},
+		// OCR read no slash: the blank ends about where the symbol's
+		// capitals start, and PlaceSlash must see the slash.
+		{"the slash read into the handwriting", []pipeline.Line{line(450, 440, "Số: lỗ mD-UBND")},
+			[]string{"number:522-617?"}},
+		{"a symbol read without slash or hyphen", []pipeline.Line{line(450, 440, "Số: +110 KHUBND")},
+			[]string{"number:522-646?"}},
+		{"the year's slash past the handwriting", []pipeline.Line{line(450, 440, "Số: .CÖÝ./2024/NQ-HĐND")},
+			[]string{"number:522-655"}},
+		{"a department's name is no label", []pipeline.Line{line(450, 440, "SỞ TÀI CHÍNH")}, nil},
 		{"Ngãi is not ngày", []pipeline.Line{line(1200, 440, "Quảng Ngãi, tháng 3 năm 2018")}, nil},
 		{"an incoming-mail stamp has no symbol", []pipeline.Line{line(200, 800, "Số: 2352")}, nil},
 		// The first of each on the page: a date line cited in the text is
@@ -70,6 +79,9 @@ func TestFind(t *testing.T) {
 			var got []string
 			for _, s := range Find(c.lines, 2480, 3508) {
 				got = append(got, s.Field+":"+itoa(s.Left)+"-"+itoa(s.Right))
+				if s.NeedsSlash {
+					got[len(got)-1] += "?"
+				}
 				if s.Region.Min.X > s.Left || s.Region.Max.X < s.Right || s.Region.Min.Y > s.Base-s.H || s.Region.Max.Y <= s.Base {
 					t.Errorf("%s: region %v does not hold the blank %d–%d at baseline %d", s.Field, s.Region, s.Left, s.Right, s.Base)
 				}

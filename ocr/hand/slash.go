@@ -128,6 +128,7 @@ func PlaceSlash(s Spot, grey *image.Gray) Spot {
 		break
 	}
 	s.Right = s.Region.Min.X + cs[found].box.Min.X
+	s.NeedsSlash = false
 	return s
 }
 

@@ -54,6 +54,16 @@ func TestPlaceSlash(t *testing.T) {
 	if got := PlaceSlash(s, slashCrop(230, false)).Right; got != 180 {
 		t.Errorf("no letters after the stroke: Right %d, want 180", got)
 	}
+	// A blank OCR read no slash for is known once the slash is seen, and
+	// not otherwise.
+	s.NeedsSlash = true
+	if got := PlaceSlash(s, slashCrop(230, true)); got.NeedsSlash || got.Right != 230 {
+		t.Errorf("slash seen: NeedsSlash %v Right %d, want false 230", got.NeedsSlash, got.Right)
+	}
+	if got := PlaceSlash(s, slashCrop(230, false)); !got.NeedsSlash {
+		t.Error("no slash seen: the blank needs it still")
+	}
+	s.NeedsSlash = false
 	// The handwritten 1 is too tall to be taken for the slash, however
 	// near the estimate.
 	s.Right = 125
