@@ -193,7 +193,7 @@ func (bs blankSym) doubts(p numberParts) []string {
 	var out []string
 	// The type's name may have mended the two alike; the line may have
 	// lost only a hyphen beside the handwriting (BCHĐND for BC-HĐND).
-	if bs.line != "" && !sameLetters(bs.line, p.symbol()) {
+	if bs.line != "" && !sameLetters(bs.line, p.symbol()) && !strayBefore(bs.line, p.symbol()) {
 		out = append(out, fmt.Sprintf(reasonHandSymbol, bs.line, p.symbol()))
 	}
 	if bs.conf < minSymbolConf {
@@ -220,20 +220,35 @@ func inkBeforeSlash(sym string) string {
 }
 
 // rereadSlip: the symbol read on its own (alone) is the line's (line)
-// with a slip Tesseract makes on a crop of print: a letter doubled
-// (NNQ-HĐND, QĐĐ-UBND) or taken for its look-alike (TIr-GDĐT). The
-// line's reading stands.
+// with a slip Tesseract makes on a crop of print: a letter doubled or
+// tripled (NNQ-HĐND, QĐĐĐ-UBND; two letters more at most) or taken for
+// its look-alike (TIr-GDĐT). The line's reading stands.
 func rereadSlip(line, alone string) bool {
 	a, b := []rune(abbrKey(strings.ReplaceAll(line, "-", ""))), []rune(abbrKey(strings.ReplaceAll(alone, "-", "")))
-	if len(b) == len(a)+1 {
-		for i := 1; i < len(b); i++ {
-			if b[i] == b[i-1] && string(b[:i])+string(b[i+1:]) == string(a) {
-				return true
+	if extra := len(b) - len(a); extra == 1 || extra == 2 {
+		i := 0
+		for j := range b {
+			switch {
+			case i < len(a) && b[j] == a[i]:
+				i++
+			case j > 0 && b[j] == b[j-1]:
+			default:
+				return false
 			}
 		}
-		return false
+		return i == len(a)
 	}
 	return lookAlike(string(a), string(b))
+}
+
+// strayBefore: the line's reading of a symbol is the one read on its own
+// (alone) after a mark or two and a slash ("E/KH-UBND" for KH-UBND): OCR
+// read a piece of the handwriting, and the slash before the symbol, into
+// the symbol. No symbol opens with one letter and a slash.
+func strayBefore(line, alone string) bool {
+	rs := []rune(line)
+	k := slices.Index(rs, '/')
+	return k >= 1 && k <= 2 && sameLetters(string(rs[k+1:]), alone)
 }
 
 // sameLetters: two readings of a symbol that differ by hyphens at most.

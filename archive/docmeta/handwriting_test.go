@@ -210,3 +210,43 @@ func TestHandwrittenCropsUnmatched(t *testing.T) {
 		t.Errorf("an unmatched blank gave the number %q", m.Number)
 	}
 }
+
+// Tesseract's slips on a crop of print are told from another reading.
+func TestRereadSlip(t *testing.T) {
+	for _, c := range []struct {
+		line, alone string
+		slip        bool
+	}{
+		{"NQ-HĐND", "NNQ-HĐND", true},
+		{"QĐ-UBND", "QĐĐ-UBND", true},
+		{"QĐ-UBND", "QĐĐĐ-UBND", true},
+		{"TTr-GDĐT", "TIr-GDĐT", true},
+		{"QĐ-UBND", "QĐĐĐĐ-UBND", false}, // three letters more
+		{"QĐ-UBND", "QĐX-UBND", false},
+		{"CT-UBND", "BC-UBND", false},
+		{"KH-UBND", "KH-UBND-VP", false},
+	} {
+		if got := rereadSlip(c.line, c.alone); got != c.slip {
+			t.Errorf("rereadSlip(%q, %q) = %v, want %v", c.line, c.alone, got, c.slip)
+		}
+	}
+}
+
+// A mark of the handwriting the line read into the symbol is no other
+// symbol.
+func TestStrayBefore(t *testing.T) {
+	for _, c := range []struct {
+		line, alone string
+		stray       bool
+	}{
+		{"E/KH-UBND", "KH-UBND", true},
+		{"N/NQ-HĐND", "NQHĐND", true},
+		{"2016/NQ-HĐND", "NQ-HĐND", false}, // a year is part of the symbol
+		{"E/KH-UBND", "TB-UBND", false},
+		{"KH-UBND", "KH-UBND", false},
+	} {
+		if got := strayBefore(c.line, c.alone); got != c.stray {
+			t.Errorf("strayBefore(%q, %q) = %v, want %v", c.line, c.alone, got, c.stray)
+		}
+	}
+}
