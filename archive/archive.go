@@ -29,6 +29,10 @@ var Version = "0.1.0"
 type Config struct {
 	// Workers is how many documents are assembled at once (default 1).
 	Workers int
+	// DocDeadline bounds the assembling and storing of one document
+	// (default 15 minutes). A document past it is given up as though it had
+	// killed the process: twice, and it is failed.
+	DocDeadline time.Duration
 }
 
 // store is what the archive needs of the archive bucket.
@@ -61,6 +65,9 @@ func New(cfg Config, q *pipeline.Queue, work *objstore.Bucket, st store, bucket 
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
+	if cfg.DocDeadline <= 0 {
+		cfg.DocDeadline = pipeline.DefaultDeadline
+	}
 	return &Archive{cfg: cfg, q: q, work: work, store: st, bucket: bucket, index: ix, log: log, metrics: m}
 }
 
@@ -73,14 +80,15 @@ func (a *Archive) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.q.Consume(ctx, cons, a.cfg.Workers, pipeline.AckWaitArchive, a.handle)
+	return a.q.ConsumeWith(ctx, cons, pipeline.ConsumeConfig{
+		Workers: a.cfg.Workers, AckWait: pipeline.AckWaitArchive, Deadline: a.cfg.DocDeadline,
+	}, a.handle)
 }
 
 func (a *Archive) handle(ctx context.Context, msg jetstream.Msg) error {
-	var r pipeline.DocReady
-	if err := json.Unmarshal(msg.Data(), &r); err != nil {
-		a.log.Error("unreadable ready message; dropping it", "subject", msg.Subject(), "err", err)
-		return nil
+	r, err := pipeline.ReadDocReady(msg.Subject(), msg.Data())
+	if err != nil {
+		return err
 	}
 	st, err := a.q.Status(ctx, r.Doc)
 	if errors.Is(err, pipeline.ErrNoStatus) {

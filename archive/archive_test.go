@@ -16,6 +16,7 @@ import (
 	"github.com/sohoa/sohoa/archive/archivetest"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
 )
 
@@ -192,5 +193,32 @@ func TestCropsAndConfirm(t *testing.T) {
 	// Confirming again changes nothing: no third version.
 	if v, err := r.Archive.Correct(ctx, "ink1", archive.Correction{DocNumber: &num, Date: &date, By: by}); err != nil || v.Version != 2 {
 		t.Errorf("confirming again: %v, %v", v, err)
+	}
+}
+
+// A ready message that cannot be read fails its document with the reason
+// (it would otherwise stay "processing" for ever); the next document is
+// archived as usual.
+func TestUnreadableReadyFailsTheDocument(t *testing.T) {
+	r := archivetest.New(t)
+	ctx := context.Background()
+	if _, _, err := r.Queue.CreateStatus(ctx, pipeline.Status{ID: "bad", SourceName: "bad.png", Format: "png", Pages: 1, Status: pipeline.StatusProcessing, Attempt: 1, Ingest: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Queue.JetStream().Publish(ctx, pipeline.SubjectDoc("bad"), []byte(`{"doc":"bad","pages":`)); err != nil {
+		t.Fatal(err)
+	}
+	r.Page(t, "doc1", archivetest.ChiThi...)
+	r.WaitArchived(t, "doc1")
+	var st pipeline.Status
+	poll.Until(t, 30*time.Second, func() error {
+		var err error
+		if st, err = r.Queue.Status(ctx, "bad"); err == nil && st.Status != pipeline.StatusFailed {
+			err = errors.New("bad is " + st.Status)
+		}
+		return err
+	})
+	if !strings.Contains(st.Reason, "thả lại tệp này vào thư mục inbox") {
+		t.Errorf("reason = %q; want it to tell the clerk what to do", st.Reason)
 	}
 }

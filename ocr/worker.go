@@ -29,6 +29,10 @@ type Config struct {
 	Languages []string
 	// Name identifies this worker in logs (default: host name and pid).
 	Name string
+	// PageDeadline bounds the handling of one page (default 15 minutes, far
+	// beyond what a page takes). A page past it is given up as though it
+	// had killed the process: twice, and its document is failed.
+	PageDeadline time.Duration
 }
 
 func (c *Config) ensureDefaults() {
@@ -37,6 +41,9 @@ func (c *Config) ensureDefaults() {
 	}
 	if len(c.Languages) == 0 {
 		c.Languages = []string{"vie"}
+	}
+	if c.PageDeadline <= 0 {
+		c.PageDeadline = pipeline.DefaultDeadline
 	}
 }
 
@@ -129,14 +136,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.log.Info("worker ready", "engines", w.cfg.Workers)
 	// More pages in hand than engines: while one page's results are being
 	// stored and acknowledged (disk and network), another is already read.
-	return w.q.Consume(ctx, cons, w.cfg.Workers+prefetch, pipeline.AckWaitOCR, w.handle)
+	return w.q.ConsumeWith(ctx, cons, pipeline.ConsumeConfig{
+		Workers: w.cfg.Workers + prefetch, AckWait: pipeline.AckWaitOCR, Deadline: w.cfg.PageDeadline,
+	}, w.handle)
 }
 
 func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
-	var t pipeline.PageTask
-	if err := json.Unmarshal(msg.Data(), &t); err != nil {
-		w.log.Error("unreadable page task; dropping it", "subject", msg.Subject(), "err", err)
-		return nil
+	t, err := pipeline.ReadPageTask(msg.Subject(), msg.Data())
+	if err != nil {
+		return err
 	}
 	log := w.log.With("doc", t.Doc, "page", t.Page)
 	st, err := w.q.Status(ctx, t.Doc)

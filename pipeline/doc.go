@@ -18,4 +18,11 @@
 // is repeated (a restart, a re-dropped file) is dropped by the stream's
 // duplicate window, and every handler is written so that running it twice on
 // the same message changes nothing.
+//
+// Consume settles every message by one policy (ConsumeWith): ack what is
+// done, nak what may succeed later, fail the document of what never can.
+// It also keeps the quarantine (quarantine.go): what became of each
+// delivery is written to BucketReturns, so that a message whose handling
+// kills the process, or runs past its deadline, fails its document after
+// its second death instead of killing every process that takes it.
 package pipeline

@@ -25,6 +25,9 @@ type Config struct {
 	DuplicateWindow time.Duration
 	// EventsMaxAge is how long events stay in SOHOA_EVENTS (default 30 days).
 	EventsMaxAge time.Duration
+	// ReturnsMaxAge is how long the record of a message's deliveries is kept
+	// in BucketReturns (default 7 days): far longer than a message is retried.
+	ReturnsMaxAge time.Duration
 }
 
 func (c *Config) ensureDefaults() {
@@ -37,6 +40,9 @@ func (c *Config) ensureDefaults() {
 	if c.EventsMaxAge <= 0 {
 		c.EventsMaxAge = 30 * 24 * time.Hour
 	}
+	if c.ReturnsMaxAge <= 0 {
+		c.ReturnsMaxAge = 7 * 24 * time.Hour
+	}
 }
 
 // AckWait values: a handler that runs longer sends progress every third of it.
@@ -48,12 +54,19 @@ const (
 
 // Queue is sohoa's view of JetStream: it publishes the pipeline's messages,
 // keeps document statuses, and consumes with the one retry policy.
-// It is safe for concurrent use.
+// It is safe for concurrent use. Open one Queue per process: the handlers
+// of all its consumers are held off together while a suspect message runs
+// alone (see the quarantine rule in quarantine.go).
 type Queue struct {
-	nc     *nats.Conn
-	js     jetstream.JetStream
-	status jetstream.KeyValue
-	log    *slog.Logger
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	status  jetstream.KeyValue
+	returns jetstream.KeyValue
+	log     *slog.Logger
+
+	// alone is held shared by every running handler, and exclusively by a
+	// suspect message's handler.
+	alone sync.RWMutex
 }
 
 // Open creates (or updates) the streams and the status bucket, and returns a Queue.
@@ -87,7 +100,18 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*Qu
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: status bucket: %w", err)
 	}
-	return &Queue{nc: nc, js: js, status: kv, log: log}, nil
+	returns, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      BucketReturns,
+		Description: "sohoa: what became of each delivery of a message, for the quarantine of poison messages",
+		History:     1,
+		TTL:         cfg.ReturnsMaxAge,
+		Storage:     jetstream.FileStorage,
+		Replicas:    cfg.Replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: returns bucket: %w", err)
+	}
+	return &Queue{nc: nc, js: js, status: kv, returns: returns, log: log}, nil
 }
 
 // JetStream exposes the context for metrics and tests.
@@ -293,20 +317,61 @@ func (q *Queue) Consumer(ctx context.Context, c ConsumerConfig) (jetstream.Consu
 
 // Handler processes one message. It returns nil when the message's work is
 // durable, a Failure (see Permanent) when it never can be, and any other
-// error when trying again later may help.
+// error when trying again later may help. It should return soon after ctx
+// ends: ctx ends at the handler's deadline too.
 type Handler func(ctx context.Context, msg jetstream.Msg) error
 
-// Consume runs workers goroutines, each taking one message at a time from
-// cons and settling it by the one retry policy of sohoa:
+// DefaultDeadline is how long a handler may run when ConsumeConfig does not say.
+const DefaultDeadline = 15 * time.Minute
+
+// ConsumeConfig says how Consume runs handlers.
+type ConsumeConfig struct {
+	// Workers is how many goroutines take messages, each one at a time (default 1).
+	Workers int
+	// AckWait is the consumer's ack wait; a running handler's ack deadline is
+	// extended every third of it (default AckWaitOCR).
+	AckWait time.Duration
+	// Deadline bounds one handler's run (default DefaultDeadline). At the
+	// deadline its context ends, its ack deadline is no longer extended, and
+	// the delivery counts as a death of the message (see quarantine.go),
+	// whether or not the handler returns.
+	Deadline time.Duration
+}
+
+func (c *ConsumeConfig) ensureDefaults() {
+	c.Workers = max(c.Workers, 1)
+	if c.AckWait <= 0 {
+		c.AckWait = AckWaitOCR
+	}
+	if c.Deadline <= 0 {
+		c.Deadline = DefaultDeadline
+	}
+}
+
+// Consume is ConsumeWith with the default deadline.
+func (q *Queue) Consume(ctx context.Context, cons jetstream.Consumer, workers int, ackWait time.Duration, h Handler) error {
+	return q.ConsumeWith(ctx, cons, ConsumeConfig{Workers: workers, AckWait: ackWait}, h)
+}
+
+// ConsumeWith runs cfg.Workers goroutines, each taking one message at a time
+// from cons and settling it by the one retry policy of sohoa:
+//   - a message that killed its handler's process, or ran past its
+//     deadline, too often (the quarantine rule in quarantine.go): the
+//     document is failed (Fail), the message terminated, before the handler
+//     sees it again;
 //   - nil: ack;
 //   - permanent, or too many deliveries: the document is failed (Fail), then the message is terminated;
 //   - otherwise: nak with a growing delay.
 //
-// While a handler runs, the message's ack deadline is extended every third
-// of ackWait. Consume returns when ctx ends, after every handler returned.
-func (q *Queue) Consume(ctx context.Context, cons jetstream.Consumer, workers int, ackWait time.Duration, h Handler) error {
+// What became of each delivery is written to BucketReturns before the
+// message is settled. While a handler runs, the message's ack deadline is
+// extended every third of cfg.AckWait, until cfg.Deadline. ConsumeWith
+// returns when ctx ends, after every handler returned; a handler that never
+// returns (stuck in C code) holds its goroutine, not its message.
+func (q *Queue) ConsumeWith(ctx context.Context, cons jetstream.Consumer, cfg ConsumeConfig, h Handler) error {
+	cfg.ensureDefaults()
 	var wg sync.WaitGroup
-	for range max(workers, 1) {
+	for range cfg.Workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
@@ -323,7 +388,7 @@ func (q *Queue) Consume(ctx context.Context, cons jetstream.Consumer, workers in
 					}
 					continue
 				}
-				q.handle(ctx, msg, ackWait, h)
+				q.handle(ctx, msg, cfg, h)
 			}
 		})
 	}
@@ -331,28 +396,130 @@ func (q *Queue) Consume(ctx context.Context, cons jetstream.Consumer, workers in
 	return nil
 }
 
-func (q *Queue) handle(ctx context.Context, msg jetstream.Msg, ackWait time.Duration, h Handler) {
-	hctx, cancel := context.WithCancel(ctx)
+// errOverdue is the cause of a handler's context that reached its deadline.
+var errOverdue = errors.New("pipeline: handler ran past its deadline")
+
+func (q *Queue) handle(ctx context.Context, msg jetstream.Msg, cfg ConsumeConfig, h Handler) {
+	subject := msg.Subject()
+	doc := DocOf(subject)
+	meta, _ := msg.Metadata()
+	var delivered uint64 = 1
+	if meta != nil {
+		delivered = meta.NumDelivered
+	}
+	// The ack deadline is extended from now, while waiting to run alone too.
+	beatCtx, stopBeat := context.WithCancel(ctx)
 	var beat sync.WaitGroup
+	defer beat.Wait()
+	defer stopBeat()
 	beat.Go(func() {
-		t := time.NewTicker(ackWait / 3)
+		t := time.NewTicker(cfg.AckWait / 3)
 		defer t.Stop()
 		for {
 			select {
-			case <-hctx.Done():
+			case <-beatCtx.Done():
 				return
 			case <-t.C:
 				_ = msg.InProgress()
 			}
 		}
 	})
-	err := h(hctx, msg)
-	cancel()
-	beat.Wait()
+
+	// Bookkeeping outlives a shutdown: what a handler did is written down
+	// even as the process stops.
+	bk := context.WithoutCancel(ctx)
+	// A retire message only moves a file: it never fails its document, so it
+	// is not judged; it waits.
+	retire := strings.HasPrefix(subject, subjectRetire+".")
+	key := ""
+	var past deliveries
+	var v verdict
+	if meta != nil && !retire {
+		key = returnsKey(meta)
+		if delivered > 1 {
+			var err error
+			if past, _, err = q.deliveries(bk, key); err != nil {
+				// Unknown past: every earlier delivery counts as a death, none certain.
+				q.log.Warn("cannot read the deliveries of a message", "subject", subject, "err", err)
+				past = deliveries{}
+			}
+			v = judge(delivered, past)
+		}
+	}
+	if v.quarantined() {
+		stopBeat()
+		q.giveUp(ctx, msg, doc, delivered, v.failure(subject, cfg.Deadline))
+		return
+	}
+
+	release := q.alone.RUnlock
+	if v.suspect() {
+		q.alone.Lock()
+		release = q.alone.Unlock
+		q.log.Warn("handling alone a message that died before", "doc", doc, "subject", subject, "deliveries", delivered, "deaths", v.deaths)
+		if err := q.note(bk, key, delivered, deliveryAlone); err != nil {
+			q.log.Warn("cannot note a delivery", "subject", subject, "err", err)
+		}
+	} else {
+		q.alone.RLock()
+	}
+	hctx, cancel := context.WithTimeoutCause(ctx, cfg.Deadline, errOverdue)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- h(hctx, msg) }()
+	var err error
+	returned, overdue := false, false
+	select {
+	case err = <-done:
+		returned = true
+		overdue = err != nil && errors.Is(context.Cause(hctx), errOverdue)
+	case <-hctx.Done():
+		if errors.Is(context.Cause(hctx), errOverdue) {
+			overdue = true
+		} else { // shutting down: wait for the handler as usual
+			err = <-done
+			returned = true
+		}
+	}
+	release()
+	stopBeat()
+	if !returned {
+		// Settle now, so the message goes on without this goroutine; then
+		// wait, as whoever starts a goroutine waits for it.
+		defer func() {
+			<-done
+			q.log.Info("a handler that ran past its deadline returned at last", "doc", doc, "subject", subject)
+		}()
+	}
+
+	if key != "" {
+		what := deliveryReturned
+		if overdue {
+			what = deliveryOverdue
+		}
+		if nerr := q.note(bk, key, delivered, what); nerr != nil {
+			q.log.Warn("cannot note a delivery", "subject", subject, "err", nerr)
+		}
+	}
+	if overdue {
+		q.log.Error("handler ran past its deadline", "doc", doc, "subject", subject, "deadline", cfg.Deadline.String(), "returned", returned)
+		if past == nil {
+			past = deliveries{}
+		}
+		past[delivered] = deliveryOverdue
+		if v := judge(delivered+1, past); key != "" && v.quarantined() {
+			q.giveUp(ctx, msg, doc, delivered, v.failure(subject, cfg.Deadline))
+			return
+		}
+		delay := retryDelay(delivered)
+		q.log.Warn("will retry", "doc", doc, "subject", subject, "deliveries", delivered, "in", delay.String())
+		_ = msg.NakWithDelay(delay)
+		return
+	}
 
 	if err == nil {
-		if err := msg.DoubleAck(ctx); err != nil && ctx.Err() == nil {
-			q.log.Warn("ack failed; the message will come again", "subject", msg.Subject(), "err", err)
+		if err := msg.DoubleAck(bk); err != nil && ctx.Err() == nil {
+			q.log.Warn("ack failed; the message will come again", "subject", subject, "err", err)
 		}
 		return
 	}
@@ -360,29 +527,30 @@ func (q *Queue) handle(ctx context.Context, msg jetstream.Msg, ackWait time.Dura
 		_ = msg.Nak()
 		return
 	}
-	meta, _ := msg.Metadata()
-	var delivered uint64 = 1
-	if meta != nil {
-		delivered = meta.NumDelivered
-	}
-	doc := DocOf(msg.Subject())
-	// A retire message only moves a file: it never fails its document, it waits.
-	retire := strings.HasPrefix(msg.Subject(), subjectRetire+".")
 	if !retire && (IsPermanent(err) || delivered >= maxDeliveries) {
-		q.log.Error("giving up on document", "doc", doc, "subject", msg.Subject(), "deliveries", delivered, "err", err)
-		if doc != "" {
-			if ferr := q.Fail(ctx, doc, err); ferr != nil {
-				q.log.Warn("could not record the failure; will retry", "doc", doc, "err", ferr)
-				_ = msg.NakWithDelay(retryDelay(1))
-				return
-			}
-		}
-		_ = msg.TermWithReason(firstLine(err.Error()))
+		q.giveUp(ctx, msg, doc, delivered, err)
 		return
 	}
 	delay := retryDelay(delivered)
-	q.log.Warn("will retry", "doc", doc, "subject", msg.Subject(), "deliveries", delivered, "in", delay.String(), "err", err)
+	q.log.Warn("will retry", "doc", doc, "subject", subject, "deliveries", delivered, "in", delay.String(), "err", err)
 	_ = msg.NakWithDelay(delay)
+}
+
+// giveUp fails the document of msg (if its subject names one) with err,
+// then terminates msg so that it never comes again.
+func (q *Queue) giveUp(ctx context.Context, msg jetstream.Msg, doc string, delivered uint64, err error) {
+	q.log.Error("giving up on document", "doc", doc, "subject", msg.Subject(), "deliveries", delivered, "err", err)
+	if doc != "" {
+		ferr := q.Fail(ctx, doc, err)
+		if errors.Is(ferr, ErrNoStatus) {
+			q.log.Error("the document of a message given up is unknown; dropping the message", "doc", doc, "subject", msg.Subject())
+		} else if ferr != nil {
+			q.log.Warn("could not record the failure; will retry", "doc", doc, "err", ferr)
+			_ = msg.NakWithDelay(retryDelay(1))
+			return
+		}
+	}
+	_ = msg.TermWithReason(firstLine(err.Error()))
 }
 
 // DocOf returns the document id carried in a pipeline subject, or "".

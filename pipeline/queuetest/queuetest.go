@@ -15,8 +15,22 @@ import (
 // it; both stop when the test ends.
 func Start(t testing.TB) *pipeline.Queue {
 	t.Helper()
+	q, _ := start(t, "")
+	return q
+}
+
+// StartListening is Start with the server on a random loopback port, for
+// tests that run other processes against it: it also returns the URL they
+// connect to.
+func StartListening(t testing.TB) (*pipeline.Queue, string) {
+	t.Helper()
+	return start(t, "127.0.0.1:-1")
+}
+
+func start(t testing.TB, listen string) (*pipeline.Queue, string) {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir()}, log)
+	ns, err := natsd.Start(natsd.Config{StoreDir: t.TempDir(), Listen: listen}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,5 +44,5 @@ func Start(t testing.TB) *pipeline.Queue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return q
+	return q, ns.URL()
 }
