@@ -69,8 +69,8 @@ const (
 	// never refused further on for its size.
 	DefaultMaxPixels = pipeline.MaxPagePixels
 	// DefaultMaxDecodedBytes bounds the pages of one file together: about
-	// 900 A4 pages at 300 dpi in grey, 300 in colour, or 250 pages at the
-	// pixel limit; a thicker file must be split.
+	// 980 A4 pages at 300 dpi in grey or black and white, 330 in colour, or
+	// 64 grey pages at the pixel limit; a thicker file must be split.
 	DefaultMaxDecodedBytes = 8 << 30
 )
 
