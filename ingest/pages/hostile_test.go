@@ -155,3 +155,22 @@ func TestPDFBudget(t *testing.T) {
 		t.Fatalf("over the budget: %v; want ErrTooLarge at page 3", err)
 	}
 }
+
+// Strips fewer than the rows need, and tiles more than the size needs, are
+// as inconsistent as more strips than rows.
+func TestBlockCountsMatchTheSize(t *testing.T) {
+	few := pagestest.Page{Width: 100, Height: 10, RowsPerStrip: 2,
+		Strips: []pagestest.Block{{Off: 0, Count: 200}, {Off: 200, Count: 200}}}
+	_, _, err := Split(pagestest.Build(make([]byte, 400), []pagestest.Page{few}), Limits{})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "2 strips, but 10 rows at 2 rows a strip make 5") {
+		t.Errorf("too few strips: %v", err)
+	}
+	g := testGray(20, 18)
+	tiled := tiledGrayIFD(g) // 2x2 tiles of 16x16
+	tiled.blocks = append(tiled.blocks, tiled.blocks[0])
+	data, _, _ := buildTestTIFF(leBO, []tIFD{tiled})
+	_, _, err = Split(data, Limits{})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "5 tiles, but an image of 20x18 in tiles of 16x16 has 4") {
+		t.Errorf("too many tiles: %v", err)
+	}
+}

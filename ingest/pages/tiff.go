@@ -505,6 +505,9 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 		}
 		want, rows = across*down, down*th
 		rowBytes = (across*tw*bitsPerPixel + 7) / 8
+		if uint64(len(offs)) != want {
+			return corrupt("%d tiles, but an image of %dx%d in tiles of %dx%d has %d", len(offs), w, h, tw, th, want)
+		}
 	} else {
 		rps, err := d.uint(tagRowsPerStrip, h)
 		if err != nil {
@@ -517,9 +520,9 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 			return corrupt("%d strips for %d rows: more strips than rows", len(offs), h)
 		}
 		want, rows = (h+rps-1)/rps, h
-	}
-	if uint64(len(offs)) != want {
-		return corrupt("%d strips or tiles, but an image of %dx%d in those strips or tiles has %d", len(offs), w, h, want)
+		if uint64(len(offs)) != want {
+			return corrupt("%d strips, but %d rows at %d rows a strip make %d", len(offs), h, rps, want)
+		}
 	}
 
 	size := uint64(len(d.t.data))
