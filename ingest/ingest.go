@@ -375,6 +375,12 @@ func readFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// Refuse by size before reading: a 3 GB file (or a sparse one claiming
+	// it) must not be read into memory only to be refused. The limit on the
+	// read still holds for a file that grows meanwhile.
+	if info, err := f.Stat(); err == nil && info.Size() > limit {
+		return nil, fmt.Errorf("%w: %d MiB, more than %d MiB", errTooBig, info.Size()>>20, limit>>20)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err

@@ -2,12 +2,18 @@ package ocr
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"math"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/sohoa/sohoa/fixtures/synth"
+	"github.com/sohoa/sohoa/ocr/deskew"
 	"github.com/sohoa/sohoa/ocr/tesseract"
+	"github.com/sohoa/sohoa/pipeline"
 )
 
 // encodeFor writes a rendered page as ingest would store it.
@@ -117,6 +123,63 @@ func TestPrepareRefusesBadImages(t *testing.T) {
 	} {
 		if _, err := Prepare(data, "jpeg", 300, nil); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// pngHeader is the start of a PNG that claims w×h pixels: signature and
+// IHDR, enough for image.DecodeConfig and nothing to decode.
+func pngHeader(w, h uint32) []byte {
+	ihdr := binary.BigEndian.AppendUint32(nil, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 0, 0, 0, 0) // 8-bit grey
+	b := []byte("\x89PNG\r\n\x1a\n")
+	b = binary.BigEndian.AppendUint32(b, uint32(len(ihdr)))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b = append(b, chunk...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(chunk))
+}
+
+// A page over the pipeline's limit is refused from its header: the worker
+// must not decode (and allocate) it first. 14 000 × 14 000 is 196 Mpx, which
+// the old limit of 200 Mpx let through to be OCR'd and then refused by the
+// PDF writer.
+func TestPrepareRefusesPagesOverTheLimit(t *testing.T) {
+	for _, size := range [][2]uint32{{14000, 14000}, {1 << 14, 1<<13 + 1}, {1 << 30, 1}} {
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Prepare(pngHeader(size[0], size[1]), "png", 300, nil)
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), "too large") {
+			t.Errorf("%dx%d: err = %v, want too large", size[0], size[1], err)
+		}
+		if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
+			t.Errorf("%dx%d: %d bytes allocated to refuse it", size[0], size[1], d)
+		}
+	}
+}
+
+// Straightening never takes a page past the limit: the skew is dropped
+// instead, and only when it would.
+func TestSkewWithin(t *testing.T) {
+	for _, tt := range []struct {
+		w, h int
+		deg  float64
+		want float64
+	}{
+		{2480, 3508, 2, 2},           // A4 at 300 dpi
+		{11000, 12200, 0, 0},         // 134.2 Mpx, just under: nothing to do
+		{11000, 12200, 0.005, 0.005}, // below deskew's own threshold: no growth
+		{11000, 12200, 2, 0},         // would grow to 143 Mpx
+		{11000, 12200, -0.5, 0},      // even half a degree grows it past
+		{9000, 12000, 2, 2},          // 108 Mpx, 115 Mpx straightened
+		{9000, 14900, 3, 0},          // 134.1 Mpx before, 148 Mpx after
+	} {
+		if got := skewWithin(tt.w, tt.h, tt.deg); got != tt.want {
+			nw, nh := deskew.Size(tt.w, tt.h, 0, tt.deg)
+			t.Errorf("skewWithin(%d, %d, %v) = %v, want %v (straightened %dx%d = %d px, limit %d)",
+				tt.w, tt.h, tt.deg, got, tt.want, nw, nh, nw*nh, pipeline.MaxPagePixels)
 		}
 	}
 }

@@ -18,12 +18,14 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"golang.org/x/image/ccitt"
 	"golang.org/x/image/tiff"
+
+	"github.com/sohoa/sohoa/pipeline"
 )
 
-// maxPixels bounds the images this package decodes: 2^27 pixels (a 600 dpi
-// A3 scan has 70 million). A larger image is refused rather than allowed to
-// exhaust memory.
-const maxPixels = 1 << 27
+// maxPixels bounds the images this package decodes: the pipeline's one page
+// limit (ingest refuses larger pages, so none should reach here). A larger
+// image is refused rather than allowed to exhaust memory.
+const maxPixels = pipeline.MaxPagePixels
 
 // tooLarge reports whether a w x h image exceeds maxPixels (without the
 // product overflowing).

@@ -26,6 +26,16 @@ const (
 	tagTileWidth       = 322
 )
 
+// readTags are the tags readIFD keeps: only these are ever looked at, and
+// skipping the rest (an XMP packet, a colour map) before their values are
+// read bounds what a directory can make this reader allocate.
+var readTags = map[uint16]bool{
+	tagNewSubfileType: true, tagImageWidth: true, tagImageLength: true, tagBitsPerSample: true,
+	tagCompression: true, tagPhotometric: true, tagFillOrder: true, tagStripOffsets: true,
+	tagSamplesPerPixel: true, tagRowsPerStrip: true, tagStripByteCounts: true, tagT4Options: true,
+	tagT6Options: true, tagTileWidth: true,
+}
+
 // TIFF compression values.
 const (
 	compressionG3 = 3 // ITU-T T.4 (CCITT Group 3)
@@ -110,6 +120,9 @@ func readIFD(b []byte, bo binary.ByteOrder, off uint32) (tiffIFD, uint32, error)
 	d := tiffIFD{tags: make(map[uint16][]uint64, n)}
 	for e := at + 2; e < end; e += 12 {
 		tag := bo.Uint16(b[e:])
+		if !readTags[tag] {
+			continue
+		}
 		typ := bo.Uint16(b[e+2:])
 		count := int64(bo.Uint32(b[e+4:]))
 		var size int64

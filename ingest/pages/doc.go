@@ -31,7 +31,12 @@
 //
 // Split works on a file already in memory, decodes at most one page at a
 // time, refuses a page larger than Limits.MaxPixels from its header before
-// decoding it, and never panics (a panic inside a third-party decoder is
+// decoding it, and a file whose pages together would decode to more than
+// Limits.MaxDecodedBytes. A TIFF page's strips or tiles are checked against
+// its size before they are copied: as many as the size needs, inside the
+// file, sharing no bytes with another (within the page or across pages),
+// and no more compressed data than the page's pixels could take, so what
+// Split returns is never much larger than the file. It never panics (a panic inside a third-party decoder is
 // recovered and reported as ErrCorrupt). It keeps no state, starts no
 // goroutines, reads no files and no environment, and may be called from
 // several goroutines at once. It builds its own pdfcpu configuration, so it

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/sohoa/sohoa/ingest/pages/pagestest"
 )
 
 // FuzzSplit feeds Split arbitrary bytes, starting from small valid files of
@@ -23,9 +25,13 @@ func FuzzSplit(f *testing.F) {
 	for _, seed := range fuzzSeeds(f) {
 		f.Add(seed)
 	}
+	// Hostile files near the bounds (small ones: the fuzzer mutates them).
+	f.Add(pagestest.MoreStripsThanRows())
+	f.Add(pagestest.ManyHugePages(3, 64, 64))
+	f.Add(pagestest.ManyHugePages(3, 2048, 2048)) // over the budget at page 3
 	sentinels := []error{ErrUnsupported, ErrCorrupt, ErrEncrypted, ErrTooLarge, ErrNoImage}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := Limits{MaxPages: 16, MaxPixels: 1 << 21}
+		lim := Limits{MaxPages: 16, MaxPixels: 1 << 21, MaxDecodedBytes: 1 << 23}
 		_, pages, err := Split(data, lim)
 		var pe *panicError
 		if errors.As(err, &pe) {
@@ -51,6 +57,26 @@ func FuzzSplit(f *testing.F) {
 		}
 		if len(pages) == 0 || len(pages) > lim.MaxPages {
 			t.Fatalf("%d pages", len(pages))
+		}
+		// What the pages may cost: no more pixels than the budget, and no
+		// more bytes than the file gives (TIFF strips are copied, never
+		// shared) or than a re-encoding of their pixels takes.
+		var pixels, copied int64
+		for i, p := range pages {
+			n := int64(len(p.Data))
+			pixels += int64(p.Width) * int64(p.Height)
+			if limit := int64(len(data)) + 5*int64(p.Width)*int64(p.Height) + 1<<16; n > limit {
+				t.Fatalf("page %d (%s, %dx%d) is %d bytes from a file of %d", i+1, p.Format, p.Width, p.Height, n, len(data))
+			}
+			if p.Format == TIFF {
+				copied += n
+			}
+		}
+		if pixels > lim.MaxDecodedBytes {
+			t.Fatalf("the pages have %d pixels, over the budget of %d bytes", pixels, lim.MaxDecodedBytes)
+		}
+		if limit := int64(len(data)) + int64(len(pages))*(sharedSlack+4096); copied > limit {
+			t.Fatalf("the TIFF pages come to %d bytes from a file of %d", copied, len(data))
 		}
 		for i, p := range pages {
 			var (

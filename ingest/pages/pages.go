@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+
+	"github.com/sohoa/sohoa/pipeline"
 )
 
 // Format is the encoding of a file or of a page image.
@@ -35,8 +37,9 @@ var (
 	ErrCorrupt = errors.New("corrupt")
 	// ErrEncrypted: a PDF that needs a password to open.
 	ErrEncrypted = errors.New("encrypted")
-	// ErrTooLarge: more pages than Limits.MaxPages, or a page with more pixels
-	// than Limits.MaxPixels. Nothing that large is decoded.
+	// ErrTooLarge: more pages than Limits.MaxPages, a page with more pixels
+	// than Limits.MaxPixels, or pages that together decode to more than
+	// Limits.MaxDecodedBytes. Nothing that large is decoded.
 	ErrTooLarge = errors.New("too large")
 	// ErrNoImage: a PDF page that draws no scanned image (a born-digital page
 	// of text, or a blank page). The message names the page.
@@ -60,18 +63,34 @@ type Page struct {
 
 // Default limits, used for the zero fields of a Limits.
 const (
-	DefaultMaxPages  = 2000
-	DefaultMaxPixels = 200_000_000
+	DefaultMaxPages = 2000
+	// DefaultMaxPixels is the pipeline's one page limit, which the OCR
+	// worker and the PDF writer apply too: a page ingest lets through is
+	// never refused further on for its size.
+	DefaultMaxPixels = pipeline.MaxPagePixels
+	// DefaultMaxDecodedBytes bounds the pages of one file together: about
+	// 980 A4 pages at 300 dpi in grey or black and white, 330 in colour, or
+	// 64 grey pages at the pixel limit; a thicker file must be split.
+	DefaultMaxDecodedBytes = 8 << 30
 )
 
 // Limits bound what Split will accept; the zero value means the defaults.
 type Limits struct {
 	// MaxPages is the most pages a file may have (default 2000).
 	MaxPages int
-	// MaxPixels is the most pixels one page may have (default 200 megapixels).
+	// MaxPixels is the most pixels one page may have (default
+	// pipeline.MaxPagePixels, 2^27, about 134 megapixels). Raising it above
+	// the default only moves the refusal to the OCR worker.
 	// It is checked against the image header before anything is decoded, so a
 	// decompression bomb is refused without allocating its pixels.
 	MaxPixels int64
+	// MaxDecodedBytes is the most that all the pages of one file may
+	// decode to, counted from their headers as width × height × bytes per
+	// pixel (at least one; a black-and-white page counts a byte a pixel, as
+	// the OCR worker holds it), before any page is decoded or copied
+	// (default DefaultMaxDecodedBytes, 8 GiB). It stops a small file of many
+	// huge, highly compressed pages from costing hours of OCR.
+	MaxDecodedBytes int64
 }
 
 func (l Limits) withDefaults() Limits {
@@ -81,7 +100,33 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxPixels <= 0 {
 		l.MaxPixels = DefaultMaxPixels
 	}
+	if l.MaxDecodedBytes <= 0 {
+		l.MaxDecodedBytes = DefaultMaxDecodedBytes
+	}
 	return l
+}
+
+// decodeBudget is what is left of Limits.MaxDecodedBytes for the pages of
+// one file. It is used by one call of Split, never shared.
+type decodeBudget struct {
+	left, max int64
+}
+
+func (l Limits) budget() *decodeBudget {
+	return &decodeBudget{left: l.MaxDecodedBytes, max: l.MaxDecodedBytes}
+}
+
+// take counts a page of w×h pixels of bytesPerPixel bytes (at least 1)
+// against the budget, refusing it with ErrTooLarge when the file's pages
+// together would decode to more. Sizes are already within the pixel limit.
+func (b *decodeBudget) take(what string, w, h, bytesPerPixel int64) error {
+	n := w * h * max(bytesPerPixel, 1)
+	if n > b.left {
+		return fmt.Errorf("pages: %s: %w: the pages up to this one decode to more than %d MiB, the limit for one file (%d MiB); split the file",
+			what, ErrTooLarge, (b.max-b.left+n)>>20, b.max>>20)
+	}
+	b.left -= n
+	return nil
 }
 
 // checkPixels refuses an image of w×h pixels that is empty or larger than the limit.

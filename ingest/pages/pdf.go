@@ -79,11 +79,12 @@ func splitPDF(data []byte, lim Limits) ([]Page, error) {
 		return nil, fmt.Errorf("pages: pdf: %w: %d pages, more than %d", ErrTooLarge, n, lim.MaxPages)
 	}
 	pages := make([]Page, 0, n)
+	left := lim.budget()
 	for i := 1; i <= n; i++ {
 		var p Page
 		err := guard(fmt.Sprintf("pdf page %d", i), func() error {
 			var err error
-			p, err = pdfPage(ctx, i, lim)
+			p, err = pdfPage(ctx, i, lim, left)
 			return err
 		})
 		if err != nil {
@@ -107,8 +108,8 @@ func pdfReadError(data []byte, err error) error {
 	return fmt.Errorf("pages: pdf: %w: %v", ErrCorrupt, err)
 }
 
-// pdfPage returns the scan of page n.
-func pdfPage(ctx *model.Context, n int, lim Limits) (Page, error) {
+// pdfPage returns the scan of page n, its decoded size taken from left.
+func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget) (Page, error) {
 	what := fmt.Sprintf("pdf page %d", n)
 	xref := ctx.XRefTable
 	pd, _, attrs, err := xref.PageDict(n, false)
@@ -154,7 +155,7 @@ func pdfPage(ctx *model.Context, n int, lim Limits) (Page, error) {
 			o = o.rotateCW()
 		}
 	}
-	im := pdfImage{xref: xref, sd: best.sd, ctm: best.ctm, unit: userUnit(xref, pd), o: o, lim: lim, what: what}
+	im := pdfImage{xref: xref, sd: best.sd, ctm: best.ctm, unit: userUnit(xref, pd), o: o, lim: lim, left: left, what: what}
 	return im.page()
 }
 
@@ -299,6 +300,7 @@ type pdfImage struct {
 	unit float64     // user unit of the page
 	o    orientation // how the image is shown on the page, /Rotate included
 	lim  Limits
+	left *decodeBudget // of the file's pages
 	what string
 }
 
@@ -339,6 +341,9 @@ func (im *pdfImage) page() (Page, error) {
 	if err := im.lim.checkPixels(im.what, int64(w), int64(h)); err != nil {
 		return Page{}, err
 	}
+	if err := im.left.take(im.what, int64(w), int64(h), im.sampleBytes()); err != nil {
+		return Page{}, err
+	}
 	var last string
 	if n := len(im.sd.FilterPipeline); n > 0 {
 		last = im.sd.FilterPipeline[n-1].Name
@@ -354,6 +359,20 @@ func (im *pdfImage) page() (Page, error) {
 		return Page{}, im.unsupported("JBIG2 image %dx%d cannot be decoded; scan to CCITT G4 instead", w, h)
 	}
 	return im.rasterPage(w, h)
+}
+
+// sampleBytes is the bytes a pixel of the image decodes to, as far as its
+// dictionary says (components times bits per component); 1 when it does not.
+func (im *pdfImage) sampleBytes() int64 {
+	cs, err := parseColourSpace(im.xref, im.sd.Dict["ColorSpace"], false)
+	if err != nil || cs.indexed {
+		return 1
+	}
+	bpc, _ := intEntry(im.xref, im.sd.Dict, "BitsPerComponent")
+	if bpc <= 0 || bpc > 16 {
+		bpc = 8
+	}
+	return int64(max(1, (cs.n*bpc+7)/8))
 }
 
 // encoded returns the image data with every filter but the last (the image

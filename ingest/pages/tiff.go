@@ -2,6 +2,7 @@ package pages
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -284,12 +285,14 @@ func splitTIFF(data []byte, lim Limits) ([]Page, error) {
 		return nil, err
 	}
 	pages := make([]Page, 0, len(ifds))
+	left := lim.budget()
+	var copied uint64 // bytes of strips and tiles taken, over all pages
 	for i, d := range ifds {
 		what := fmt.Sprintf("tiff page %d", i+1)
 		var p Page
 		err := guard(what, func() error {
 			var err error
-			p, err = tiffPage(d, lim, what)
+			p, err = tiffPage(d, lim, left, &copied, uint64(i+1), what)
 			return err
 		})
 		if err != nil {
@@ -335,8 +338,14 @@ func tiffCompression(d *tiffIFD) error {
 const maxBlocks = 1 << 20
 
 // tiffPage copies one page of a TIFF into a single-page TIFF and checks that
-// it decodes.
-func tiffPage(d *tiffIFD, lim Limits, what string) (Page, error) {
+// it decodes. Its strips or tiles are checked against its size (blockLayout)
+// before anything is copied, and its decoded size is taken from left.
+// copied counts the bytes of the file's pages so far (strips, tiles, and
+// fields such as an ICC profile): more than the file holds, give or take
+// sharedSlack a page for a profile the pages share, means pages share their
+// data, which no scanner writes and which would let a small file copy
+// itself into pages many times its size. pageNo counts from 1.
+func tiffPage(d *tiffIFD, lim Limits, left *decodeBudget, copied *uint64, pageNo uint64, what string) (Page, error) {
 	corrupt := func(err error) (Page, error) {
 		return Page{}, fmt.Errorf("pages: %s: %w: %v", what, ErrCorrupt, err)
 	}
@@ -367,6 +376,17 @@ func tiffPage(d *tiffIFD, lim Limits, what string) (Page, error) {
 		return Page{}, fmt.Errorf("pages: %s: %w: separate colour planes (PlanarConfiguration 2) cannot be decoded", what, ErrUnsupported)
 	}
 
+	bps, err := d.uint(tagBitsPerSample, 1)
+	if err != nil {
+		return corrupt(err)
+	}
+	if bps == 0 || bps > 32 || spp == 0 || spp > 16 {
+		return corrupt(fmt.Errorf("%d samples of %d bits a pixel", spp, bps))
+	}
+	if err := left.take(what, int64(w), int64(h), int64((spp*bps+7)/8)); err != nil {
+		return Page{}, err
+	}
+
 	offTag, cntTag := uint16(tagStripOffsets), uint16(tagStripByteCounts)
 	if d.find(tagTileWidth) != nil {
 		offTag, cntTag = tagTileOffsets, tagTileByteCounts
@@ -382,16 +402,14 @@ func tiffPage(d *tiffIFD, lim Limits, what string) (Page, error) {
 	if len(offs) == 0 || len(offs) != len(cnts) {
 		return corrupt(fmt.Errorf("%d strip or tile offsets but %d byte counts", len(offs), len(cnts)))
 	}
-	size := uint64(len(d.t.data))
+	if err := blockLayout(d, w, h, spp*bps, offs, cnts, lim, what); err != nil {
+		return Page{}, err
+	}
 	blocks := make([][]byte, len(offs))
 	for i, o := range offs {
-		if o+cnts[i] > size {
-			return corrupt(fmt.Errorf("strip or tile %d (%d bytes at offset %d) runs past the end of the file (%d bytes)",
-				i+1, cnts[i], o, size))
-		}
 		blocks[i] = d.t.data[o : o+cnts[i]]
+		*copied += cnts[i]
 	}
-
 	var entries []tiffOut
 	for _, e := range d.entries {
 		if !copiedTags[e.tag] {
@@ -401,6 +419,10 @@ func tiffPage(d *tiffIFD, lim Limits, what string) (Page, error) {
 			return corrupt(fmt.Errorf("tag %d: values outside the file", e.tag))
 		}
 		entries = append(entries, tiffOut{tag: e.tag, typ: e.typ, count: e.count, val: e.val})
+		*copied += uint64(len(e.val))
+	}
+	if *copied > pageNo*sharedSlack+uint64(len(d.t.data)) {
+		return corrupt(fmt.Errorf("the pages' strips, tiles and fields come to %d bytes, more than the file's %d: pages share them", *copied, len(d.t.data)))
 	}
 	out := writeTIFF(d.t.bo, entries, offTag, cntTag, blocks)
 	// The header is checked by the decoder the worker will use (colour
@@ -435,6 +457,99 @@ func tiffPage(d *tiffIFD, lim Limits, what string) (Page, error) {
 		return Page{Data: b, Format: PNG, Width: int(w), Height: int(h), DPIX: dx, DPIY: dy}, nil
 	}
 	return Page{Data: out, Format: TIFF, Width: int(w), Height: int(h), DPIX: dx, DPIY: dy}, nil
+}
+
+// Bounds on the compressed data of a TIFF page, against its decoded size.
+// The worst real expansion is CCITT on noise: a run of one pixel costs up
+// to 7 bits in G4 and 9 in G3, and a G3 row may end in a padded 2-byte EOL;
+// LZW and PackBits expand by at most half, Deflate by a thousandth.
+const (
+	maxExpansion = 8       // compressed bytes per byte of samples
+	rowAllowance = 4       // bytes per row (EOLs, padding)
+	blockSlack   = 64      // bytes per strip or tile (codec headers, EOFB)
+	pageSlack    = 1 << 20 // bytes per page
+	// sharedSlack is how much of the file's bytes each page may share with
+	// others: an ICC profile or XMP written once for all pages.
+	sharedSlack = 64 << 10
+)
+
+// blockLayout checks a page's strips or tiles before any is copied: as many
+// as its size needs (no more strips than rows), each inside the file, none
+// sharing bytes with another, and together no larger than maxExpansion
+// times the page's samples. A file that breaks these rules is either
+// damaged or built to make its pages cost far more than the file: the strip
+// bomb, thousands of strips that all point at the same bytes, would copy a
+// 300 KB file into a page of a gigabyte.
+func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim Limits, what string) error {
+	corrupt := func(format string, a ...any) error {
+		return fmt.Errorf("pages: %s: %w: %s", what, ErrCorrupt, fmt.Sprintf(format, a...))
+	}
+	var want, rows uint64 // blocks the size needs, rows of samples they hold
+	rowBytes := (w*bitsPerPixel + 7) / 8
+	if d.find(tagTileWidth) != nil {
+		tw, err := d.uint(tagTileWidth, 0)
+		if err != nil {
+			return corrupt("%v", err)
+		}
+		th, err := d.uint(tagTileLength, 0)
+		if err != nil {
+			return corrupt("%v", err)
+		}
+		if tw == 0 || th == 0 || tw > 1<<20 || th > 1<<20 {
+			return corrupt("tiles of %dx%d", tw, th)
+		}
+		across, down := (w+tw-1)/tw, (h+th-1)/th
+		if int64(across*tw)*int64(down*th) > 2*lim.MaxPixels {
+			return fmt.Errorf("pages: %s: %w: tiles of %dx%d pad the image of %dx%d pixels beyond the limit",
+				what, ErrTooLarge, tw, th, w, h)
+		}
+		want, rows = across*down, down*th
+		rowBytes = (across*tw*bitsPerPixel + 7) / 8
+		if uint64(len(offs)) != want {
+			return corrupt("%d tiles, but an image of %dx%d in tiles of %dx%d has %d", len(offs), w, h, tw, th, want)
+		}
+	} else {
+		rps, err := d.uint(tagRowsPerStrip, h)
+		if err != nil {
+			return corrupt("%v", err)
+		}
+		if rps == 0 || rps > h {
+			rps = h // 2^32-1, the default, means one strip
+		}
+		if uint64(len(offs)) > h {
+			return corrupt("%d strips for %d rows: more strips than rows", len(offs), h)
+		}
+		want, rows = (h+rps-1)/rps, h
+		if uint64(len(offs)) != want {
+			return corrupt("%d strips, but %d rows at %d rows a strip make %d", len(offs), h, rps, want)
+		}
+	}
+
+	size := uint64(len(d.t.data))
+	type span struct{ off, n uint64 }
+	spans := make([]span, 0, len(offs))
+	var total uint64
+	for i, o := range offs {
+		if o > size || cnts[i] > size-o {
+			return corrupt("strip or tile %d (%d bytes at offset %d) runs past the end of the file (%d bytes)",
+				i+1, cnts[i], o, size)
+		}
+		total += cnts[i]
+		if cnts[i] > 0 {
+			spans = append(spans, span{o, cnts[i]})
+		}
+	}
+	if limit := maxExpansion*rowBytes*rows + rowAllowance*rows + blockSlack*want + pageSlack; total > limit {
+		return corrupt("%d bytes of strips or tiles for an image of %dx%d, more than the %d that image could take", total, w, h, limit)
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.off, b.off) })
+	for i := 1; i < len(spans); i++ {
+		if prev := spans[i-1]; spans[i].off < prev.off+prev.n {
+			return corrupt("strips or tiles share bytes (%d bytes at offset %d overlap %d bytes at offset %d)",
+				spans[i].n, spans[i].off, prev.n, prev.off)
+		}
+	}
+	return nil
 }
 
 // decodeTIFF decodes the first image of a TIFF with x/image/tiff, as the OCR

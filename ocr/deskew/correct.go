@@ -78,6 +78,24 @@ func Correct(img image.Image, rotation int, deg float64) image.Image {
 	return Correct(rgba, rotation, deg)
 }
 
+// Size returns the size of Correct(img, rotation, deg) for a w×h img,
+// without allocating it: the canvas that holds the whole turned page.
+// Callers bound memory with it before calling Correct.
+func Size(w, h, rotation int, deg float64) (nw, nh int) {
+	if math.Abs(deg) < minSkew || math.IsNaN(deg) || math.IsInf(deg, 0) {
+		deg = 0
+	}
+	rotation = ((rotation % 360) + 360) % 360
+	if deg == 0 {
+		if rotation == 90 || rotation == 270 {
+			return h, w
+		}
+		return w, h
+	}
+	g := newGeometry(w, h, float64(rotation)+deg)
+	return g.nw, g.nh
+}
+
 // tile is the side of the square blocks that quarter turns copy, so that
 // both the rows read and the rows written stay in cache.
 const tile = 64
@@ -195,6 +213,10 @@ func (g geometry) span(sx, sy, dx, dy float64) (lo, hi int) {
 	clip := func(p, d, limit float64) {
 		// want 1 <= p + x*d <= limit-1
 		a, b := 1.0, limit-1
+		if b < a { // a source one or two pixels across has no inside
+			lo, hi = 0, 0
+			return
+		}
 		if d == 0 {
 			if p < a || p > b {
 				lo, hi = 0, 0

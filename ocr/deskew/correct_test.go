@@ -247,3 +247,18 @@ func TestCorrectSameGeometry(t *testing.T) {
 		}
 	}
 }
+
+// Size tells the size Correct will allocate, for every kind of turn.
+func TestSize(t *testing.T) {
+	for _, sz := range [][2]int{{1, 1}, {37, 53}, {200, 120}} {
+		img := image.NewGray(image.Rect(0, 0, sz[0], sz[1]))
+		for _, rot := range []int{0, 90, 180, 270, -90, 450} {
+			for _, deg := range []float64{0, 0.005, 0.3, -2, 7.5, 45, -89} {
+				b := Correct(img, rot, deg).Bounds()
+				if w, h := Size(sz[0], sz[1], rot, deg); w != b.Dx() || h != b.Dy() {
+					t.Errorf("Size(%d, %d, %d, %v) = %dx%d, Correct gives %dx%d", sz[0], sz[1], rot, deg, w, h, b.Dx(), b.Dy())
+				}
+			}
+		}
+	}
+}
