@@ -295,6 +295,80 @@ func TestNotMovedShowsInStatus(t *testing.T) {
 	}
 }
 
+// A file copied again over itself while its document is in flight leaves
+// the inbox when the document is archived, whether it is taken again before
+// the archive's retire comes or after.
+func TestCopiedOverItselfInFlightLeavesInbox(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		settle     time.Duration
+		retakeWait bool // wait until it is taken again before archiving
+	}{
+		{"taken again before the retire", 50 * time.Millisecond, true},
+		{"retired before it is taken again", time.Second, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, tt.settle)
+			r.start()
+			scan := scanPNG(t, 128)
+			id := docID(scan)
+			path := filepath.Join(r.inbox, "so-7.png")
+			if err := os.WriteFile(path, scan, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			heldAt := func() (time.Time, bool) {
+				r.in.mu.Lock()
+				defer r.in.mu.Unlock()
+				for _, h := range r.in.held[id] {
+					return h.mtime, true
+				}
+				return time.Time{}, false
+			}
+			poll.Until(t, 30*time.Second, func() error {
+				if _, ok := heldAt(); !ok {
+					return errors.New("so-7.png not queued yet")
+				}
+				return nil
+			})
+			first, _ := heldAt()
+			// Copied again over itself: same content, a later mtime.
+			if err := os.WriteFile(path, scan, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			again := first.Add(time.Second)
+			if err := os.Chtimes(path, again, again); err != nil {
+				t.Fatal(err)
+			}
+			if tt.retakeWait {
+				poll.Until(t, 30*time.Second, func() error {
+					if m, _ := heldAt(); !m.Equal(again) {
+						return errors.New("so-7.png not taken again yet")
+					}
+					return nil
+				})
+			}
+			// The archive commits the document and retires it.
+			key := "ubnd/2020/7-UBND/" + id + ".pdf"
+			if _, err := r.q.UpdateStatus(r.ctx, id, func(s *pipeline.Status) error {
+				s.Status, s.Key = pipeline.StatusArchived, key
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.q.PublishRetire(r.ctx, "test", pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeArchived, Key: key}); err != nil {
+				t.Fatal(err)
+			}
+			poll.Until(t, 30*time.Second, func() error {
+				if _, err := os.Stat(path); err == nil {
+					return errors.New("so-7.png is still in the inbox")
+				}
+				_, err := os.Stat(filepath.Join(r.done, "so-7.png"))
+				return err
+			})
+		})
+	}
+}
+
 // readInbox sees a file that changes while it is read and says so, rather
 // than returning a mixture or a failure.
 func TestReadInboxSeesChange(t *testing.T) {

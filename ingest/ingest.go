@@ -265,6 +265,9 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 	data, sum := f.data, f.sum
 	id := pipeline.DocID(sum)
 	log = log.With("doc", id)
+	if in.isHeld(id, held) {
+		return nil // this very file is in the pipeline already
+	}
 
 	st, err := in.q.Status(ctx, id)
 	switch {
@@ -330,7 +333,6 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 			return err
 		}
 	}
-	in.hold(id, held)
 	for i, p := range pgs {
 		t := pipeline.PageTask{
 			Doc: id, Attempt: st.Attempt, Page: i + 1, Pages: len(pgs),
@@ -345,6 +347,23 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 		log.Info("queued", "pages", len(pgs), "format", format)
 	} else {
 		log.Info("queued again", "pages", len(pgs), "status", st.Status, "attempt", st.Attempt)
+	}
+	// Held only once every page is queued, so that a file held is one
+	// there is nothing more to do for until its retire (isHeld).
+	in.hold(id, held)
+	// The archive may have finished the document, and its retire been
+	// handled, between the status read above and the hold (this is a copy
+	// dropped again, or the file copied again over itself, while the
+	// document was in flight): then no retire comes for this copy. Give it
+	// back: the next try sees the document's end and retires the file.
+	now, err := in.q.Status(ctx, id)
+	if err != nil {
+		in.unhold(id, held)
+		return err
+	}
+	if (now.Status == pipeline.StatusArchived || now.Status == pipeline.StatusFailed) && in.unhold(id, held) {
+		log.Info("the document ended while the file was taken; retiring the file", "status", now.Status)
+		in.w.again(rel, time.Now())
 	}
 	return nil
 }
@@ -422,15 +441,48 @@ func (in *Ingest) recordFailed(ctx context.Context, held heldFile, id, sum, reas
 	return err
 }
 
+// hold records that the inbox file f waits for document id to be retired.
+// A file held already is held as it is now: one copied again over itself
+// while its document was in flight must still match when the retire comes.
 func (in *Ingest) hold(id string, f heldFile) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	for _, h := range in.held[id] {
+	for i, h := range in.held[id] {
 		if h.rel == f.rel {
+			in.held[id][i] = f
 			return
 		}
 	}
 	in.held[id] = append(in.held[id], f)
+}
+
+// isHeld reports whether f, as it is, waits for document id already.
+func (in *Ingest) isHeld(id string, f heldFile) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, h := range in.held[id] {
+		if h == f {
+			return true
+		}
+	}
+	return false
+}
+
+// unhold takes f back from the files that wait for id, and reports whether
+// it was there (the retire had not taken it yet).
+func (in *Ingest) unhold(id string, f heldFile) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for i, h := range in.held[id] {
+		if h.rel == f.rel {
+			in.held[id] = append(in.held[id][:i:i], in.held[id][i+1:]...)
+			if len(in.held[id]) == 0 {
+				delete(in.held, id)
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // handleRetire moves the originals of a retired document out of the inbox,
@@ -473,8 +525,10 @@ func (in *Ingest) retireLate(ctx context.Context, held heldFile, r pipeline.Reti
 
 // retireFile moves one original to done/ or failed/ (with its reason),
 // keeping its sub-folder; a symlink is moved as the link, never followed.
-// A file that changed since it was taken is left alone: it is a different
-// paper now and will be taken on its own.
+// A file that changed since it was taken is left in the inbox and given
+// back to the watcher: taken again, it is either the same paper (copied
+// again over itself), whose document has ended and which is retired then,
+// or a different paper, taken on its own. Either way it does not stay.
 func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 	src := filepath.Join(in.cfg.Inbox, f.rel)
 	info, err := os.Lstat(src)
@@ -485,7 +539,8 @@ func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	if info.Size() != f.size || !info.ModTime().Equal(f.mtime) {
-		in.log.Info("file changed since it was taken; leaving it for the next scan", "file", f.rel)
+		in.log.Info("file changed since it was taken; taking it again", "file", f.rel)
+		in.w.again(f.rel, time.Now())
 		return nil
 	}
 	destRoot := in.cfg.Done
