@@ -41,7 +41,7 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l . ; echo "gofmt needed"; exit 1; }
 
 test: deps-test tools vet
-	SOHOA_VERSITYGW=$(TOOLS)/versitygw SOHOA_REQUIRE_S3=1 SOHOA_REQUIRE_BROWSER=1 SOHOA_REQUIRE_PDFA=1 $(GO) test -timeout 60m ./...
+	SOHOA_VERSITYGW=$(TOOLS)/versitygw SOHOA_REQUIRE_S3=1 SOHOA_REQUIRE_BROWSER=1 SOHOA_REQUIRE_PDFA=1 SOHOA_REQUIRE_TOOLS=1 $(GO) test -timeout 60m ./...
 
 # Speed, accuracy and size against raw Tesseract (and OCRmyPDF where installed)
 # on the same generated pages in the same run; prints one table.

@@ -15,6 +15,8 @@ import (
 
 	xccitt "golang.org/x/image/ccitt"
 	"golang.org/x/image/tiff"
+
+	"github.com/sohoa/sohoa/internal/need"
 )
 
 // bilevel returns a w x h image whose pixel (x, y) is black when black(x, y).
@@ -254,9 +256,7 @@ func TestRational(t *testing.T) {
 // must produce an uncompressed copy with exactly the same pixels.
 func TestLibtiff(t *testing.T) {
 	for _, tool := range []string{"tiffinfo", "tiffcp"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (apt-get install libtiff-tools)", tool)
-		}
+		need.Tool(t, tool, "libtiff-tools")
 	}
 	imgs := testImages()
 	pages := []*image.Gray{imgs[6].img, imgs[13].img, imgs[15].img, imgs[2].img}

@@ -20,7 +20,9 @@ if [[ $mode == test || $mode == bench ]]; then
   # fonts with Vietnamese glyphs for the synthetic test scans, and handwriting
   # fonts for the digits written into their blanks; a real browser (headless)
   # for the web interface's test.
-  pkgs+=(poppler-utils qpdf python3-pikepdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
+  # libtiff-tools (tiffinfo, tiffcp) and python3-pil (Little CMS through
+  # ImageCms) are independent decoders for the ccitt and ICC tests.
+  pkgs+=(poppler-utils qpdf python3-pikepdf libtiff-tools python3-pil fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
          fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
 fi
 if [[ $mode == bench ]]; then

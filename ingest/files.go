@@ -91,6 +91,14 @@ const (
 		"Cách xử lý: hãy lưu một bản PDF không đặt mật khẩu (hoặc quét lại văn bản giấy), rồi thả lại vào thư mục inbox."
 	adviceTooLarge = "Không xử lý: tệp hoặc ảnh quá lớn để xử lý an toàn (quá nhiều trang hoặc độ phân giải quá cao).\n" +
 		"Cách xử lý: hãy quét lại ở 300 dpi, hoặc tách văn bản thành nhiều tệp nhỏ hơn, rồi thả lại vào thư mục inbox."
+	adviceUnreadable = "Không đọc được: sohoa không mở hoặc không đọc được tệp này sau nhiều lần thử (thường do quyền truy cập trên thư mục chia sẻ, hoặc lỗi ổ đĩa hay mạng).\n" +
+		"Cách xử lý: hãy kiểm tra quyền của tệp (tài khoản của dịch vụ sohoa phải được đọc), hoặc chép lại tệp từ máy quét, rồi thả lại vào thư mục inbox."
+	adviceNotRegular = "Không xử lý: đây không phải một tệp thông thường (là lối tắt/liên kết tượng trưng, ống dẫn FIFO, thiết bị hoặc socket). sohoa không đi theo liên kết và không đọc những loại này.\n" +
+		"Cách xử lý: hãy chép chính tệp ảnh quét (không phải lối tắt tới nó) vào thư mục inbox."
+	// adviceNotMoved is added to a reason when the file could not even be
+	// moved to failed/ (%s: the failed folder).
+	adviceNotMoved = "Không chuyển được tệp sang thư mục %s: tệp vẫn nằm trong inbox, sohoa sẽ thử chuyển lại.\n" +
+		"Cách xử lý: hãy báo cho bộ phận CNTT kiểm tra thư mục failed (còn chỗ trống, đúng quyền ghi), hoặc tự chuyển tệp ra khỏi inbox."
 	adviceNoImage = "Không xử lý: tệp PDF này không phải bản quét (có trang không chứa ảnh quét, ví dụ PDF xuất từ phần mềm soạn thảo).\n" +
 		"Cách xử lý: hãy thả vào đây bản quét của văn bản giấy. Văn bản điện tử gốc đã có chữ, không cần số hóa lại."
 )

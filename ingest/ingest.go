@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -33,8 +32,17 @@ type Config struct {
 	// Poll is how often the inbox is scanned (default 2s); Settle how long
 	// a file must stay unchanged before it is taken (default 2s).
 	Poll, Settle time.Duration
-	// MaxFileSize in bytes (default 2 GiB).
+	// MaxFileSize in bytes (default 2 GiB), checked against the open file's
+	// size before it is read.
 	MaxFileSize int64
+	// Workers is how many files are taken at once (default 4), so that one
+	// slow or unreadable file holds up no other.
+	Workers int
+	// FileTimeout bounds one try at one file: reading, splitting, storing
+	// its pages and queuing them (default 15 minutes). A try that runs out
+	// of time while reading counts as a failed read; one that runs out
+	// later (the queue or the object store is slow) is tried again.
+	FileTimeout time.Duration
 	// Limits on pages and pixels.
 	Limits pages.Limits
 }
@@ -53,7 +61,32 @@ func (c *Config) ensureDefaults() {
 	if c.MaxFileSize <= 0 {
 		c.MaxFileSize = 2 << 30
 	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.FileTimeout <= 0 {
+		c.FileTimeout = 15 * time.Minute
+	}
 }
+
+// Retrying a file.
+const (
+	// maxReadTries: a file that cannot be read this many times (the share
+	// refuses it, an I/O error, a read that outlasts FileTimeout) goes to
+	// failed/.
+	maxReadTries = 3
+	// readRetry is the pause before the next try at a file that could not
+	// be read; queueRetry before the next try at one that could not be
+	// queued (the queue or the object store is unavailable; not counted).
+	readRetry  = 5 * time.Second
+	queueRetry = 5 * time.Second
+	// moveRetry is the pause before trying again to move a file to
+	// failed/ when the move itself failed.
+	moveRetry = time.Minute
+)
+
+// errFileTimeout is the cause of a try's context ending at FileTimeout.
+var errFileTimeout = errors.New("ingest: the file took longer than the file timeout")
 
 func (c *Config) validate() error {
 	if c.Inbox == "" || c.Done == "" || c.Failed == "" {
@@ -77,10 +110,26 @@ type Ingest struct {
 	work pageStore
 	log  *slog.Logger
 
+	w *watcher
+	// open opens an inbox file for reading (openInbox; tests replace it).
+	open func(path string) (inboxFile, error)
+	// readRetry is the pause after a failed read (tests shorten it).
+	readRetry time.Duration
+
 	mu sync.Mutex
 	// held maps a document id to the inbox files that are copies of it and
 	// wait for it to be retired.
 	held map[string][]heldFile
+	// active holds the files a worker is taking now: one at a time per file.
+	active map[string]bool
+	// readFails counts failed reads of a file, as it was (size and mtime).
+	readFails map[string]readFail
+}
+
+type readFail struct {
+	size  int64
+	mtime time.Time
+	n     int
 }
 
 type heldFile struct {
@@ -100,13 +149,21 @@ func New(cfg Config, q *pipeline.Queue, work pageStore, log *slog.Logger) (*Inge
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
 	}
-	return &Ingest{cfg: cfg, q: q, work: work, log: log.With("ingest", cfg.Name), held: map[string][]heldFile{}}, nil
+	log = log.With("ingest", cfg.Name)
+	return &Ingest{
+		cfg: cfg, q: q, work: work, log: log,
+		w:    newWatcher(cfg.Inbox, cfg.Poll, cfg.Settle, log),
+		open: openInbox, readRetry: readRetry,
+		held: map[string][]heldFile{}, active: map[string]bool{}, readFails: map[string]readFail{},
+	}, nil
 }
 
 // Name is the name this ingest goes by on the queue.
 func (in *Ingest) Name() string { return in.cfg.Name }
 
-// Run watches the inbox and retires originals until ctx ends.
+// Run watches the inbox, takes its files with Config.Workers workers, and
+// retires originals until ctx ends. It waits for every goroutine it starts.
+// Run may be called once.
 func (in *Ingest) Run(ctx context.Context) error {
 	cons, err := in.q.Consumer(ctx, pipeline.ConsumerConfig{
 		Stream:  pipeline.StreamRetire,
@@ -121,48 +178,96 @@ func (in *Ingest) Run(ctx context.Context) error {
 	g.Go(func() error {
 		return in.q.Consume(ctx, cons, 1, pipeline.AckWaitRetire, in.handleRetire)
 	})
+	// Workers wait on an unbuffered channel: the watcher offers a file only
+	// to a worker that is free, and never waits for one.
+	jobs := make(chan string)
 	g.Go(func() error {
-		w := &watcher{root: in.cfg.Inbox, poll: in.cfg.Poll, settle: in.cfg.Settle, log: in.log}
-		return w.run(ctx, in.take)
+		return in.w.run(ctx, func(_ context.Context, rel string, _ fs.FileInfo) bool {
+			in.mu.Lock()
+			defer in.mu.Unlock()
+			if in.active[rel] {
+				return false
+			}
+			select {
+			case jobs <- rel:
+				in.active[rel] = true
+				return true
+			default:
+				return false
+			}
+		})
 	})
+	for range in.cfg.Workers {
+		g.Go(func() error {
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case rel := <-jobs:
+					in.take(ctx, rel)
+					in.mu.Lock()
+					delete(in.active, rel)
+					in.mu.Unlock()
+					in.w.nudge()
+				}
+			}
+		})
+	}
 	return g.Wait()
 }
 
-// take is called for every complete file in the inbox.
-func (in *Ingest) take(ctx context.Context, rel string, info fs.FileInfo) {
-	log := in.log.With("file", rel)
-	for ctx.Err() == nil {
-		err := in.ingest(ctx, rel, info)
-		if err == nil {
-			return
-		}
-		if errors.Is(err, fs.ErrNotExist) {
-			return // removed meanwhile; nothing to do
-		}
-		// The queue or the object store is unavailable: wait, and try again.
-		// The file stays in the inbox; nothing is lost.
-		log.Warn("cannot queue the file yet; will retry", "err", err)
-		select {
-		case <-ctx.Done():
-		case <-time.After(5 * time.Second):
-		}
+// take makes one try at one complete file of the inbox, within the file
+// timeout. What cannot be done now is given back to the watcher for later;
+// the file stays in the inbox and nothing is lost.
+func (in *Ingest) take(ctx context.Context, rel string) {
+	ctx, cancel := context.WithTimeoutCause(ctx, in.cfg.FileTimeout, errFileTimeout)
+	defer cancel()
+	err := in.ingest(ctx, rel)
+	switch {
+	case err == nil, errors.Is(err, fs.ErrNotExist):
+		// Done, or removed meanwhile: nothing to do.
+	case errors.Is(err, errChanged):
+		in.log.Info("the file changed while it was read; taking it again once it settles", "file", rel, "err", err)
+		in.w.again(rel, time.Now())
+	default:
+		// The queue or the object store is unavailable or slow.
+		in.log.Warn("cannot queue the file yet; will retry", "file", rel, "err", err)
+		in.w.again(rel, time.Now().Add(queueRetry))
 	}
 }
 
-func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) error {
+func (in *Ingest) ingest(ctx context.Context, rel string) error {
 	path := filepath.Join(in.cfg.Inbox, rel)
 	log := in.log.With("file", rel)
-	data, err := readFile(path, in.cfg.MaxFileSize)
-	held := heldFile{rel: rel, size: info.Size(), mtime: info.ModTime()}
-	if errors.Is(err, errTooBig) {
-		return in.reject(ctx, held, "", "", pipeline.Permanent(adviceTooLarge, err))
-	}
-	if err != nil {
+	f, err := readInbox(ctx, path, in.cfg.MaxFileSize, in.open)
+	held := heldFile{rel: rel, size: f.size, mtime: f.mtime}
+	switch {
+	case err == nil:
+		in.readOK(rel)
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, errChanged):
 		return err
+	case errors.Is(err, errNotRegular):
+		return in.reject(ctx, held, "", "", pipeline.Permanent(adviceNotRegular, err))
+	case errors.Is(err, errTooBig):
+		return in.reject(ctx, held, "", "", pipeline.Permanent(adviceTooLarge, err))
+	case ctx.Err() != nil && context.Cause(ctx) != errFileTimeout:
+		return err // shutting down: not the file's fault
+	default:
+		n := in.readFailed(held)
+		if n < maxReadTries {
+			log.Warn("cannot read the file; will try again", "try", n, "of", maxReadTries, "err", err)
+			in.w.again(rel, time.Now().Add(in.readRetry))
+			return nil
+		}
+		in.readOK(rel)
+		return in.reject(ctx, held, "", "", pipeline.Permanent(adviceUnreadable, fmt.Errorf("read %d times: %w", n, err)))
 	}
-	sum := sha256.Sum256(data)
+	data, sum := f.data, f.sum
 	id := pipeline.DocID(sum)
 	log = log.With("doc", id)
+	if in.isHeld(id, held) {
+		return nil // this very file is in the pipeline already
+	}
 
 	st, err := in.q.Status(ctx, id)
 	switch {
@@ -175,7 +280,7 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 		// same paper was dropped again. Either way the archive has it; a
 		// copy dropped again is reported as a duplicate beside it in done/.
 		r := pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeArchived, Key: st.Key}
-		if rel != st.SourcePath || info.ModTime().After(st.Updated) {
+		if rel != st.SourcePath || f.mtime.After(st.Updated) {
 			log.Info("a copy of an archived document; moving it to done as a duplicate", "key", st.Key)
 			r.Outcome = outcomeDuplicate
 			r.Reason = fmt.Sprintf("Văn bản này đã được lưu trữ trước đây (bản trùng, không lưu lại lần nữa).\n"+
@@ -184,7 +289,7 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 			log.Info("already archived; moving the file to done", "key", st.Key)
 		}
 		return in.retireLate(ctx, held, r)
-	case st.Status == pipeline.StatusFailed && !info.ModTime().After(st.Updated):
+	case st.Status == pipeline.StatusFailed && !f.mtime.After(st.Updated):
 		// This very file failed and was not moved yet (a restart).
 		return in.retireLate(ctx, held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: st.Reason, Attempt: st.Attempt})
 	}
@@ -228,7 +333,6 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 			return err
 		}
 	}
-	in.hold(id, held)
 	for i, p := range pgs {
 		t := pipeline.PageTask{
 			Doc: id, Attempt: st.Attempt, Page: i + 1, Pages: len(pgs),
@@ -244,43 +348,141 @@ func (in *Ingest) ingest(ctx context.Context, rel string, info fs.FileInfo) erro
 	} else {
 		log.Info("queued again", "pages", len(pgs), "status", st.Status, "attempt", st.Attempt)
 	}
+	// Held only once every page is queued, so that a file held is one
+	// there is nothing more to do for until its retire (isHeld).
+	in.hold(id, held)
+	// The archive may have finished the document, and its retire been
+	// handled, between the status read above and the hold (this is a copy
+	// dropped again, or the file copied again over itself, while the
+	// document was in flight): then no retire comes for this copy. Give it
+	// back: the next try sees the document's end and retires the file.
+	now, err := in.q.Status(ctx, id)
+	if err != nil {
+		in.unhold(id, held)
+		return err
+	}
+	if (now.Status == pipeline.StatusArchived || now.Status == pipeline.StatusFailed) && in.unhold(id, held) {
+		log.Info("the document ended while the file was taken; retiring the file", "status", now.Status)
+		in.w.again(rel, time.Now())
+	}
 	return nil
 }
 
-// reject records a file that can never be processed and moves it to failed/.
+// readFailed counts a failed read of a file and returns how many there
+// were of the file as it is; readOK forgets them.
+func (in *Ingest) readFailed(f heldFile) int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	r := in.readFails[f.rel]
+	if r.size != f.size || !r.mtime.Equal(f.mtime) {
+		r = readFail{size: f.size, mtime: f.mtime}
+	}
+	r.n++
+	in.readFails[f.rel] = r
+	return r.n
+}
+
+func (in *Ingest) readOK(rel string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	delete(in.readFails, rel)
+}
+
+// unreadID is the status id of a file refused before its content was
+// known (not a regular file, too large, unreadable): derived from where it
+// is and what it looked like, so that refusing it again updates one record.
+func unreadID(ingest string, f heldFile) string {
+	return pipeline.DocID(sha256.Sum256(fmt.Appendf(nil, "unread\x00%s\x00%s\x00%d\x00%d", ingest, f.rel, f.size, f.mtime.UnixNano())))
+}
+
+// reject records a file that can never be processed and moves it to
+// failed/. A file whose content is unknown (id "") is recorded under
+// unreadID, so that it shows in the API and on the pipeline page as well.
+// If the file cannot be moved, its status says so and why, and the move is
+// tried again later.
 func (in *Ingest) reject(ctx context.Context, held heldFile, id, sum string, cause error) error {
 	reason := pipeline.Reason(cause)
 	in.log.Warn("cannot process the file", "file", held.rel, "doc", id, "err", cause)
-	if id != "" {
-		st := pipeline.Status{
-			ID: id, SHA256: sum, SourceName: filepath.Base(held.rel), SourcePath: held.rel,
-			Ingest: in.cfg.Name, Status: pipeline.StatusFailed, Reason: reason, Attempt: 1,
-		}
-		if _, created, err := in.q.CreateStatus(ctx, st); err != nil {
-			return err
-		} else if !created {
-			if _, err := in.q.UpdateStatus(ctx, id, func(s *pipeline.Status) error {
-				if s.Status != pipeline.StatusArchived {
-					s.Status, s.Reason = pipeline.StatusFailed, reason
-				}
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
+	if id == "" {
+		id = unreadID(in.cfg.Name, held)
 	}
-	return in.retireFile(held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: reason})
+	if err := in.recordFailed(ctx, held, id, sum, reason); err != nil {
+		return err
+	}
+	err := in.retireFile(held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: reason})
+	if err == nil {
+		return nil
+	}
+	in.log.Error("cannot move the file to failed; will try again", "file", held.rel, "doc", id, "err", err)
+	reason += "\n\n" + fmt.Sprintf(adviceNotMoved, in.cfg.Failed) + "\nChi tiết kỹ thuật (technical detail): " + err.Error()
+	if err := in.recordFailed(ctx, held, id, sum, reason); err != nil {
+		return err
+	}
+	in.w.again(held.rel, time.Now().Add(moveRetry))
+	return nil
 }
 
+// recordFailed records document id as failed with reason, unless it was
+// archived meanwhile.
+func (in *Ingest) recordFailed(ctx context.Context, held heldFile, id, sum, reason string) error {
+	st := pipeline.Status{
+		ID: id, SHA256: sum, SourceName: filepath.Base(held.rel), SourcePath: held.rel,
+		Ingest: in.cfg.Name, Size: held.size, Status: pipeline.StatusFailed, Reason: reason, Attempt: 1,
+	}
+	if _, created, err := in.q.CreateStatus(ctx, st); err != nil || created {
+		return err
+	}
+	_, err := in.q.UpdateStatus(ctx, id, func(s *pipeline.Status) error {
+		if s.Status != pipeline.StatusArchived {
+			s.Status, s.Reason = pipeline.StatusFailed, reason
+		}
+		return nil
+	})
+	return err
+}
+
+// hold records that the inbox file f waits for document id to be retired.
+// A file held already is held as it is now: one copied again over itself
+// while its document was in flight must still match when the retire comes.
 func (in *Ingest) hold(id string, f heldFile) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	for _, h := range in.held[id] {
+	for i, h := range in.held[id] {
 		if h.rel == f.rel {
+			in.held[id][i] = f
 			return
 		}
 	}
 	in.held[id] = append(in.held[id], f)
+}
+
+// isHeld reports whether f, as it is, waits for document id already.
+func (in *Ingest) isHeld(id string, f heldFile) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, h := range in.held[id] {
+		if h == f {
+			return true
+		}
+	}
+	return false
+}
+
+// unhold takes f back from the files that wait for id, and reports whether
+// it was there (the retire had not taken it yet).
+func (in *Ingest) unhold(id string, f heldFile) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for i, h := range in.held[id] {
+		if h.rel == f.rel {
+			in.held[id] = append(in.held[id][:i:i], in.held[id][i+1:]...)
+			if len(in.held[id]) == 0 {
+				delete(in.held, id)
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // handleRetire moves the originals of a retired document out of the inbox,
@@ -322,11 +524,14 @@ func (in *Ingest) retireLate(ctx context.Context, held heldFile, r pipeline.Reti
 }
 
 // retireFile moves one original to done/ or failed/ (with its reason),
-// keeping its sub-folder. A file that changed since it was taken is left
-// alone: it is a different paper now and will be taken on its own.
+// keeping its sub-folder; a symlink is moved as the link, never followed.
+// A file that changed since it was taken is left in the inbox and given
+// back to the watcher: taken again, it is either the same paper (copied
+// again over itself), whose document has ended and which is retired then,
+// or a different paper, taken on its own. Either way it does not stay.
 func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 	src := filepath.Join(in.cfg.Inbox, f.rel)
-	info, err := os.Stat(src)
+	info, err := os.Lstat(src)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -334,7 +539,8 @@ func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	if info.Size() != f.size || !info.ModTime().Equal(f.mtime) {
-		in.log.Info("file changed since it was taken; leaving it for the next scan", "file", f.rel)
+		in.log.Info("file changed since it was taken; taking it again", "file", f.rel)
+		in.w.again(f.rel, time.Now())
 		return nil
 	}
 	destRoot := in.cfg.Done
@@ -363,33 +569,9 @@ func (in *Ingest) retireFile(f heldFile, r pipeline.Retire) error {
 	return nil
 }
 
-var errTooBig = errors.New("file too large")
-
 // outcomeDuplicate retires a copy of an archived document to done/ with a
 // note beside it (an outcome of this ingest only, never on the queue).
 const outcomeDuplicate = "duplicate"
-
-func readFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Refuse by size before reading: a 3 GB file (or a sparse one claiming
-	// it) must not be read into memory only to be refused. The limit on the
-	// read still holds for a file that grows meanwhile.
-	if info, err := f.Stat(); err == nil && info.Size() > limit {
-		return nil, fmt.Errorf("%w: %d MiB, more than %d MiB", errTooBig, info.Size()>>20, limit>>20)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: more than %d MiB", errTooBig, limit>>20)
-	}
-	return data, nil
-}
 
 func contentType(f pages.Format) string {
 	switch f {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -58,25 +59,60 @@ func (s *fileSeen) readyAt(settle time.Duration) time.Time {
 // interval (which works on SMB and NFS mounts, where no events come) and
 // also at once after file system events, where they do. A file is complete
 // when its writer has closed it (an event says so, on Linux), or when it
-// has looked unchanged for the settle time.
+// has looked unchanged for the settle time. Entries that are not regular
+// files (symlinks, FIFOs, devices, sockets) are offered too, never opened
+// here, so that the ingest can say why it refuses them.
 type watcher struct {
 	root   string
 	poll   time.Duration
 	settle time.Duration
 	log    *slog.Logger
 	seen   map[string]*fileSeen
+
+	// wake asks for a scan at once (a worker became free).
+	wake chan struct{}
+
+	mu sync.Mutex
+	// taken holds the files offered and accepted, as they were then.
+	taken map[string]fileSeen
+	// notBefore holds files given back with again, not to be offered
+	// before that time.
+	notBefore map[string]time.Time
+}
+
+func newWatcher(root string, poll, settle time.Duration, log *slog.Logger) *watcher {
+	return &watcher{root: root, poll: poll, settle: settle, log: log,
+		wake: make(chan struct{}, 1), taken: map[string]fileSeen{}, notBefore: map[string]time.Time{}}
+}
+
+// again gives a file back: it is offered again, once settled, not before
+// at, even if it has not changed. Safe to call from any goroutine.
+func (w *watcher) again(rel string, at time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.taken, rel)
+	w.notBefore[rel] = at
+}
+
+// nudge asks for a scan soon. Safe to call from any goroutine.
+func (w *watcher) nudge() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // run calls ready with the path (relative to root) of every file that has
-// been unchanged for the settle time, until ctx ends. ready is called again
-// for a file only after it changed.
-func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel string, info fs.FileInfo)) error {
+// been unchanged for the settle time, until ctx ends. ready must not block:
+// it returns false when it cannot take the file now, and the file is
+// offered again at a later scan (call nudge when it can). A file accepted
+// is offered again only after it changed, or after again.
+func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel string, info fs.FileInfo) bool) error {
 	w.seen = map[string]*fileSeen{}
 	events, err := startEvents(ctx, w.root, w.log)
 	if err != nil {
 		w.log.Warn("no file system events; polling only", "err", err)
 	}
-	taken := map[string]fileSeen{}
 	soon := time.NewTimer(0)
 	defer soon.Stop()
 	tick := time.NewTicker(w.poll)
@@ -99,8 +135,9 @@ func (w *watcher) run(ctx context.Context, ready func(ctx context.Context, rel s
 			continue
 		case <-soon.C:
 		case <-tick.C:
+		case <-w.wake:
 		}
-		if next := w.scan(ctx, taken, ready); !next.IsZero() {
+		if next := w.scan(ctx, ready); !next.IsZero() {
 			soon.Reset(max(time.Until(next), 10*time.Millisecond))
 		}
 	}
@@ -124,7 +161,7 @@ func (w *watcher) markClosed(path string) {
 	s.closed = true
 }
 
-func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready func(context.Context, string, fs.FileInfo)) time.Time {
+func (w *watcher) scan(ctx context.Context, ready func(context.Context, string, fs.FileInfo) bool) time.Time {
 	now := time.Now()
 	var next time.Time
 	wait := func(t time.Time) {
@@ -146,7 +183,7 @@ func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready fun
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || skipName(d.Name()) {
+		if skipName(d.Name()) {
 			return nil
 		}
 		rel, err := filepath.Rel(w.root, p)
@@ -163,26 +200,47 @@ func (w *watcher) scan(ctx context.Context, taken map[string]fileSeen, ready fun
 			s = &fileSeen{size: info.Size(), mtime: info.ModTime(), changed: now}
 			w.seen[rel] = s
 		}
-		if t, ok := taken[rel]; ok && t.size == s.size && t.mtime.Equal(s.mtime) {
+		w.mu.Lock()
+		t, isTaken := w.taken[rel]
+		nb, later := w.notBefore[rel]
+		w.mu.Unlock()
+		if isTaken && t.size == s.size && t.mtime.Equal(s.mtime) {
 			return nil
 		}
 		if !s.settled(now, w.settle) {
 			wait(s.readyAt(w.settle))
 			return nil
 		}
-		taken[rel] = *s
-		ready(ctx, rel, info)
+		if later && now.Before(nb) {
+			wait(nb)
+			return nil
+		}
+		// Marked taken before it is offered: the worker that accepts it may
+		// give it back (again) before ready returns.
+		w.mu.Lock()
+		w.taken[rel] = *s
+		delete(w.notBefore, rel)
+		w.mu.Unlock()
+		if !ready(ctx, rel, info) {
+			// Busy: offered again after a nudge or the next poll.
+			w.mu.Lock()
+			delete(w.taken, rel)
+			w.mu.Unlock()
+		}
 		return nil
 	})
 	if err != nil {
 		w.log.Warn("scanning the inbox failed", "dir", w.root, "err", err)
 	}
+	w.mu.Lock()
 	for rel := range w.seen {
 		if !present[rel] {
 			delete(w.seen, rel)
-			delete(taken, rel)
+			delete(w.taken, rel)
+			delete(w.notBefore, rel)
 		}
 	}
+	w.mu.Unlock()
 	return next
 }
 

@@ -51,13 +51,14 @@ func TestWatcherTakesCompleteFilesOnce(t *testing.T) {
 	got := map[string][]int64{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w := &watcher{root: dir, poll: 100 * time.Millisecond, settle: 500 * time.Millisecond, log: slog.New(slog.DiscardHandler)}
+	w := newWatcher(dir, 100*time.Millisecond, 500*time.Millisecond, slog.New(slog.DiscardHandler))
 	done := make(chan error)
 	go func() {
-		done <- w.run(ctx, func(_ context.Context, rel string, info fs.FileInfo) {
+		done <- w.run(ctx, func(_ context.Context, rel string, info fs.FileInfo) bool {
 			mu.Lock()
 			got[rel] = append(got[rel], info.Size())
 			mu.Unlock()
+			return true
 		})
 	}()
 	path := filepath.Join(dir, "sub", "scan.jpg")
@@ -108,10 +109,10 @@ func TestWatcherTakesClosedFilesAtOnce(t *testing.T) {
 	got := make(chan string, 4)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w := &watcher{root: dir, poll: time.Hour, settle: time.Hour, log: slog.New(slog.DiscardHandler)}
+	w := newWatcher(dir, time.Hour, time.Hour, slog.New(slog.DiscardHandler))
 	done := make(chan error)
 	go func() {
-		done <- w.run(ctx, func(_ context.Context, rel string, _ fs.FileInfo) { got <- rel })
+		done <- w.run(ctx, func(_ context.Context, rel string, _ fs.FileInfo) bool { got <- rel; return true })
 	}()
 	time.Sleep(100 * time.Millisecond) // let the first scan and the watches start
 	if err := os.MkdirAll(filepath.Join(dir, "new"), 0o755); err != nil {

@@ -19,6 +19,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/sohoa/sohoa/internal/need"
 )
 
 func TestMain(m *testing.M) {
@@ -135,14 +137,11 @@ func writePDF(t *testing.T, pages []Page, info Info) []byte {
 	return b.Bytes()
 }
 
-// needTool skips the test when an external program is not installed.
+// needTool skips the test when an external program is not installed
+// (fails it under SOHOA_REQUIRE_TOOLS=1, as make test sets).
 func needTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("%s is not installed", name)
-	}
-	return p
+	return need.Tool(t, name, "poppler-utils")
 }
 
 // tempPDF writes pdf to a file in a test directory and returns its path.

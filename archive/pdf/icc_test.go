@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sohoa/sohoa/internal/need"
 )
 
 // TestICCProfileStructure checks the generated profile by hand against
@@ -145,7 +147,7 @@ func TestICCProfileStructure(t *testing.T) {
 func TestICCProfileLittleCMS(t *testing.T) {
 	python := "/usr/bin/python3"
 	if err := exec.Command(python, "-c", "from PIL import ImageCms").Run(); err != nil {
-		t.Skip("python3-pil with ImageCms is not installed")
+		need.Missing(t, "python3-pil with ImageCms", "python3-pil")
 	}
 	path := filepath.Join(t.TempDir(), "srgb.icc")
 	if err := os.WriteFile(path, srgbProfile(), 0o644); err != nil {

@@ -38,7 +38,8 @@ Checks each PDF against the PDF/A-2u clauses sohoa promises, and against the
 SHA-256 in its JSON record (FILE.json beside it, as the archive stores it);
 for a whole archive, every version of every document, and the original file
 kept beside it against its SHA-256 too.
-One line per broken clause; exit status 1 if there is any.`)
+One line per broken clause, or per record that cannot be read; exit status 1
+if there is any.`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -91,9 +92,13 @@ One line per broken clause; exit status 1 if there is any.`)
 			if err != nil {
 				return err
 			}
-			var rec archive.Record
-			if err := json.Unmarshal(side, &rec); err != nil || rec.PDF.Key == "" {
-				continue // not a document record
+			// Every JSON object in the archive bucket is a document's
+			// record: one that cannot be read is a document that cannot be
+			// verified, and says so (exit status 1), never skipped.
+			rec, err := parseRecord(side)
+			if err != nil {
+				report(o.Key, []string{err.Error()})
+				continue
 			}
 			data, err := b.Get(ctx, rec.PDF.Key)
 			if err != nil {
@@ -116,6 +121,19 @@ One line per broken clause; exit status 1 if there is any.`)
 		return errProblems
 	}
 	return nil
+}
+
+// parseRecord reads a document's JSON record as the archive writes it.
+func parseRecord(data []byte) (archive.Record, error) {
+	var rec archive.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return rec, fmt.Errorf("record: cannot parse the JSON: %v", err)
+	}
+	if rec.Schema != archive.SchemaVersion || rec.ID == "" || rec.PDF.Key == "" {
+		return rec, fmt.Errorf("record: not a document record this sohoa reads (schema %q, id %q, pdf key %q; want schema %q)",
+			rec.Schema, rec.ID, rec.PDF.Key, archive.SchemaVersion)
+	}
+	return rec, nil
 }
 
 // verifyOriginal checks the file as it was dropped, kept beside the PDF/A,

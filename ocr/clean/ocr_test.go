@@ -17,6 +17,8 @@ import (
 
 	"github.com/sohoa/sohoa/fixtures/realpages"
 	"github.com/sohoa/sohoa/fixtures/synth"
+
+	"github.com/sohoa/sohoa/internal/need"
 )
 
 var ocrPages = flag.Int("ocrpages", 1, "synthetic pages per condition for the OCR measurement (0: skip it)")
@@ -78,9 +80,7 @@ func TestOCR(t *testing.T) {
 	if testing.Short() || *ocrPages == 0 {
 		t.Skip("OCR measurement skipped in -short mode or with -ocrpages 0")
 	}
-	if _, err := exec.LookPath("tesseract"); err != nil {
-		t.Skip("tesseract is not installed")
-	}
+	need.Tool(t, "tesseract", "tesseract-ocr")
 	g := generator(t)
 	conds := conditions
 	if !flagSet("ocrpages") {
