@@ -118,7 +118,7 @@ func TestHostileFilesGoToFailed(t *testing.T) {
 	want := map[string][]string{ // file: what its reason must say
 		"bomb.tif":   {adviceCorrupt, "share bytes"},
 		"huge.png":   {adviceTooLarge, "14000x14000", "exceeds the limit"},
-		"sparse.pdf": {adviceTooLarge, "3072 MiB, more than 2048 MiB"},
+		"sparse.pdf": {adviceTooLarge, "3072 MiB, more than the limit of 2048 MiB"},
 	}
 	goodID := pipeline.DocID(sha256.Sum256(good.Bytes()))
 	poll.Until(t, 60*time.Second, func() error {
