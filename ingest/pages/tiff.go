@@ -486,6 +486,8 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 	}
 	var want, rows uint64 // blocks the size needs, rows of samples they hold
 	rowBytes := (w*bitsPerPixel + 7) / 8
+	// plain(i) is how many bytes block i holds when it is not compressed.
+	var plain func(i int) uint64
 	if d.find(tagTileWidth) != nil {
 		tw, err := d.uint(tagTileWidth, 0)
 		if err != nil {
@@ -505,6 +507,7 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 		}
 		want, rows = across*down, down*th
 		rowBytes = (across*tw*bitsPerPixel + 7) / 8
+		plain = func(int) uint64 { return (tw*bitsPerPixel + 7) / 8 * th }
 		if uint64(len(offs)) != want {
 			return corrupt("%d tiles, but an image of %dx%d in tiles of %dx%d has %d", len(offs), w, h, tw, th, want)
 		}
@@ -520,11 +523,17 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 			return corrupt("%d strips for %d rows: more strips than rows", len(offs), h)
 		}
 		want, rows = (h+rps-1)/rps, h
+		plain = func(i int) uint64 { return min(rps, h-uint64(i)*rps) * rowBytes }
 		if uint64(len(offs)) != want {
 			return corrupt("%d strips, but %d rows at %d rows a strip make %d", len(offs), h, rps, want)
 		}
 	}
 
+	comp, err := d.uint(tagCompression, 1)
+	if err != nil {
+		return corrupt("%v", err)
+	}
+	uncompressed := comp == 1
 	size := uint64(len(d.t.data))
 	type span struct{ off, n uint64 }
 	spans := make([]span, 0, len(offs))
@@ -533,6 +542,12 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 		if o > size || cnts[i] > size-o {
 			return corrupt("strip or tile %d (%d bytes at offset %d) runs past the end of the file (%d bytes)",
 				i+1, cnts[i], o, size)
+		}
+		// Uncompressed samples cannot be fewer than the block's pixels: the
+		// decoder would refuse the page only in the worker.
+		if uncompressed && cnts[i] < plain(i) {
+			return corrupt("strip or tile %d holds %d bytes of uncompressed samples, fewer than the %d its pixels need",
+				i+1, cnts[i], plain(i))
 		}
 		total += cnts[i]
 		if cnts[i] > 0 {

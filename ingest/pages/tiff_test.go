@@ -149,6 +149,9 @@ func TestSplitTIFFErrors(t *testing.T) {
 		return b
 	}
 	reducedOnly, _, _ := buildTestTIFF(leBO, []tIFD{grayIFD(g, 5, tEntry{tagNewSubfileType, typeLong, []uint32{1}})})
+	short := grayIFD(g, 5)
+	short.blocks[1] = short.blocks[1][:40] // the second strip's 5 rows of 20 need 100 bytes
+	shortStrip, _, _ := buildTestTIFF(leBO, []tIFD{short})
 	mismatch := withEntries(tEntry{tagStripOffsets, typeLong, []uint32{8, 8}}, tEntry{tagStripByteCounts, typeLong, []uint32{10}})
 
 	for _, tc := range []struct {
@@ -171,6 +174,7 @@ func TestSplitTIFFErrors(t *testing.T) {
 		{"too many pixels", good, Limits{MaxPixels: 199}, ErrTooLarge, ""},
 		{"huge dimensions", withEntries(tEntry{tagImageWidth, typeLong, []uint32{1 << 30}}), Limits{}, ErrTooLarge, ""},
 		{"strip beyond the end", withEntries(tEntry{tagStripOffsets, typeLong, []uint32{8, 1 << 20}}, tEntry{tagStripByteCounts, typeLong, []uint32{100, 100}}), Limits{}, ErrCorrupt, "past the end"},
+		{"uncompressed strip too short", shortStrip, Limits{}, ErrCorrupt, "strip or tile 2 holds 40 bytes of uncompressed samples, fewer than the 100"},
 		{"strip count mismatch", mismatch, Limits{}, ErrCorrupt, "byte counts"},
 		{"zero width", withEntries(tEntry{tagImageWidth, typeLong, []uint32{0}}), Limits{}, ErrCorrupt, ""},
 		{"JPEG-in-TIFF", withEntries(tEntry{tagCompression, typeShort, []uint32{7}}), Limits{}, ErrUnsupported, "JPEG-in-TIFF (compression 7)"},
