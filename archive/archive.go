@@ -57,6 +57,8 @@ type Archive struct {
 	index   *index.Index
 	log     *slog.Logger
 	metrics *Metrics
+
+	corrections docLocks // one correction of a document at a time
 }
 
 // New returns an archive stage. bucket is the archive bucket's name, for the

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sohoa/sohoa/archive/docmeta"
@@ -54,6 +55,10 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	if strings.TrimSpace(c.By) == "" {
 		return nil, fmt.Errorf("%w: who corrects must be given", ErrInvalid)
 	}
+	// One correction of a document at a time in this process: each reads
+	// the version the one before it made. Across processes the create-only
+	// writes below decide.
+	defer a.corrections.lock(id)()
 	old, err := a.Record(ctx, id)
 	if err != nil {
 		return nil, err
@@ -142,17 +147,15 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	rec.fillTT02()
 
 	side := SidecarKey(rec.PDF.Key)
-	if ok, err := a.store.Exists(ctx, side); err != nil {
-		return nil, err
-	} else if ok {
-		return nil, ErrConflict
-	}
-	if err := a.store.Put(ctx, rec.PDF.Key, out.Bytes(), "application/pdf"); err != nil {
+	if err := a.createPDF(ctx, rec.PDF.Key, out.Bytes()); err != nil {
+		if errors.Is(err, objstore.ErrExists) {
+			return nil, a.finishHalfDone(ctx, old, side)
+		}
 		return nil, err
 	}
 	if err := a.createRecord(ctx, side, &rec); err != nil {
 		if errors.Is(err, objstore.ErrExists) {
-			return nil, ErrConflict
+			return nil, a.finishHalfDone(ctx, old, side)
 		}
 		return nil, err
 	}
@@ -172,6 +175,94 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	}
 	a.log.Info("corrected", "doc", id, "version", rec.Version, "by", c.By, "key", rec.PDF.Key)
 	return &rec, nil
+}
+
+// createPDF writes a new version's PDF, create-only: what is at the key
+// stays. The same bytes already there are what an earlier try of this very
+// correction wrote before it was cut short, and are taken as written.
+func (a *Archive) createPDF(ctx context.Context, key string, data []byte) error {
+	err := a.store.Create(ctx, key, data, "application/pdf")
+	if !errors.Is(err, objstore.ErrExists) {
+		return err
+	}
+	there, gerr := a.store.Get(ctx, key)
+	if gerr != nil {
+		return gerr
+	}
+	if bytes.Equal(there, data) {
+		return nil
+	}
+	return err
+}
+
+// finishHalfDone answers a correction that found its version's PDF or
+// record already in the bucket. When the record there is the next version
+// of what the index holds, a correction committed it and was cut short
+// (a crash, a lost connection) before the index and the status followed:
+// they are brought up to it now, so the archivist who reloads sees it and
+// can correct again, rather than meeting a conflict for ever. Either way
+// the caller is told the document changed meanwhile.
+func (a *Archive) finishHalfDone(ctx context.Context, old *Record, side string) error {
+	rec, err := a.ReadRecord(ctx, side)
+	if errors.Is(err, objstore.ErrNotExist) {
+		// A PDF with no record: another correction is writing it, or one
+		// died between the two writes. The version is not made.
+		a.log.Warn("a correction found another version's PDF without its record", "doc", old.ID, "record", side)
+		return ErrConflict
+	}
+	if err != nil {
+		return err
+	}
+	if rec.ID != old.ID || rec.Version != old.Version+1 || rec.Previous != SidecarKey(old.PDF.Key) {
+		return ErrConflict
+	}
+	if err := a.index.Put(rec.IndexDoc()); err != nil {
+		return err
+	}
+	if _, err := a.q.UpdateStatus(ctx, rec.ID, func(s *pipeline.Status) error {
+		s.Key, s.DocNumber, s.PDFSHA256 = rec.PDF.Key, rec.DocNumber, rec.PDF.SHA256
+		return nil
+	}); err != nil && !errors.Is(err, pipeline.ErrNoStatus) {
+		a.log.Warn("status not updated after a correction", "doc", rec.ID, "err", err)
+	}
+	a.log.Warn("a correction left half done was finished: index and status follow the bucket",
+		"doc", rec.ID, "version", rec.Version, "key", rec.PDF.Key)
+	return ErrConflict
+}
+
+// docLocks hands out one lock per document id.
+type docLocks struct {
+	mu   sync.Mutex
+	held map[string]*docLock
+}
+
+type docLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock waits for id's lock and returns what releases it.
+func (l *docLocks) lock(id string) (unlock func()) {
+	l.mu.Lock()
+	if l.held == nil {
+		l.held = map[string]*docLock{}
+	}
+	d := l.held[id]
+	if d == nil {
+		d = &docLock{}
+		l.held[id] = d
+	}
+	d.users++
+	l.mu.Unlock()
+	d.Lock()
+	return func() {
+		d.Unlock()
+		l.mu.Lock()
+		if d.users--; d.users == 0 {
+			delete(l.held, id)
+		}
+		l.mu.Unlock()
+	}
 }
 
 // Record returns the latest version of document id's record, as the
