@@ -119,12 +119,22 @@ func (w *Worker) Run(ctx context.Context) error {
 			s.close()
 		}
 	}()
-	for range w.cfg.Workers {
+	for i := range w.cfg.Workers {
 		e, err := tesseract.New(tesseract.Config{Languages: w.cfg.Languages})
 		if err != nil {
 			return fmt.Errorf("ocr: %w", err)
 		}
-		w.slots <- &slot{rec: e}
+		s := &slot{rec: e}
+		w.slots <- s
+		if i == 0 {
+			// Without orientation detection a page scanned sideways or
+			// upside down, whose own text does not settle it, would be
+			// read as it lies: refuse to start rather than do that
+			// silently. The first slot keeps the detector it started.
+			if s.osd, err = tesseract.NewOSD(""); err != nil {
+				return fmt.Errorf("ocr: orientation detection cannot start: %w", err)
+			}
+		}
 	}
 	cons, err := w.q.Consumer(ctx, pipeline.ConsumerConfig{
 		Stream: pipeline.StreamPages, Name: pipeline.ConsumerOCR,
