@@ -83,6 +83,7 @@ type Rig struct {
 	Queue       *pipeline.Queue
 	Work, Store *objstore.Bucket
 	Index       *index.Index
+	S3          s3test.Server // the server both buckets are on
 }
 
 // New starts a rig.
@@ -107,7 +108,7 @@ func New(t testing.TB) *Rig {
 		cancel()
 		t.Fatal(err)
 	}
-	r := &Rig{Archive: archive.New(archive.Config{}, q, work, store, store.Name(), ix, nil, log), Queue: q, Work: work, Store: store, Index: ix}
+	r := &Rig{Archive: archive.New(archive.Config{}, q, work, store, store.Name(), ix, nil, log), Queue: q, Work: work, Store: store, Index: ix, S3: s3}
 	done := make(chan error)
 	go func() { done <- r.Archive.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; ix.Close() })
@@ -120,6 +121,22 @@ func New(t testing.TB) *Rig {
 func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 	t.Helper()
 	r.page(t, id, lines, nil)
+	r.Ready(t, id)
+}
+
+// Stage leaves a document as Page does, but does not yet tell the archive
+// it is ready: the test may first take something away (the S3 server).
+func (r *Rig) Stage(t testing.TB, id string, lines ...string) {
+	t.Helper()
+	r.page(t, id, lines, nil)
+}
+
+// Ready tells the archive that a staged document's pages are all read.
+func (r *Rig) Ready(t testing.TB, id string) {
+	t.Helper()
+	if err := r.Queue.PublishDocReady(context.Background(), pipeline.DocReady{Doc: id, Attempt: 1, Pages: 1}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // PageWithBlanks is Page for a header whose blanks were filled in by hand
@@ -133,6 +150,7 @@ func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 func (r *Rig) PageWithBlanks(t testing.TB, id string, lines []string, crops map[string][]byte) {
 	t.Helper()
 	r.page(t, id, lines, crops)
+	r.Ready(t, id)
 }
 
 // blankAfter is the word that follows each blank's printed cue.
@@ -202,9 +220,6 @@ func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]b
 		t.Fatal(err)
 	}
 	if _, _, err := r.Queue.CreateStatus(ctx, pipeline.Status{ID: id, SourceName: id + ".png", Format: "png", Pages: 1, Status: pipeline.StatusProcessing, Attempt: 1, Ingest: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: 1, Pages: 1}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -23,6 +23,21 @@ type Server struct {
 	Endpoint  string
 	AccessKey string
 	SecretKey string
+
+	proc *process // the running server, for Stop and Start
+}
+
+// process is a server program that a test may stop and start again on the
+// same address and data.
+type process struct {
+	t       testing.TB
+	path    string
+	args    []string
+	env     []string
+	health  string
+	logPath string
+	cmd     *exec.Cmd
+	exited  chan error
 }
 
 // Config is a bucket configuration on the server.
@@ -82,7 +97,7 @@ func VersityGW(t testing.TB) Server {
 	s.Endpoint = "http://" + addr
 	cmd := exec.Command(bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", addr,
 		"--quiet", "--health", "/healthz", "posix", "--sidecar", side, root)
-	start(t, cmd, s.Endpoint+"/healthz", filepath.Join(dir, "versitygw.log"))
+	s.proc = start(t, cmd, s.Endpoint+"/healthz", filepath.Join(dir, "versitygw.log"))
 	return s
 }
 
@@ -99,37 +114,44 @@ func MinIO(t testing.TB) Server {
 	s.Endpoint = "http://" + addr
 	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, "--console-address", freeAddr(t), filepath.Join(dir, "data"))
 	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+s.AccessKey, "MINIO_ROOT_PASSWORD="+s.SecretKey)
-	start(t, cmd, s.Endpoint+"/minio/health/ready", filepath.Join(dir, "minio.log"))
+	s.proc = start(t, cmd, s.Endpoint+"/minio/health/ready", filepath.Join(dir, "minio.log"))
 	return s
 }
 
-func start(t testing.TB, cmd *exec.Cmd, health, logPath string) {
+func start(t testing.TB, cmd *exec.Cmd, health, logPath string) *process {
 	t.Helper()
-	logf, err := os.Create(logPath)
+	p := &process{t: t, path: cmd.Path, args: cmd.Args, env: cmd.Env, health: health, logPath: logPath}
+	p.run()
+	t.Cleanup(p.stop)
+	return p
+}
+
+// run starts the program and waits until it answers its health check.
+func (p *process) run() {
+	t := p.t
+	t.Helper()
+	logf, err := os.OpenFile(p.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd := &exec.Cmd{Path: p.path, Args: p.args, Env: p.env, Stdout: logf, Stderr: logf}
 	if err := cmd.Start(); err != nil {
+		logf.Close()
 		t.Fatalf("start %s: %v", cmd.Path, err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		logf.Close()
-	})
+	go func() { exited <- cmd.Wait(); logf.Close() }()
+	p.cmd, p.exited = cmd, exited
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-exited:
 			exited <- err
-			out, _ := os.ReadFile(logPath)
+			out, _ := os.ReadFile(p.logPath)
 			t.Fatalf("%s exited: %v\n%s", filepath.Base(cmd.Path), err, out)
 		default:
 		}
-		resp, err := http.Get(health)
+		resp, err := http.Get(p.health)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -138,7 +160,28 @@ func start(t testing.TB, cmd *exec.Cmd, health, logPath string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("%s not ready at %s after 30s", filepath.Base(cmd.Path), health)
+	t.Fatalf("%s not ready at %s after 30s", filepath.Base(cmd.Path), p.health)
+}
+
+// stop kills the program (SIGKILL, as a crash or a pulled plug would) and
+// waits for it; stopping a stopped program does nothing.
+func (p *process) stop() {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+	p.cmd = nil
+}
+
+// Stop kills the server, as a crash or a lost network would take it away.
+func (s Server) Stop() { s.proc.stop() }
+
+// Start starts a stopped server again on the same address and data.
+func (s Server) Start() {
+	if s.proc.cmd == nil {
+		s.proc.run()
+	}
 }
 
 func freeAddr(t testing.TB) string {
