@@ -41,6 +41,7 @@ type store interface {
 	Create(ctx context.Context, key string, data []byte, contentType string) error
 	Get(ctx context.Context, key string) ([]byte, error)
 	Exists(ctx context.Context, key string) (bool, error)
+	Delete(ctx context.Context, key string) error
 	CopyFrom(ctx context.Context, src *objstore.Bucket, srcKey, key string) error
 	List(ctx context.Context, prefix string) iter.Seq2[objstore.Info, error]
 }
@@ -82,6 +83,10 @@ func (a *Archive) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	settled := make(chan struct{})
+	sctx, stop := context.WithCancel(ctx)
+	go func() { a.settleLoop(sctx); close(settled) }()
+	defer func() { stop(); <-settled }()
 	return a.q.ConsumeWith(ctx, cons, pipeline.ConsumeConfig{
 		Workers: a.cfg.Workers, AckWait: pipeline.AckWaitArchive, Deadline: a.cfg.DocDeadline,
 	}, a.handle)

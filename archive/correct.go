@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -147,52 +148,106 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	rec.fillTT02()
 
 	side := SidecarKey(rec.PDF.Key)
-	if err := a.createPDF(ctx, rec.PDF.Key, out.Bytes()); err != nil {
-		if errors.Is(err, objstore.ErrExists) {
-			return nil, a.finishHalfDone(ctx, old, side)
+	claim := pipeline.Claim{Doc: id, Version: rec.Version, PDF: rec.PDF.Key, Record: side, By: c.By, Since: now}
+	if err := a.q.ClaimVersion(ctx, claim); err != nil {
+		if errors.Is(err, pipeline.ErrClaimed) {
+			a.settleIfStale(ctx, id, rec.Version)
+			return nil, ErrConflict
 		}
 		return nil, err
 	}
-	if err := a.createRecord(ctx, side, &rec); err != nil {
+	made, err := a.makeVersion(ctx, claim, old, &rec, out.Bytes())
+	if err != nil {
+		if errors.Is(err, errCrashTest) {
+			return nil, err
+		}
+		// Finish or undo now what was done of it; if that fails too (the
+		// service still away), the claim stays and is settled later. The
+		// version finished may be this one (its record was written after
+		// all) or one a correction cut short before the claims made.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), correctionDeadline)
+		done, serr := a.settle(sctx, claim)
+		cancel()
+		if serr != nil {
+			a.log.Warn("a correction that failed could not be settled yet", "doc", id, "version", rec.Version, "err", serr)
+		} else if done != nil && done.PDF.SHA256 == rec.PDF.SHA256 {
+			made, err = done, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("corrected", "doc", id, "version", made.Version, "by", c.By, "key", made.PDF.Key)
+	return made, nil
+}
+
+// makeVersion writes the version of a correction that holds its claim:
+// its PDF, then its record (both create-only), then brings the index, the
+// status and other systems up to it, and releases the claim.
+func (a *Archive) makeVersion(ctx context.Context, claim pipeline.Claim, old, rec *Record, data []byte) (*Record, error) {
+	ctx, cancel := context.WithTimeout(ctx, correctionDeadline)
+	defer cancel()
+	if err := crashTest("claim"); err != nil {
+		return nil, err
+	}
+	if err := a.createPDF(ctx, claim, data); err != nil {
 		if errors.Is(err, objstore.ErrExists) {
-			return nil, a.finishHalfDone(ctx, old, side)
+			return nil, a.finishHalfDone(ctx, old, claim.Record)
 		}
 		return nil, err
 	}
-	if err := a.index.Put(rec.IndexDoc()); err != nil {
+	if err := crashTest("pdf"); err != nil {
 		return nil, err
 	}
-	if _, err := a.q.UpdateStatus(ctx, id, func(s *pipeline.Status) error {
-		s.Key, s.DocNumber, s.PDFSHA256 = rec.PDF.Key, rec.DocNumber, rec.PDF.SHA256
-		return nil
-	}); err != nil && !errors.Is(err, pipeline.ErrNoStatus) {
-		a.log.Warn("status not updated after a correction", "doc", id, "err", err)
+	if err := a.createRecord(ctx, claim.Record, rec); err != nil {
+		if errors.Is(err, objstore.ErrExists) {
+			return nil, a.finishHalfDone(ctx, old, claim.Record)
+		}
+		return nil, err
 	}
-	if err := a.q.PublishCorrected(ctx, pipeline.Archived{
-		ID: rec.ID, DocNumber: rec.DocNumber, Key: rec.PDF.Key, Bucket: a.bucket, SHA256: rec.PDF.SHA256, Pages: rec.Pages,
-	}, rec.Version); err != nil {
-		a.log.Warn("correction not announced", "doc", id, "err", err)
+	if err := crashTest("record"); err != nil {
+		return nil, err
 	}
-	a.log.Info("corrected", "doc", id, "version", rec.Version, "by", c.By, "key", rec.PDF.Key)
-	return &rec, nil
+	if err := a.follow(ctx, rec); err != nil {
+		return nil, err
+	}
+	if err := crashTest("index"); err != nil {
+		return nil, err
+	}
+	if err := a.q.Release(ctx, claim); err != nil {
+		a.log.Warn("a correction's claim not released; it will be settled later", "doc", rec.ID, "version", rec.Version, "err", err)
+	}
+	return rec, nil
 }
 
 // createPDF writes a new version's PDF, create-only: what is at the key
 // stays. The same bytes already there are what an earlier try of this very
 // correction wrote before it was cut short, and are taken as written.
-func (a *Archive) createPDF(ctx context.Context, key string, data []byte) error {
-	err := a.store.Create(ctx, key, data, "application/pdf")
+// Other bytes with no record beside them are a PDF that a correction cut
+// short before it wrote its record left behind (before versions were
+// claimed, or its claim since settled): nothing names it, and the claim
+// held on this version means no one else can be writing it, so it is
+// replaced. Other bytes with a record are a version made: ErrExists.
+func (a *Archive) createPDF(ctx context.Context, claim pipeline.Claim, data []byte) error {
+	err := a.store.Create(ctx, claim.PDF, data, "application/pdf")
 	if !errors.Is(err, objstore.ErrExists) {
 		return err
 	}
-	there, gerr := a.store.Get(ctx, key)
+	there, gerr := a.store.Get(ctx, claim.PDF)
 	if gerr != nil {
 		return gerr
 	}
 	if bytes.Equal(there, data) {
 		return nil
 	}
-	return err
+	if ok, xerr := a.store.Exists(ctx, claim.Record); xerr != nil || ok {
+		return cmp.Or(xerr, err)
+	}
+	a.log.Warn("a PDF left without its record by a correction cut short is replaced", "doc", claim.Doc, "key", claim.PDF)
+	if derr := a.store.Delete(ctx, claim.PDF); derr != nil {
+		return derr
+	}
+	return a.store.Create(ctx, claim.PDF, data, "application/pdf")
 }
 
 // finishHalfDone answers a correction that found its version's PDF or
@@ -205,10 +260,7 @@ func (a *Archive) createPDF(ctx context.Context, key string, data []byte) error 
 func (a *Archive) finishHalfDone(ctx context.Context, old *Record, side string) error {
 	rec, err := a.ReadRecord(ctx, side)
 	if errors.Is(err, objstore.ErrNotExist) {
-		// A PDF with no record: another correction is writing it, or one
-		// died between the two writes. The version is not made.
-		a.log.Warn("a correction found another version's PDF without its record", "doc", old.ID, "record", side)
-		return ErrConflict
+		return ErrConflict // the record's own create found one; gone since
 	}
 	if err != nil {
 		return err
@@ -216,14 +268,8 @@ func (a *Archive) finishHalfDone(ctx context.Context, old *Record, side string) 
 	if rec.ID != old.ID || rec.Version != old.Version+1 || rec.Previous != SidecarKey(old.PDF.Key) {
 		return ErrConflict
 	}
-	if err := a.index.Put(rec.IndexDoc()); err != nil {
+	if err := a.follow(ctx, rec); err != nil {
 		return err
-	}
-	if _, err := a.q.UpdateStatus(ctx, rec.ID, func(s *pipeline.Status) error {
-		s.Key, s.DocNumber, s.PDFSHA256 = rec.PDF.Key, rec.DocNumber, rec.PDF.SHA256
-		return nil
-	}); err != nil && !errors.Is(err, pipeline.ErrNoStatus) {
-		a.log.Warn("status not updated after a correction", "doc", rec.ID, "err", err)
 	}
 	a.log.Warn("a correction left half done was finished: index and status follow the bucket",
 		"doc", rec.ID, "version", rec.Version, "key", rec.PDF.Key)

@@ -6,11 +6,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/internal/poll"
+	"github.com/sohoa/sohoa/pipeline"
 )
 
 // TestConcurrentCorrections: eight archivists correcting one document at
@@ -112,5 +119,114 @@ func TestHalfDoneCorrectionIsFinished(t *testing.T) {
 	}
 	if v3.Version != 3 || v3.Previous != archive.SidecarKey(v2.PDF.Key) || v3.Subject != again {
 		t.Errorf("version 3 = %+v", v3)
+	}
+}
+
+// TestCrashedCorrectionSettledAtStart: a correction killed after each of
+// its steps blocks no one for ever. While its claim is fresh, another
+// correction of the same version is refused (two can never both make
+// version 2); the next archive to start settles it: a correction cut
+// short before its record was written is undone (its PDF, which nothing
+// names, deleted), one cut short after is finished (index, status and
+// event follow the bucket). Either way the document can then be corrected
+// again, to another number too.
+func TestCrashedCorrectionSettledAtStart(t *testing.T) {
+	for _, step := range []string{"claim", "pdf", "record", "index"} {
+		t.Run(step, func(t *testing.T) {
+			defer archive.SettleClaims(time.Hour, time.Hour)()
+			r := archivetest.New(t)
+			ctx := context.Background()
+			id := "crash-" + step
+			r.Page(t, id, archivetest.ChiThi...)
+			r.WaitArchived(t, id)
+			v1, err := r.Archive.Record(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var heard atomic.Int32
+			sub, err := r.Queue.Conn().Subscribe(pipeline.SubjectCorrected, func(*nats.Msg) { heard.Add(1) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sub.Unsubscribe()
+
+			first := "99/CT-UBND"
+			restore := archive.CrashCorrectionsAfter(step)
+			_, err = r.Archive.Correct(ctx, id, archive.Correction{DocNumber: &first, By: "Nguyễn Văn An"})
+			restore()
+			if err == nil {
+				t.Fatal("the crashed correction returned no error")
+			}
+			claims, err := r.Queue.Claims(ctx)
+			if err != nil || len(claims) != 1 {
+				t.Fatalf("claims after the crash: %v, %v; want one", claims, err)
+			}
+			orphan := claims[0]
+
+			// Killed after the index learnt of version 2, the next correction
+			// makes version 3; before, version 2 is still claimed.
+			second := "98/CT-UBND"
+			_, err = r.Archive.Correct(ctx, id, archive.Correction{DocNumber: &second, By: "Trần Thị Bình"})
+			if step == "index" && err != nil {
+				t.Fatalf("a correction after one killed once the index followed: %v", err)
+			}
+			if step != "index" && !errors.Is(err, archive.ErrConflict) {
+				t.Fatalf("a correction while the crashed one's claim is fresh: %v, want ErrConflict", err)
+			}
+
+			// The restart: a new archive on the same queue, bucket and index.
+			archive.SettleClaims(0, time.Hour)
+			restarted := archive.New(archive.Config{}, r.Queue, r.Work, r.Store, r.Store.Name(), r.Index, nil, slog.New(slog.DiscardHandler))
+			rctx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- restarted.Run(rctx) }()
+			defer func() { cancel(); <-done }()
+			poll.Until(t, 30*time.Second, func() error {
+				if c, err := r.Queue.Claims(ctx); err != nil || len(c) > 0 {
+					return fmt.Errorf("claims %v, %v", c, err)
+				}
+				return nil
+			})
+
+			now, err := r.Archive.Record(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := r.Queue.Status(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch step {
+			case "index":
+				if now.Version != 3 || now.DocNumber != second || now.Previous == "" || st.Key != now.PDF.Key {
+					t.Errorf("after the start: version %d %q, status key %q; want version 3 %q at %q (not put back to 2)", now.Version, now.DocNumber, st.Key, second, now.PDF.Key)
+				}
+			case "record":
+				if now.Version != 2 || now.DocNumber != first || st.Key != now.PDF.Key {
+					t.Errorf("after the start: version %d %q, status key %q; want version 2 %q at %q", now.Version, now.DocNumber, st.Key, first, now.PDF.Key)
+				}
+				poll.Until(t, 10*time.Second, func() error {
+					if heard.Load() == 0 {
+						return errors.New("no corrected event")
+					}
+					return nil
+				})
+			default:
+				if now.Version != 1 || st.Key != v1.PDF.Key {
+					t.Errorf("after the start: version %d, status key %q; want version 1 at %q", now.Version, st.Key, v1.PDF.Key)
+				}
+				if ok, err := r.Store.Exists(ctx, orphan.PDF); err != nil || ok {
+					t.Errorf("the undone correction's PDF %s: exists %v, %v", orphan.PDF, ok, err)
+				}
+			}
+			third := "97/CT-UBND"
+			next, err := r.Archive.Correct(ctx, id, archive.Correction{DocNumber: &third, By: "Lê Văn Cường"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next.Version != now.Version+1 || next.DocNumber != third || next.Previous != archive.SidecarKey(now.PDF.Key) {
+				t.Errorf("the correction after the start: version %d %q, previous %q", next.Version, next.DocNumber, next.Previous)
+			}
+		})
 	}
 }

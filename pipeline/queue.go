@@ -62,6 +62,7 @@ type Queue struct {
 	js      jetstream.JetStream
 	status  jetstream.KeyValue
 	returns jetstream.KeyValue
+	claims  jetstream.KeyValue
 	log     *slog.Logger
 
 	// alone is held shared by every running handler, and exclusively by a
@@ -111,7 +112,17 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*Qu
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: returns bucket: %w", err)
 	}
-	return &Queue{nc: nc, js: js, status: kv, returns: returns, log: log}, nil
+	claims, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      BucketCorrections,
+		Description: "sohoa: the version each correction in progress is making (see claims.go)",
+		History:     1,
+		Storage:     jetstream.FileStorage,
+		Replicas:    cfg.Replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: corrections bucket: %w", err)
+	}
+	return &Queue{nc: nc, js: js, status: kv, returns: returns, claims: claims, log: log}, nil
 }
 
 // JetStream exposes the context for metrics and tests.
