@@ -136,6 +136,8 @@ func (q *Queue) publish(ctx context.Context, subject, msgID string, v any) error
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	if _, err := q.js.Publish(ctx, subject, data, jetstream.WithMsgID(msgID)); err != nil {
 		return fmt.Errorf("pipeline: publish %s: %w", subject, err)
 	}
@@ -167,6 +169,13 @@ func (q *Queue) PublishCorrected(ctx context.Context, e Archived, v int) error {
 	return q.publish(ctx, SubjectCorrected, fmt.Sprintf("corrected-%s-%d", e.ID, v), Corrected{Archived: e, Version: v})
 }
 
+// requestTimeout bounds one JetStream request (a publish, a status read or
+// write). A request sent to a cluster node that goes down is never answered;
+// nats.go then waits as long as the context allows (a file's 15 minutes), so
+// each request gets its own short deadline and fails as a transient error
+// that the stage retries on a node that is up.
+const requestTimeout = 10 * time.Second
+
 // Status returns what is known of document id, or ErrNoStatus.
 func (q *Queue) Status(ctx context.Context, id string) (Status, error) {
 	st, _, err := q.getStatus(ctx, id)
@@ -174,6 +183,8 @@ func (q *Queue) Status(ctx context.Context, id string) (Status, error) {
 }
 
 func (q *Queue) getStatus(ctx context.Context, id string) (Status, uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	e, err := q.status.Get(ctx, id)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return Status{}, 0, ErrNoStatus
@@ -197,7 +208,9 @@ func (q *Queue) CreateStatus(ctx context.Context, st Status) (Status, bool, erro
 	if err != nil {
 		return Status{}, false, fmt.Errorf("pipeline: %w", err)
 	}
-	_, err = q.status.Create(ctx, st.ID, data)
+	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	_, err = q.status.Create(cctx, st.ID, data)
+	cancel()
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		old, err := q.Status(ctx, st.ID)
 		return old, false, err
@@ -230,7 +243,9 @@ func (q *Queue) UpdateStatus(ctx context.Context, id string, change func(*Status
 		if err != nil {
 			return Status{}, fmt.Errorf("pipeline: %w", err)
 		}
-		_, err = q.status.Update(ctx, id, data, rev)
+		uctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		_, err = q.status.Update(uctx, id, data, rev)
+		cancel()
 		if err == nil {
 			return st, nil
 		}

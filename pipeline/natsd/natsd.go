@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -25,8 +26,22 @@ type Config struct {
 	// "127.0.0.1:-1" for a random port. Empty: no port at all, in-process
 	// connections only.
 	Listen string
-	// Name of the server, default "sohoa".
+	// Name of the server, default "sohoa". Each node of a cluster needs its own.
 	Name string
+	// Cluster, when set, makes the server one node of a JetStream cluster
+	// (as tests run one on loopback); empty: a single server.
+	Cluster *Cluster
+}
+
+// Cluster is how one node joins a NATS cluster.
+type Cluster struct {
+	// Name of the cluster, the same on every node.
+	Name string
+	// Listen is the route address this node opens for its peers, e.g.
+	// "127.0.0.1:6222".
+	Listen string
+	// Routes are the route URLs of the peers, e.g. "nats://127.0.0.1:6223".
+	Routes []string
 }
 
 // Server is a running embedded NATS server.
@@ -57,6 +72,20 @@ func Start(cfg Config, log *slog.Logger) (*Server, error) {
 			return nil, err
 		}
 		opts.Host, opts.Port = host, port
+	}
+	if c := cfg.Cluster; c != nil {
+		host, port, err := splitHostPort(c.Listen)
+		if err != nil {
+			return nil, err
+		}
+		opts.Cluster = server.ClusterOpts{Name: c.Name, Host: host, Port: port}
+		for _, r := range c.Routes {
+			u, err := url.Parse(r)
+			if err != nil {
+				return nil, fmt.Errorf("natsd: route %q: %w", r, err)
+			}
+			opts.Routes = append(opts.Routes, u)
+		}
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -96,6 +125,22 @@ func (s *Server) URL() string {
 	}
 	return s.ns.ClientURL()
 }
+
+// JetStreamReady reports whether JetStream can take requests: on a cluster,
+// once its nodes have elected a meta leader.
+func (s *Server) JetStreamReady() bool {
+	if !s.ns.JetStreamEnabled() {
+		return false
+	}
+	if !s.ns.JetStreamIsClustered() {
+		return true
+	}
+	jsz, err := s.ns.Jsz(nil)
+	return err == nil && jsz.Meta != nil && jsz.Meta.Leader != ""
+}
+
+// Name is the server's name.
+func (s *Server) Name() string { return s.ns.Name() }
 
 // Shutdown stops the server and waits for it to finish.
 func (s *Server) Shutdown() {
