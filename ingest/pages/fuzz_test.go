@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/sohoa/sohoa/ingest/pages/pagestest"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // FuzzSplit feeds Split arbitrary bytes, starting from small valid files of
@@ -132,8 +134,8 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	g := testGray(12, 10)
 	bwImg := bw(13, 9)
 	le, _, _ := buildTestTIFF(leBO, []tIFD{
-		grayIFD(g, 4, tEntry{tagXResolution, typeRational, []uint32{300, 1}}),
-		grayIFD(testGray(4, 3), 3, tEntry{tagNewSubfileType, typeLong, []uint32{1}}),
+		grayIFD(g, 4, tEntry{tiff.TagXResolution, tiff.TypeRational, []uint32{300, 1}}),
+		grayIFD(testGray(4, 3), 3, tEntry{tiff.TagNewSubfileType, tiff.TypeLong, []uint32{1}}),
 		grayIFD(testGray(5, 7), 7),
 	})
 	g4, _ := tinyG4()
