@@ -211,37 +211,71 @@ type Field struct {
 	Val       []byte
 }
 
-// Write returns a single-image TIFF: the header, one IFD with fields (sorted
-// by tag, duplicates dropped) plus offTag and cntTag pointing at the blocks
-// (strips or tiles), the fields' out-of-line values, then the blocks. Every
-// value and block starts on an even offset.
-func Write(bo binary.ByteOrder, fields []Field, offTag, cntTag uint16, blocks [][]byte) []byte {
-	fields = slices.DeleteFunc(slices.Clone(fields), func(e Field) bool { return e.Tag == offTag || e.Tag == cntTag })
-	counts := make([]byte, 4*len(blocks))
-	for i, b := range blocks {
-		bo.PutUint32(counts[4*i:], uint32(len(b)))
-	}
-	offsets := make([]byte, 4*len(blocks)) // filled in below
-	fields = append(fields,
-		Field{Tag: offTag, Type: TypeLong, Count: uint32(len(blocks)), Val: offsets},
-		Field{Tag: cntTag, Type: TypeLong, Count: uint32(len(blocks)), Val: counts})
-	slices.SortStableFunc(fields, func(a, b Field) int { return int(a.Tag) - int(b.Tag) })
-	fields = slices.CompactFunc(fields, func(a, b Field) bool { return a.Tag == b.Tag })
+// Image is one image of a TIFF being written: its fields, and its blocks
+// (strips or tiles) with the tags whose fields Write fills with their
+// offsets and byte counts.
+type Image struct {
+	Fields         []Field
+	OffTag, CntTag uint16
+	Blocks         [][]byte
+}
 
+// Write returns a single-image TIFF: see WriteImages.
+func Write(bo binary.ByteOrder, fields []Field, offTag, cntTag uint16, blocks [][]byte) []byte {
+	out, _ := WriteImages(bo, []Image{{fields, offTag, cntTag, blocks}})
+	return out
+}
+
+// ErrTooBig is returned by WriteImages for a file that does not fit in the
+// 32-bit offsets of a classic TIFF.
+var ErrTooBig = errors.New("file exceeds 4 GiB")
+
+// WriteImages returns a TIFF of the images, their IFDs chained in order: the
+// header, then for each image its IFD with its fields (sorted by tag,
+// duplicates dropped) plus OffTag and CntTag pointing at its blocks, the
+// fields' out-of-line values, then the blocks. Every IFD, value and block
+// starts on an even offset.
+func WriteImages(bo binary.ByteOrder, imgs []Image) ([]byte, error) {
 	even := func(n int) int { return n + n&1 }
-	pos := even(8 + 2 + 12*len(fields) + 4)
-	valPos := make([]int, len(fields))
-	for i, e := range fields {
-		if len(e.Val) > 4 {
-			valPos[i] = pos
-			pos = even(pos + len(e.Val))
-		}
+	type laid struct {
+		fields   []Field
+		offsets  []byte // of the blocks, filled in below
+		ifd      int
+		valPos   []int
+		blockPos []int
 	}
-	blockPos := make([]int, len(blocks))
-	for i, b := range blocks {
-		blockPos[i] = pos
-		bo.PutUint32(offsets[4*i:], uint32(pos))
-		pos = even(pos + len(b))
+	lay := make([]laid, len(imgs))
+	pos := 8
+	for k, im := range imgs {
+		fields := slices.DeleteFunc(slices.Clone(im.Fields), func(e Field) bool { return e.Tag == im.OffTag || e.Tag == im.CntTag })
+		counts := make([]byte, 4*len(im.Blocks))
+		for i, b := range im.Blocks {
+			bo.PutUint32(counts[4*i:], uint32(len(b)))
+		}
+		l := laid{offsets: make([]byte, 4*len(im.Blocks)), ifd: pos}
+		fields = append(fields,
+			Field{Tag: im.OffTag, Type: TypeLong, Count: uint32(len(im.Blocks)), Val: l.offsets},
+			Field{Tag: im.CntTag, Type: TypeLong, Count: uint32(len(im.Blocks)), Val: counts})
+		slices.SortStableFunc(fields, func(a, b Field) int { return int(a.Tag) - int(b.Tag) })
+		l.fields = slices.CompactFunc(fields, func(a, b Field) bool { return a.Tag == b.Tag })
+		pos = even(pos + 2 + 12*len(l.fields) + 4)
+		l.valPos = make([]int, len(l.fields))
+		for i, e := range l.fields {
+			if len(e.Val) > 4 {
+				l.valPos[i] = pos
+				pos = even(pos + len(e.Val))
+			}
+		}
+		l.blockPos = make([]int, len(im.Blocks))
+		for i, b := range im.Blocks {
+			l.blockPos[i] = pos
+			bo.PutUint32(l.offsets[4*i:], uint32(pos))
+			pos = even(pos + len(b))
+		}
+		if uint64(pos) > 1<<32-1 {
+			return nil, ErrTooBig
+		}
+		lay[k] = l
 	}
 
 	out := make([]byte, pos)
@@ -250,25 +284,28 @@ func Write(bo binary.ByteOrder, fields []Field, offTag, cntTag uint16, blocks []
 	} else {
 		copy(out, "II*\x00")
 	}
-	bo.PutUint32(out[4:], 8)
-	bo.PutUint16(out[8:], uint16(len(fields)))
-	for i, e := range fields {
-		p := out[10+12*i:]
-		bo.PutUint16(p[0:], e.Tag)
-		bo.PutUint16(p[2:], e.Type)
-		bo.PutUint32(p[4:], e.Count)
-		if len(e.Val) <= 4 {
-			copy(p[8:12], e.Val)
-		} else {
-			bo.PutUint32(p[8:], uint32(valPos[i]))
-			copy(out[valPos[i]:], e.Val)
+	next := 4 // where the offset of the next IFD goes
+	for k, l := range lay {
+		bo.PutUint32(out[next:], uint32(l.ifd))
+		bo.PutUint16(out[l.ifd:], uint16(len(l.fields)))
+		for i, e := range l.fields {
+			p := out[l.ifd+2+12*i:]
+			bo.PutUint16(p[0:], e.Tag)
+			bo.PutUint16(p[2:], e.Type)
+			bo.PutUint32(p[4:], e.Count)
+			if len(e.Val) <= 4 {
+				copy(p[8:12], e.Val)
+			} else {
+				bo.PutUint32(p[8:], uint32(l.valPos[i]))
+				copy(out[l.valPos[i]:], e.Val)
+			}
+		}
+		next = l.ifd + 2 + 12*len(l.fields) // the last stays 0
+		for i, b := range imgs[k].Blocks {
+			copy(out[l.blockPos[i]:], b)
 		}
 	}
-	// The next-IFD offset after the fields stays 0: one image only.
-	for i, b := range blocks {
-		copy(out[blockPos[i]:], b)
-	}
-	return out
+	return out, nil
 }
 
 // Short, Long and Rational make fields for a TIFF written from scratch, in
