@@ -10,9 +10,9 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sohoa/sohoa/ingest/pages/pagestest"
-
 	"github.com/sohoa/sohoa/internal/tiff"
 )
 
@@ -20,7 +20,7 @@ import (
 // every format. Split must not panic (a panic recovered from a third-party
 // decoder is tolerated, one from this package is a bug), must return one of
 // the documented errors, and every page it returns must decode to its
-// declared size.
+// declared size, and no one input may take over 10 s.
 //
 //	go test -fuzz=FuzzSplit -fuzztime=60s ./ingest/pages/
 func FuzzSplit(f *testing.F) {
@@ -34,7 +34,11 @@ func FuzzSplit(f *testing.F) {
 	sentinels := []error{ErrUnsupported, ErrCorrupt, ErrEncrypted, ErrTooLarge, ErrNoImage}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lim := Limits{MaxPages: 16, MaxPixels: 1 << 21, MaxDecodedBytes: 1 << 23}
+		start := time.Now()
 		_, pages, err := Split(data, lim)
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("Split of %d bytes took %v", len(data), d) // a hang, not a speed
+		}
 		var pe *panicError
 		if errors.As(err, &pe) {
 			if where := panicSite(pe.stack); strings.Contains(where, "sohoa/ingest/pages.") {
