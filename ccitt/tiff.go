@@ -7,32 +7,8 @@ import (
 	"image"
 	"io"
 	"math"
-)
 
-// TIFF tags written by WriteTIFFPages, in the ascending order an IFD needs.
-const (
-	tagNewSubfileType  = 254
-	tagImageWidth      = 256
-	tagImageLength     = 257
-	tagBitsPerSample   = 258
-	tagCompression     = 259
-	tagPhotometric     = 262
-	tagFillOrder       = 266
-	tagStripOffsets    = 273
-	tagSamplesPerPixel = 277
-	tagRowsPerStrip    = 278
-	tagStripByteCounts = 279
-	tagXResolution     = 282
-	tagYResolution     = 283
-	tagT6Options       = 293
-	tagResolutionUnit  = 296
-	tagPageNumber      = 297
-)
-
-const (
-	typeShort    = 3
-	typeLong     = 4
-	typeRational = 5
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // WriteTIFF writes img as a single-page bilevel TIFF (little-endian,
@@ -53,82 +29,45 @@ func WriteTIFFPages(w io.Writer, pages []*image.Gray, dpi float64) error {
 	if !(dpi > 0) || dpi > math.MaxUint32/1000 {
 		return fmt.Errorf("ccitt: write tiff: resolution %v dpi out of range", dpi)
 	}
+	if len(pages) > math.MaxUint16 {
+		return fmt.Errorf("ccitt: write tiff: %d pages, more than a TIFF numbers", len(pages))
+	}
 	// The file is built in memory: strips and IFDs refer to each other by
 	// absolute offsets, and a page's G4 data is a few hundred kilobytes.
-	buf := []byte{'I', 'I', 42, 0, 0, 0, 0, 0}
-	le := binary.LittleEndian
-	nextIFDAt := 4 // where the offset of the next IFD is to be patched in
+	num, den := rational(dpi)
+	imgs := make([]tiff.Image, len(pages))
 	for i, img := range pages {
 		b := img.Bounds()
 		if b.Dx() < 1 || b.Dy() < 1 || b.Dx() > math.MaxUint32 || b.Dy() > math.MaxUint32 {
 			return fmt.Errorf("ccitt: write tiff: page %d: bad size %dx%d", i+1, b.Dx(), b.Dy())
 		}
-		data := EncodeG4(img)
-		stripAt := len(buf)
-		buf = append(buf, data...)
-		if len(buf)%2 == 1 {
-			buf = append(buf, 0) // IFDs start on a word boundary
-		}
-
-		type entry struct {
-			tag, typ    uint16
-			count, valu uint32
-		}
-		num, den := rational(dpi)
-		entries := []entry{
-			{tagImageWidth, typeLong, 1, uint32(b.Dx())},
-			{tagImageLength, typeLong, 1, uint32(b.Dy())},
-			{tagBitsPerSample, typeShort, 1, 1},
-			{tagCompression, typeShort, 1, 4},
-			{tagPhotometric, typeShort, 1, 0},
-			{tagFillOrder, typeShort, 1, 1},
-			{tagStripOffsets, typeLong, 1, uint32(stripAt)},
-			{tagSamplesPerPixel, typeShort, 1, 1},
-			{tagRowsPerStrip, typeLong, 1, uint32(b.Dy())},
-			{tagStripByteCounts, typeLong, 1, uint32(len(data))},
-			{tagXResolution, typeRational, 1, 0}, // offsets patched below
-			{tagYResolution, typeRational, 1, 0},
-			{tagT6Options, typeLong, 1, 0},
-			{tagResolutionUnit, typeShort, 1, 2}, // inch
+		fields := []tiff.Field{
+			tiff.Long(tiff.TagImageWidth, uint32(b.Dx())),
+			tiff.Long(tiff.TagImageLength, uint32(b.Dy())),
+			tiff.Short(tiff.TagBitsPerSample, 1),
+			tiff.Short(tiff.TagCompression, tiff.CompressionG4),
+			tiff.Short(tiff.TagPhotometric, 0),
+			tiff.Short(tiff.TagFillOrder, 1),
+			tiff.Short(tiff.TagSamplesPerPixel, 1),
+			tiff.Long(tiff.TagRowsPerStrip, uint32(b.Dy())),
+			tiff.Rational(tiff.TagXResolution, num, den),
+			tiff.Rational(tiff.TagYResolution, num, den),
+			tiff.Long(tiff.TagT6Options, 0),
+			tiff.Short(tiff.TagResolutionUnit, 2), // inch
 		}
 		if len(pages) > 1 {
-			entries = append([]entry{{tagNewSubfileType, typeLong, 1, 2}}, entries...)
-			// PageNumber is two SHORTs packed into the value field.
-			entries = append(entries, entry{tagPageNumber, typeShort, 2, uint32(i) | uint32(len(pages))<<16})
+			// PageNumber is two SHORTs: this page (from 0) and how many.
+			pn := binary.LittleEndian.AppendUint16(nil, uint16(i))
+			pn = binary.LittleEndian.AppendUint16(pn, uint16(len(pages)))
+			fields = append(fields, tiff.Long(tiff.TagNewSubfileType, 2),
+				tiff.Field{Tag: tiff.TagPageNumber, Type: tiff.TypeShort, Count: 2, Val: pn})
 		}
-		ifdAt := len(buf)
-		ratAt := ifdAt + 2 + 12*len(entries) + 4
-		for k := range entries {
-			switch entries[k].tag {
-			case tagXResolution:
-				entries[k].valu = uint32(ratAt)
-			case tagYResolution:
-				entries[k].valu = uint32(ratAt + 8)
-			}
-		}
-		le.PutUint32(buf[nextIFDAt:], uint32(ifdAt))
-		buf = le.AppendUint16(buf, uint16(len(entries)))
-		for _, e := range entries {
-			buf = le.AppendUint16(buf, e.tag)
-			buf = le.AppendUint16(buf, e.typ)
-			buf = le.AppendUint32(buf, e.count)
-			if e.typ == typeShort && e.count == 1 {
-				// A SHORT is left-justified in the 4-byte value field.
-				buf = le.AppendUint16(buf, uint16(e.valu))
-				buf = le.AppendUint16(buf, 0)
-			} else {
-				buf = le.AppendUint32(buf, e.valu)
-			}
-		}
-		nextIFDAt = len(buf)
-		buf = le.AppendUint32(buf, 0)
-		for range 2 {
-			buf = le.AppendUint32(buf, num)
-			buf = le.AppendUint32(buf, den)
-		}
-		if len(buf) > math.MaxUint32 {
-			return errors.New("ccitt: write tiff: file exceeds 4 GiB")
-		}
+		imgs[i] = tiff.Image{Fields: fields, OffTag: tiff.TagStripOffsets, CntTag: tiff.TagStripByteCounts,
+			Blocks: [][]byte{EncodeG4(img)}}
+	}
+	buf, err := tiff.WriteImages(binary.LittleEndian, imgs)
+	if err != nil {
+		return fmt.Errorf("ccitt: write tiff: %v", err)
 	}
 	if _, err := w.Write(buf); err != nil {
 		return fmt.Errorf("ccitt: write tiff: %w", err)

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"runtime"
 	"testing"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // A directory of many large fields this reader never looks at (here 200
@@ -19,7 +21,7 @@ func TestParseTIFFSkipsFieldsItDoesNotRead(t *testing.T) {
 		tag, typ uint16
 		count, v uint32
 	}
-	entries := []entry{{tagImageWidth, 4, 1, 100}, {tagImageLength, 4, 1, 100}}
+	entries := []entry{{tiff.TagImageWidth, 4, 1, 100}, {tiff.TagImageLength, 4, 1, 100}}
 	for i := range 200 {
 		entries = append(entries, entry{uint16(40000 + i), 1, shared, 8})
 	}
@@ -40,7 +42,7 @@ func TestParseTIFFSkipsFieldsItDoesNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := d.get(tagImageWidth, 0); w != 100 {
+	if w, err := d.Uint(tiff.TagImageWidth, 0); err != nil || w != 100 {
 		t.Errorf("width %d", w)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {

@@ -10,15 +10,17 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sohoa/sohoa/ingest/pages/pagestest"
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // FuzzSplit feeds Split arbitrary bytes, starting from small valid files of
 // every format. Split must not panic (a panic recovered from a third-party
 // decoder is tolerated, one from this package is a bug), must return one of
 // the documented errors, and every page it returns must decode to its
-// declared size.
+// declared size, and no one input may take over 10 s.
 //
 //	go test -fuzz=FuzzSplit -fuzztime=60s ./ingest/pages/
 func FuzzSplit(f *testing.F) {
@@ -32,7 +34,11 @@ func FuzzSplit(f *testing.F) {
 	sentinels := []error{ErrUnsupported, ErrCorrupt, ErrEncrypted, ErrTooLarge, ErrNoImage}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lim := Limits{MaxPages: 16, MaxPixels: 1 << 21, MaxDecodedBytes: 1 << 23}
+		start := time.Now()
 		_, pages, err := Split(data, lim)
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("Split of %d bytes took %v", len(data), d) // a hang, not a speed
+		}
 		var pe *panicError
 		if errors.As(err, &pe) {
 			if where := panicSite(pe.stack); strings.Contains(where, "sohoa/ingest/pages.") {
@@ -132,8 +138,8 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	g := testGray(12, 10)
 	bwImg := bw(13, 9)
 	le, _, _ := buildTestTIFF(leBO, []tIFD{
-		grayIFD(g, 4, tEntry{tagXResolution, typeRational, []uint32{300, 1}}),
-		grayIFD(testGray(4, 3), 3, tEntry{tagNewSubfileType, typeLong, []uint32{1}}),
+		grayIFD(g, 4, tEntry{tiff.TagXResolution, tiff.TypeRational, []uint32{300, 1}}),
+		grayIFD(testGray(4, 3), 3, tEntry{tiff.TagNewSubfileType, tiff.TypeLong, []uint32{1}}),
 		grayIFD(testGray(5, 7), 7),
 	})
 	g4, _ := tinyG4()

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 var (
@@ -60,12 +62,12 @@ func realG4(t testing.TB) g4Page {
 			return
 		}
 		p := pages[3]
-		tf, err := newTIFFFile(p.Data)
+		tf, err := tiff.Parse(p.Data)
 		if err != nil {
 			g4Err = err
 			return
 		}
-		d, err := tf.readIFD(tf.first)
+		d, err := tf.ReadIFD(tf.First)
 		if err != nil {
 			g4Err = err
 			return
@@ -79,23 +81,23 @@ func realG4(t testing.TB) g4Page {
 }
 
 // tiffStrips returns the strips (or tiles) of an IFD.
-func tiffStrips(t testing.TB, d *tiffIFD) [][]byte {
+func tiffStrips(t testing.TB, d *tiff.IFD) [][]byte {
 	t.Helper()
-	offTag, cntTag := uint16(tagStripOffsets), uint16(tagStripByteCounts)
-	if d.find(tagTileWidth) != nil {
-		offTag, cntTag = tagTileOffsets, tagTileByteCounts
+	offTag, cntTag := uint16(tiff.TagStripOffsets), uint16(tiff.TagStripByteCounts)
+	if d.Find(tiff.TagTileWidth) != nil {
+		offTag, cntTag = tiff.TagTileOffsets, tiff.TagTileByteCounts
 	}
-	offs, err := d.uints(offTag, maxBlocks)
+	offs, err := d.Uints(offTag, maxBlocks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cnts, err := d.uints(cntTag, maxBlocks)
+	cnts, err := d.Uints(cntTag, maxBlocks)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out [][]byte
 	for i := range offs {
-		out = append(out, d.t.data[offs[i]:offs[i]+cnts[i]])
+		out = append(out, d.File.Data[offs[i]:offs[i]+cnts[i]])
 	}
 	return out
 }
@@ -417,7 +419,7 @@ type tIFD struct {
 }
 
 // buildTestTIFF writes a TIFF with the IFDs chained in order. Unlike
-// writeTIFF it puts each image's data before its IFD, and the IFDs at odd
+// tiff.Write it puts each image's data before its IFD, and the IFDs at odd
 // places, so that offsets are really followed. It returns the file and the
 // offset of each IFD (and of its next-IFD field, to make loops with).
 func buildTestTIFF(bo binary.ByteOrder, ifds []tIFD) (data []byte, ifdAt, nextAt []int) {
@@ -446,27 +448,27 @@ func buildTestTIFF(bo binary.ByteOrder, ifds []tIFD) (data []byte, ifdAt, nextAt
 		}
 		entries := slices.Clone(d.entries)
 		if len(d.blocks) > 0 {
-			offTag, cntTag := uint16(tagStripOffsets), uint16(tagStripByteCounts)
+			offTag, cntTag := uint16(tiff.TagStripOffsets), uint16(tiff.TagStripByteCounts)
 			if d.tiled {
-				offTag, cntTag = tagTileOffsets, tagTileByteCounts
+				offTag, cntTag = tiff.TagTileOffsets, tiff.TagTileByteCounts
 			}
-			entries = append(entries, tEntry{offTag, typeLong, offs}, tEntry{cntTag, typeLong, cnts})
+			entries = append(entries, tEntry{offTag, tiff.TypeLong, offs}, tEntry{cntTag, tiff.TypeLong, cnts})
 		}
 		slices.SortFunc(entries, func(a, b tEntry) int { return int(a.tag) - int(b.tag) })
 		// Out-of-line values first.
 		valAt := make([]uint32, len(entries))
 		for i, e := range entries {
 			size := len(e.vals) * 2
-			if e.typ == typeLong {
+			if e.typ == tiff.TypeLong {
 				size = len(e.vals) * 4
-			} else if e.typ == typeRational {
+			} else if e.typ == tiff.TypeRational {
 				size = len(e.vals) * 4
 			}
 			if size > 4 {
 				pad()
 				valAt[i] = uint32(b.Len())
 				for _, v := range e.vals {
-					if e.typ == typeShort {
+					if e.typ == tiff.TypeShort {
 						put(uint16(v))
 					} else {
 						put(v)
@@ -486,7 +488,7 @@ func buildTestTIFF(bo binary.ByteOrder, ifds []tIFD) (data []byte, ifdAt, nextAt
 			put(e.tag)
 			put(e.typ)
 			count := uint32(len(e.vals))
-			if e.typ == typeRational {
+			if e.typ == tiff.TypeRational {
 				count /= 2
 			}
 			put(count)
@@ -494,7 +496,7 @@ func buildTestTIFF(bo binary.ByteOrder, ifds []tIFD) (data []byte, ifdAt, nextAt
 			switch {
 			case valAt[i] != 0:
 				bo.PutUint32(v[:], valAt[i])
-			case e.typ == typeShort:
+			case e.typ == tiff.TypeShort:
 				for k, x := range e.vals {
 					bo.PutUint16(v[2*k:], uint16(x))
 				}
@@ -516,13 +518,13 @@ func buildTestTIFF(bo binary.ByteOrder, ifds []tIFD) (data []byte, ifdAt, nextAt
 func grayIFD(g *image.Gray, rps int, extra ...tEntry) tIFD {
 	w, h := g.Bounds().Dx(), g.Bounds().Dy()
 	d := tIFD{entries: []tEntry{
-		{tagImageWidth, typeLong, []uint32{uint32(w)}},
-		{tagImageLength, typeLong, []uint32{uint32(h)}},
-		{tagBitsPerSample, typeShort, []uint32{8}},
-		{tagCompression, typeShort, []uint32{1}},
-		{tagPhotometric, typeShort, []uint32{1}},
-		{tagSamplesPerPixel, typeShort, []uint32{1}},
-		{tagRowsPerStrip, typeLong, []uint32{uint32(rps)}},
+		{tiff.TagImageWidth, tiff.TypeLong, []uint32{uint32(w)}},
+		{tiff.TagImageLength, tiff.TypeLong, []uint32{uint32(h)}},
+		{tiff.TagBitsPerSample, tiff.TypeShort, []uint32{8}},
+		{tiff.TagCompression, tiff.TypeShort, []uint32{1}},
+		{tiff.TagPhotometric, tiff.TypeShort, []uint32{1}},
+		{tiff.TagSamplesPerPixel, tiff.TypeShort, []uint32{1}},
+		{tiff.TagRowsPerStrip, tiff.TypeLong, []uint32{uint32(rps)}},
 	}}
 	for y := 0; y < h; y += rps {
 		d.blocks = append(d.blocks, slices.Clone(g.Pix[y*g.Stride:min(y+rps, h)*g.Stride]))
@@ -536,7 +538,7 @@ func grayIFD(g *image.Gray, rps int, extra ...tEntry) tIFD {
 func (d tIFD) with(extra ...tEntry) tIFD {
 	d.entries = slices.Clone(d.entries)
 	for _, e := range extra {
-		if e.tag == tagStripOffsets || e.tag == tagStripByteCounts {
+		if e.tag == tiff.TagStripOffsets || e.tag == tiff.TagStripByteCounts {
 			d.blocks = nil
 		}
 		if i := slices.IndexFunc(d.entries, func(x tEntry) bool { return x.tag == e.tag }); i >= 0 {
@@ -553,14 +555,14 @@ func tiledGrayIFD(g *image.Gray) tIFD {
 	w, h := g.Bounds().Dx(), g.Bounds().Dy()
 	const ts = 16
 	d := tIFD{tiled: true, entries: []tEntry{
-		{tagImageWidth, typeLong, []uint32{uint32(w)}},
-		{tagImageLength, typeLong, []uint32{uint32(h)}},
-		{tagBitsPerSample, typeShort, []uint32{8}},
-		{tagCompression, typeShort, []uint32{1}},
-		{tagPhotometric, typeShort, []uint32{1}},
-		{tagSamplesPerPixel, typeShort, []uint32{1}},
-		{tagTileWidth, typeShort, []uint32{ts}},
-		{tagTileLength, typeShort, []uint32{ts}},
+		{tiff.TagImageWidth, tiff.TypeLong, []uint32{uint32(w)}},
+		{tiff.TagImageLength, tiff.TypeLong, []uint32{uint32(h)}},
+		{tiff.TagBitsPerSample, tiff.TypeShort, []uint32{8}},
+		{tiff.TagCompression, tiff.TypeShort, []uint32{1}},
+		{tiff.TagPhotometric, tiff.TypeShort, []uint32{1}},
+		{tiff.TagSamplesPerPixel, tiff.TypeShort, []uint32{1}},
+		{tiff.TagTileWidth, tiff.TypeShort, []uint32{ts}},
+		{tiff.TagTileLength, tiff.TypeShort, []uint32{ts}},
 	}}
 	for ty := 0; ty < h; ty += ts {
 		for tx := 0; tx < w; tx += ts {
@@ -579,16 +581,16 @@ func tiledGrayIFD(g *image.Gray) tIFD {
 // g4IFD is a CCITT G4 page.
 func g4IFD(p g4Page, photometric uint32, extra ...tEntry) tIFD {
 	return tIFD{entries: []tEntry{
-		{tagImageWidth, typeLong, []uint32{uint32(p.w)}},
-		{tagImageLength, typeLong, []uint32{uint32(p.h)}},
-		{tagBitsPerSample, typeShort, []uint32{1}},
-		{tagCompression, typeShort, []uint32{4}},
-		{tagPhotometric, typeShort, []uint32{photometric}},
-		{tagSamplesPerPixel, typeShort, []uint32{1}},
-		{tagRowsPerStrip, typeLong, []uint32{uint32(p.h)}},
-		{tagXResolution, typeRational, []uint32{300, 1}},
-		{tagYResolution, typeRational, []uint32{300, 1}},
-		{tagResolutionUnit, typeShort, []uint32{2}},
+		{tiff.TagImageWidth, tiff.TypeLong, []uint32{uint32(p.w)}},
+		{tiff.TagImageLength, tiff.TypeLong, []uint32{uint32(p.h)}},
+		{tiff.TagBitsPerSample, tiff.TypeShort, []uint32{1}},
+		{tiff.TagCompression, tiff.TypeShort, []uint32{4}},
+		{tiff.TagPhotometric, tiff.TypeShort, []uint32{photometric}},
+		{tiff.TagSamplesPerPixel, tiff.TypeShort, []uint32{1}},
+		{tiff.TagRowsPerStrip, tiff.TypeLong, []uint32{uint32(p.h)}},
+		{tiff.TagXResolution, tiff.TypeRational, []uint32{300, 1}},
+		{tiff.TagYResolution, tiff.TypeRational, []uint32{300, 1}},
+		{tiff.TagResolutionUnit, tiff.TypeShort, []uint32{2}},
 	}, blocks: [][]byte{p.strip}}.with(extra...)
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"golang.org/x/image/ccitt"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // minCoverage is the least part of a PDF page that its largest image must
@@ -523,25 +525,25 @@ func ccittTIFF(data []byte, cols, rows int, g4 bool, dpiX, dpiY float64) []byte 
 	if g4 {
 		comp = 4
 	}
-	entries := []tiffOut{
-		tiffLong(tagImageWidth, uint32(cols)),
-		tiffLong(tagImageLength, uint32(rows)),
-		tiffShort(tagBitsPerSample, 1),
-		tiffShort(tagCompression, comp),
-		tiffShort(tagPhotometric, 0),
-		tiffShort(tagSamplesPerPixel, 1),
-		tiffLong(tagRowsPerStrip, uint32(rows)),
+	entries := []tiff.Field{
+		tiff.Long(tiff.TagImageWidth, uint32(cols)),
+		tiff.Long(tiff.TagImageLength, uint32(rows)),
+		tiff.Short(tiff.TagBitsPerSample, 1),
+		tiff.Short(tiff.TagCompression, comp),
+		tiff.Short(tiff.TagPhotometric, 0),
+		tiff.Short(tiff.TagSamplesPerPixel, 1),
+		tiff.Long(tiff.TagRowsPerStrip, uint32(rows)),
 	}
 	if !g4 {
-		entries = append(entries, tiffLong(tagT4Options, 0))
+		entries = append(entries, tiff.Long(tiff.TagT4Options, 0))
 	}
 	if dpiX > 0 && dpiY > 0 {
 		entries = append(entries,
-			tiffRational(tagXResolution, uint32(math.Round(dpiX*100)), 100),
-			tiffRational(tagYResolution, uint32(math.Round(dpiY*100)), 100),
-			tiffShort(tagResolutionUnit, 2))
+			tiff.Rational(tiff.TagXResolution, uint32(math.Round(dpiX*100)), 100),
+			tiff.Rational(tiff.TagYResolution, uint32(math.Round(dpiY*100)), 100),
+			tiff.Short(tiff.TagResolutionUnit, 2))
 	}
-	return writeTIFF(binary.LittleEndian, entries, tagStripOffsets, tagStripByteCounts, [][]byte{data})
+	return tiff.Write(binary.LittleEndian, entries, tiff.TagStripOffsets, tiff.TagStripByteCounts, [][]byte{data})
 }
 
 // filterParms turns a DecodeParms dictionary into the form pdfcpu's filters

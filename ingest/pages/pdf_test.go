@@ -15,6 +15,8 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // TestSplitRealPDFs splits the real scanner PDFs: 1-bit CCITT pages, colour
@@ -70,7 +72,7 @@ func TestSplitRealPDFs(t *testing.T) {
 					}
 				case TIFF:
 					d := outIFD(t, p)
-					if comp, _ := d.uint(tagCompression, 1); comp != 4 {
+					if comp, _ := d.Uint(tiff.TagCompression, 1); comp != 4 {
 						t.Errorf("page %d: compression %d, want 4 (G4)", i+1, comp)
 					}
 					// The G4 data is the embedded stream, not re-encoded.
@@ -425,15 +427,15 @@ func pageDPIFromData(p Page) (float64, float64) {
 	case JPEG:
 		return jpegDPI(p.Data)
 	}
-	tf, err := newTIFFFile(p.Data)
+	tf, err := tiff.Parse(p.Data)
 	if err != nil {
 		return 0, 0
 	}
-	d, err := tf.readIFD(tf.first)
+	d, err := tf.ReadIFD(tf.First)
 	if err != nil {
 		return 0, 0
 	}
-	return d.dpi()
+	return tiffDPI(d)
 }
 
 // TestSplitPDFChoosesTheScan: the page image is the largest image the page

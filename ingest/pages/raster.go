@@ -11,6 +11,8 @@ import (
 	"image/png"
 	"math"
 	"strings"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // splitJPEG checks a JPEG file and returns it as its only page.
@@ -173,15 +175,15 @@ func jpegDPI(data []byte) (x, y float64) {
 // exifDPI reads XResolution, YResolution and ResolutionUnit from the first
 // IFD of an EXIF block (which is a little TIFF file).
 func exifDPI(b []byte) (x, y float64) {
-	t, err := newTIFFFile(b)
+	t, err := tiff.Parse(b)
 	if err != nil {
 		return 0, 0
 	}
-	d, err := t.readIFD(t.first)
+	d, err := t.ReadIFD(t.First)
 	if err != nil {
 		return 0, 0
 	}
-	return d.dpi()
+	return tiffDPI(d)
 }
 
 // pngDPI reads the pHYs chunk of a PNG (which must come before the image

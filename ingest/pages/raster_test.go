@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"runtime"
 	"testing"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 func TestSplitJPEGAndPNG(t *testing.T) {
@@ -61,30 +63,30 @@ func TestSplitJPEGAndPNG(t *testing.T) {
 // (big-endian TIFF inside, to use the other byte order).
 func jpegWithEXIF(t testing.TB, j []byte, dpi uint32) []byte {
 	t.Helper()
-	var tiff bytes.Buffer
+	var exif bytes.Buffer
 	bo := binary.BigEndian
-	tiff.WriteString("MM\x00*")
-	binary.Write(&tiff, bo, uint32(8))
-	binary.Write(&tiff, bo, uint16(3))
+	exif.WriteString("MM\x00*")
+	binary.Write(&exif, bo, uint32(8))
+	binary.Write(&exif, bo, uint16(3))
 	entry := func(tag, typ uint16, count, val uint32) {
-		binary.Write(&tiff, bo, tag)
-		binary.Write(&tiff, bo, typ)
-		binary.Write(&tiff, bo, count)
-		if typ == typeShort {
-			binary.Write(&tiff, bo, uint16(val))
-			binary.Write(&tiff, bo, uint16(0))
+		binary.Write(&exif, bo, tag)
+		binary.Write(&exif, bo, typ)
+		binary.Write(&exif, bo, count)
+		if typ == tiff.TypeShort {
+			binary.Write(&exif, bo, uint16(val))
+			binary.Write(&exif, bo, uint16(0))
 		} else {
-			binary.Write(&tiff, bo, val)
+			binary.Write(&exif, bo, val)
 		}
 	}
 	ratAt := uint32(8 + 2 + 3*12 + 4)
-	entry(tagXResolution, typeRational, 1, ratAt)
-	entry(tagYResolution, typeRational, 1, ratAt)
-	entry(tagResolutionUnit, typeShort, 1, 2)
-	binary.Write(&tiff, bo, uint32(0))
-	binary.Write(&tiff, bo, dpi)
-	binary.Write(&tiff, bo, uint32(1))
-	seg := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	entry(tiff.TagXResolution, tiff.TypeRational, 1, ratAt)
+	entry(tiff.TagYResolution, tiff.TypeRational, 1, ratAt)
+	entry(tiff.TagResolutionUnit, tiff.TypeShort, 1, 2)
+	binary.Write(&exif, bo, uint32(0))
+	binary.Write(&exif, bo, dpi)
+	binary.Write(&exif, bo, uint32(1))
+	seg := append([]byte("Exif\x00\x00"), exif.Bytes()...)
 	out := append([]byte{}, j[:2]...)
 	out = append(out, 0xFF, 0xE1, byte((len(seg)+2)>>8), byte(len(seg)+2))
 	out = append(out, seg...)

@@ -3,51 +3,15 @@ package pages
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"slices"
 
-	"golang.org/x/image/tiff"
-)
+	xtiff "golang.org/x/image/tiff"
 
-// TIFF tags this file uses by number.
-const (
-	tagNewSubfileType  = 254
-	tagSubfileType     = 255
-	tagImageWidth      = 256
-	tagImageLength     = 257
-	tagBitsPerSample   = 258
-	tagCompression     = 259
-	tagPhotometric     = 262
-	tagStripOffsets    = 273
-	tagSamplesPerPixel = 277
-	tagRowsPerStrip    = 278
-	tagStripByteCounts = 279
-	tagXResolution     = 282
-	tagYResolution     = 283
-	tagPlanarConfig    = 284
-	tagT4Options       = 292
-	tagResolutionUnit  = 296
-	tagTileWidth       = 322
-	tagTileLength      = 323
-	tagTileOffsets     = 324
-	tagTileByteCounts  = 325
+	"github.com/sohoa/sohoa/internal/tiff"
 )
-
-// TIFF field types.
-const (
-	typeByte     = 1
-	typeShort    = 3
-	typeLong     = 4
-	typeRational = 5
-	typeIFD      = 13
-)
-
-// typeSize is the size in bytes of one value of each TIFF field type; 0 for
-// types this package does not know (their entries are dropped).
-var typeSize = [...]int{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4}
 
 // copiedTags are the tags of a page's IFD that are copied into the page's
 // single-page TIFF: what a decoder needs, and descriptive data that holds no
@@ -67,154 +31,10 @@ var copiedTags = map[uint16]bool{
 	700: true, 33432: true, 34675: true, // XMP, copyright, ICC profile
 }
 
-// tiffFile is a classic (not Big) TIFF held in memory.
-type tiffFile struct {
-	data  []byte
-	bo    binary.ByteOrder
-	first uint32 // offset of the first IFD
-}
-
-func newTIFFFile(b []byte) (*tiffFile, error) {
-	if len(b) < 8 {
-		return nil, errors.New("header truncated")
-	}
-	t := &tiffFile{data: b}
-	switch string(b[:4]) {
-	case "II*\x00":
-		t.bo = binary.LittleEndian
-	case "MM\x00*":
-		t.bo = binary.BigEndian
-	default:
-		return nil, errors.New("not a TIFF header")
-	}
-	t.first = t.bo.Uint32(b[4:8])
-	return t, nil
-}
-
-// tiffEntry is one field of an IFD.
-type tiffEntry struct {
-	tag, typ uint16
-	count    uint32
-	val      []byte // count values as stored (in the file's byte order); nil if they lie outside the file
-}
-
-// tiffIFD is one image file directory, with its entries in file order.
-type tiffIFD struct {
-	t       *tiffFile
-	offset  uint32
-	entries []tiffEntry
-	next    uint32
-}
-
-// readIFD parses the IFD at off. Entries of unknown type are dropped; entries
-// whose values lie outside the file are kept with a nil val, so that using
-// them (but not merely having them) is an error.
-func (t *tiffFile) readIFD(off uint32) (*tiffIFD, error) {
-	size := uint64(len(t.data))
-	if off < 8 || uint64(off)+2 > size {
-		return nil, fmt.Errorf("IFD offset %d outside the file (%d bytes)", off, size)
-	}
-	n := uint64(t.bo.Uint16(t.data[off:]))
-	end := uint64(off) + 2 + 12*n
-	if end+4 > size {
-		return nil, fmt.Errorf("IFD at offset %d with %d entries runs past the end of the file (%d bytes)", off, n, size)
-	}
-	d := &tiffIFD{t: t, offset: off, entries: make([]tiffEntry, 0, n), next: t.bo.Uint32(t.data[end:])}
-	for i := uint64(0); i < n; i++ {
-		p := t.data[uint64(off)+2+12*i:]
-		e := tiffEntry{tag: t.bo.Uint16(p[0:2]), typ: t.bo.Uint16(p[2:4]), count: t.bo.Uint32(p[4:8])}
-		if int(e.typ) >= len(typeSize) || typeSize[e.typ] == 0 {
-			continue
-		}
-		vs := uint64(typeSize[e.typ]) * uint64(e.count)
-		if vs <= 4 {
-			e.val = p[8 : 8+vs]
-		} else if vo := uint64(t.bo.Uint32(p[8:12])); vo+vs <= size {
-			e.val = t.data[vo : vo+vs]
-		}
-		d.entries = append(d.entries, e)
-	}
-	return d, nil
-}
-
-func (d *tiffIFD) find(tag uint16) *tiffEntry {
-	for i := range d.entries {
-		if d.entries[i].tag == tag {
-			return &d.entries[i]
-		}
-	}
-	return nil
-}
-
-// uints returns the values of an integer field (BYTE, SHORT, LONG or IFD),
-// refusing a field of more than max values.
-func (d *tiffIFD) uints(tag uint16, max int) ([]uint64, error) {
-	e := d.find(tag)
-	if e == nil {
-		return nil, nil
-	}
-	if uint64(e.count) > uint64(max) {
-		return nil, fmt.Errorf("tag %d: %d values, more than %d", tag, e.count, max)
-	}
-	if e.val == nil {
-		return nil, fmt.Errorf("tag %d: values outside the file", tag)
-	}
-	out := make([]uint64, e.count)
-	for i := range out {
-		switch e.typ {
-		case typeByte:
-			out[i] = uint64(e.val[i])
-		case typeShort:
-			out[i] = uint64(d.t.bo.Uint16(e.val[2*i:]))
-		case typeLong, typeIFD:
-			out[i] = uint64(d.t.bo.Uint32(e.val[4*i:]))
-		default:
-			return nil, fmt.Errorf("tag %d: type %d is not an integer type", tag, e.typ)
-		}
-	}
-	return out, nil
-}
-
-// uint returns the first value of an integer field, or def if there is none.
-func (d *tiffIFD) uint(tag uint16, def uint64) (uint64, error) {
-	e := d.find(tag)
-	if e == nil || e.count == 0 {
-		return def, nil
-	}
-	if e.val == nil {
-		return 0, fmt.Errorf("tag %d: value outside the file", tag)
-	}
-	switch e.typ {
-	case typeByte:
-		return uint64(e.val[0]), nil
-	case typeShort:
-		return uint64(d.t.bo.Uint16(e.val)), nil
-	case typeLong, typeIFD:
-		return uint64(d.t.bo.Uint32(e.val)), nil
-	}
-	return 0, fmt.Errorf("tag %d: type %d is not an integer type", tag, e.typ)
-}
-
-// rational returns the first value of a RATIONAL field, or 0.
-func (d *tiffIFD) rational(tag uint16) float64 {
-	e := d.find(tag)
-	if e == nil || e.typ != typeRational || e.count == 0 || e.val == nil {
-		if v, err := d.uint(tag, 0); err == nil { // some writers use SHORT or LONG
-			return float64(v)
-		}
-		return 0
-	}
-	num, den := d.t.bo.Uint32(e.val[0:4]), d.t.bo.Uint32(e.val[4:8])
-	if den == 0 {
-		return 0
-	}
-	return float64(num) / float64(den)
-}
-
-// dpi returns the resolution in dots per inch, or zeros if the IFD gives none
+// tiffDPI returns the resolution in dots per inch, or zeros if the IFD gives none
 // or gives it without a unit.
-func (d *tiffIFD) dpi() (x, y float64) {
-	unit, err := d.uint(tagResolutionUnit, 2)
+func tiffDPI(d *tiff.IFD) (x, y float64) {
+	unit, err := d.Uint(tiff.TagResolutionUnit, 2)
 	if err != nil {
 		return 0, 0
 	}
@@ -227,46 +47,33 @@ func (d *tiffIFD) dpi() (x, y float64) {
 	default:
 		return 0, 0
 	}
-	return roundDPI(d.rational(tagXResolution) * f), roundDPI(d.rational(tagYResolution) * f)
-}
-
-// reduced reports whether the IFD holds a reduced-resolution copy (a
-// thumbnail or preview) or a transparency mask rather than a page.
-func (d *tiffIFD) reduced() bool {
-	if v, err := d.uint(tagNewSubfileType, 0); err == nil && v&0b101 != 0 {
-		return true
-	}
-	if v, err := d.uint(tagSubfileType, 1); err == nil && v == 2 {
-		return true
-	}
-	return false
+	return roundDPI(d.Rational(tiff.TagXResolution) * f), roundDPI(d.Rational(tiff.TagYResolution) * f)
 }
 
 // pageIFDs walks the IFD chain and returns the IFDs of the pages, skipping
 // reduced-resolution images. SubIFDs are never followed.
-func (t *tiffFile) pageIFDs(lim Limits) ([]*tiffIFD, error) {
+func pageIFDs(t *tiff.File, lim Limits) ([]*tiff.IFD, error) {
 	maxIFDs := 4*lim.MaxPages + 16
-	seen := make(map[uint32]bool)
-	var out []*tiffIFD
-	for off := t.first; off != 0; {
-		if seen[off] {
-			return nil, fmt.Errorf("pages: tiff: %w: IFD chain loops back to offset %d", ErrCorrupt, off)
+	var out []*tiff.IFD
+	err := t.Walk(maxIFDs, func(_ int, d *tiff.IFD) error {
+		if d.Reduced() {
+			return nil
 		}
-		seen[off] = true
-		if len(seen) > maxIFDs {
-			return nil, fmt.Errorf("pages: tiff: %w: more than %d IFDs", ErrTooLarge, maxIFDs)
+		out = append(out, d)
+		if len(out) > lim.MaxPages {
+			return fmt.Errorf("pages: tiff: %w: more than %d pages", ErrTooLarge, lim.MaxPages)
 		}
-		d, err := t.readIFD(off)
-		if err != nil {
-			return nil, fmt.Errorf("pages: tiff: %w: IFD %d: %v", ErrCorrupt, len(seen), err)
-		}
-		if !d.reduced() {
-			out = append(out, d)
-			if len(out) > lim.MaxPages {
-				return nil, fmt.Errorf("pages: tiff: %w: more than %d pages", ErrTooLarge, lim.MaxPages)
-			}
-		}
-		off = d.next
+		return nil
+	})
+	switch {
+	case errors.Is(err, tiff.ErrTooMany):
+		return nil, fmt.Errorf("pages: tiff: %w: %v", ErrTooLarge, err)
+	case errors.Is(err, tiff.ErrLoop):
+		return nil, fmt.Errorf("pages: tiff: %w: %v", ErrCorrupt, err)
+	case errors.Is(err, ErrTooLarge):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("pages: tiff: %w: %v", ErrCorrupt, err)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("pages: tiff: %w: no full-resolution image", ErrCorrupt)
@@ -276,11 +83,11 @@ func (t *tiffFile) pageIFDs(lim Limits) ([]*tiffIFD, error) {
 
 // splitTIFF returns one single-page TIFF per page of a TIFF file.
 func splitTIFF(data []byte, lim Limits) ([]Page, error) {
-	t, err := newTIFFFile(data)
+	t, err := tiff.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("pages: tiff: %w: %v", ErrCorrupt, err)
 	}
-	ifds, err := t.pageIFDs(lim)
+	ifds, err := pageIFDs(t, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -304,8 +111,8 @@ func splitTIFF(data []byte, lim Limits) ([]Page, error) {
 }
 
 // tiffCompression checks that x/image/tiff can decode a compression scheme.
-func tiffCompression(d *tiffIFD) error {
-	c, err := d.uint(tagCompression, 1)
+func tiffCompression(d *tiff.IFD) error {
+	c, err := d.Uint(tiff.TagCompression, 1)
 	if err != nil {
 		return err
 	}
@@ -313,7 +120,7 @@ func tiffCompression(d *tiffIFD) error {
 	case 1, 4, 5, 8, 32773, 32946: // none, G4, LZW, Deflate, PackBits, old Deflate
 		return nil
 	case 3:
-		t4, err := d.uint(tagT4Options, 0)
+		t4, err := d.Uint(tiff.TagT4Options, 0)
 		if err != nil {
 			return err
 		}
@@ -345,15 +152,15 @@ const maxBlocks = 1 << 20
 // sharedSlack a page for a profile the pages share, means pages share their
 // data, which no scanner writes and which would let a small file copy
 // itself into pages many times its size. pageNo counts from 1.
-func tiffPage(d *tiffIFD, lim Limits, left *decodeBudget, copied *uint64, pageNo uint64, what string) (Page, error) {
+func tiffPage(d *tiff.IFD, lim Limits, left *decodeBudget, copied *uint64, pageNo uint64, what string) (Page, error) {
 	corrupt := func(err error) (Page, error) {
 		return Page{}, fmt.Errorf("pages: %s: %w: %v", what, ErrCorrupt, err)
 	}
-	w, err := d.uint(tagImageWidth, 0)
+	w, err := d.Uint(tiff.TagImageWidth, 0)
 	if err != nil {
 		return corrupt(err)
 	}
-	h, err := d.uint(tagImageLength, 0)
+	h, err := d.Uint(tiff.TagImageLength, 0)
 	if err != nil {
 		return corrupt(err)
 	}
@@ -366,17 +173,17 @@ func tiffPage(d *tiffIFD, lim Limits, left *decodeBudget, copied *uint64, pageNo
 		}
 		return corrupt(err)
 	}
-	spp, err := d.uint(tagSamplesPerPixel, 1)
+	spp, err := d.Uint(tiff.TagSamplesPerPixel, 1)
 	if err != nil {
 		return corrupt(err)
 	}
-	if planar, err := d.uint(tagPlanarConfig, 1); err != nil {
+	if planar, err := d.Uint(tiff.TagPlanarConfig, 1); err != nil {
 		return corrupt(err)
 	} else if planar == 2 && spp > 1 {
 		return Page{}, fmt.Errorf("pages: %s: %w: separate colour planes (PlanarConfiguration 2) cannot be decoded", what, ErrUnsupported)
 	}
 
-	bps, err := d.uint(tagBitsPerSample, 1)
+	bps, err := d.Uint(tiff.TagBitsPerSample, 1)
 	if err != nil {
 		return corrupt(err)
 	}
@@ -387,15 +194,15 @@ func tiffPage(d *tiffIFD, lim Limits, left *decodeBudget, copied *uint64, pageNo
 		return Page{}, err
 	}
 
-	offTag, cntTag := uint16(tagStripOffsets), uint16(tagStripByteCounts)
-	if d.find(tagTileWidth) != nil {
-		offTag, cntTag = tagTileOffsets, tagTileByteCounts
+	offTag, cntTag := uint16(tiff.TagStripOffsets), uint16(tiff.TagStripByteCounts)
+	if d.Find(tiff.TagTileWidth) != nil {
+		offTag, cntTag = tiff.TagTileOffsets, tiff.TagTileByteCounts
 	}
-	offs, err := d.uints(offTag, maxBlocks)
+	offs, err := d.Uints(offTag, maxBlocks)
 	if err != nil {
 		return corrupt(err)
 	}
-	cnts, err := d.uints(cntTag, maxBlocks)
+	cnts, err := d.Uints(cntTag, maxBlocks)
 	if err != nil {
 		return corrupt(err)
 	}
@@ -407,33 +214,33 @@ func tiffPage(d *tiffIFD, lim Limits, left *decodeBudget, copied *uint64, pageNo
 	}
 	blocks := make([][]byte, len(offs))
 	for i, o := range offs {
-		blocks[i] = d.t.data[o : o+cnts[i]]
+		blocks[i] = d.File.Data[o : o+cnts[i]]
 		*copied += cnts[i]
 	}
-	var entries []tiffOut
-	for _, e := range d.entries {
-		if !copiedTags[e.tag] {
+	var entries []tiff.Field
+	for _, e := range d.Entries {
+		if !copiedTags[e.Tag] {
 			continue
 		}
-		if e.val == nil {
-			return corrupt(fmt.Errorf("tag %d: values outside the file", e.tag))
+		if e.Val == nil {
+			return corrupt(fmt.Errorf("tag %d: values outside the file", e.Tag))
 		}
-		entries = append(entries, tiffOut{tag: e.tag, typ: e.typ, count: e.count, val: e.val})
-		*copied += uint64(len(e.val))
+		entries = append(entries, tiff.Field{Tag: e.Tag, Type: e.Type, Count: e.Count, Val: e.Val})
+		*copied += uint64(len(e.Val))
 	}
-	if *copied > pageNo*sharedSlack+uint64(len(d.t.data)) {
-		return corrupt(fmt.Errorf("the pages' strips, tiles and fields come to %d bytes, more than the file's %d: pages share them", *copied, len(d.t.data)))
+	if *copied > pageNo*sharedSlack+uint64(len(d.File.Data)) {
+		return corrupt(fmt.Errorf("the pages' strips, tiles and fields come to %d bytes, more than the file's %d: pages share them", *copied, len(d.File.Data)))
 	}
-	out := writeTIFF(d.t.bo, entries, offTag, cntTag, blocks)
+	out := tiff.Write(d.File.Order, entries, offTag, cntTag, blocks)
 	// The header is checked by the decoder the worker will use (colour
 	// model, samples, bits); the compressed data is decoded only by the
 	// worker, which fails the document if it is damaged.
-	if _, err := tiff.DecodeConfig(bytes.NewReader(out)); err != nil {
+	if _, err := xtiff.DecodeConfig(bytes.NewReader(out)); err != nil {
 		return Page{}, decodeError(what, "tiff", err)
 	}
-	dx, dy := d.dpi()
-	comp, _ := d.uint(tagCompression, 1)
-	photometric, _ := d.uint(tagPhotometric, 0)
+	dx, dy := tiffDPI(d)
+	comp, _ := d.Uint(tiff.TagCompression, 1)
+	photometric, _ := d.Uint(tiff.TagPhotometric, 0)
 	if (comp == 3 || comp == 4) && photometric == 1 {
 		img, err := decodeTIFF(out)
 		if err != nil {
@@ -480,7 +287,7 @@ const (
 // damaged or built to make its pages cost far more than the file: the strip
 // bomb, thousands of strips that all point at the same bytes, would copy a
 // 300 KB file into a page of a gigabyte.
-func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim Limits, what string) error {
+func blockLayout(d *tiff.IFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim Limits, what string) error {
 	corrupt := func(format string, a ...any) error {
 		return fmt.Errorf("pages: %s: %w: %s", what, ErrCorrupt, fmt.Sprintf(format, a...))
 	}
@@ -488,12 +295,12 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 	rowBytes := (w*bitsPerPixel + 7) / 8
 	// plain(i) is how many bytes block i holds when it is not compressed.
 	var plain func(i int) uint64
-	if d.find(tagTileWidth) != nil {
-		tw, err := d.uint(tagTileWidth, 0)
+	if d.Find(tiff.TagTileWidth) != nil {
+		tw, err := d.Uint(tiff.TagTileWidth, 0)
 		if err != nil {
 			return corrupt("%v", err)
 		}
-		th, err := d.uint(tagTileLength, 0)
+		th, err := d.Uint(tiff.TagTileLength, 0)
 		if err != nil {
 			return corrupt("%v", err)
 		}
@@ -512,7 +319,7 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 			return corrupt("%d tiles, but an image of %dx%d in tiles of %dx%d has %d", len(offs), w, h, tw, th, want)
 		}
 	} else {
-		rps, err := d.uint(tagRowsPerStrip, h)
+		rps, err := d.Uint(tiff.TagRowsPerStrip, h)
 		if err != nil {
 			return corrupt("%v", err)
 		}
@@ -529,12 +336,12 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 		}
 	}
 
-	comp, err := d.uint(tagCompression, 1)
+	comp, err := d.Uint(tiff.TagCompression, 1)
 	if err != nil {
 		return corrupt("%v", err)
 	}
 	uncompressed := comp == 1
-	size := uint64(len(d.t.data))
+	size := uint64(len(d.File.Data))
 	type span struct{ off, n uint64 }
 	spans := make([]span, 0, len(offs))
 	var total uint64
@@ -570,93 +377,10 @@ func blockLayout(d *tiffIFD, w, h, bitsPerPixel uint64, offs, cnts []uint64, lim
 // decodeTIFF decodes the first image of a TIFF with x/image/tiff, as the OCR
 // worker will.
 func decodeTIFF(b []byte) (image.Image, error) {
-	return tiff.Decode(bytes.NewReader(b))
+	return xtiff.Decode(bytes.NewReader(b))
 }
 
 func isTIFFUnsupported(err error) bool {
-	var u tiff.UnsupportedError
+	var u xtiff.UnsupportedError
 	return errors.As(err, &u)
-}
-
-// tiffOut is one field of a TIFF being written, its values already encoded
-// in the byte order of the file.
-type tiffOut struct {
-	tag, typ uint16
-	count    uint32
-	val      []byte
-}
-
-// writeTIFF writes a single-image TIFF: the header, one IFD with the given
-// entries (sorted by tag, duplicates dropped) plus offTag and cntTag
-// pointing at the blocks (strips or tiles), the entries' out-of-line values,
-// then the blocks. Every value and block starts on an even offset.
-func writeTIFF(bo binary.ByteOrder, entries []tiffOut, offTag, cntTag uint16, blocks [][]byte) []byte {
-	entries = slices.DeleteFunc(slices.Clone(entries), func(e tiffOut) bool { return e.tag == offTag || e.tag == cntTag })
-	counts := make([]byte, 4*len(blocks))
-	for i, b := range blocks {
-		bo.PutUint32(counts[4*i:], uint32(len(b)))
-	}
-	offsets := make([]byte, 4*len(blocks)) // filled in below
-	entries = append(entries,
-		tiffOut{tag: offTag, typ: typeLong, count: uint32(len(blocks)), val: offsets},
-		tiffOut{tag: cntTag, typ: typeLong, count: uint32(len(blocks)), val: counts})
-	slices.SortStableFunc(entries, func(a, b tiffOut) int { return int(a.tag) - int(b.tag) })
-	entries = slices.CompactFunc(entries, func(a, b tiffOut) bool { return a.tag == b.tag })
-
-	even := func(n int) int { return n + n&1 }
-	pos := even(8 + 2 + 12*len(entries) + 4)
-	valPos := make([]int, len(entries))
-	for i, e := range entries {
-		if len(e.val) > 4 {
-			valPos[i] = pos
-			pos = even(pos + len(e.val))
-		}
-	}
-	blockPos := make([]int, len(blocks))
-	for i, b := range blocks {
-		blockPos[i] = pos
-		bo.PutUint32(offsets[4*i:], uint32(pos))
-		pos = even(pos + len(b))
-	}
-
-	out := make([]byte, pos)
-	if bo == binary.ByteOrder(binary.BigEndian) {
-		copy(out, "MM\x00*")
-	} else {
-		copy(out, "II*\x00")
-	}
-	bo.PutUint32(out[4:], 8)
-	bo.PutUint16(out[8:], uint16(len(entries)))
-	for i, e := range entries {
-		p := out[10+12*i:]
-		bo.PutUint16(p[0:], e.tag)
-		bo.PutUint16(p[2:], e.typ)
-		bo.PutUint32(p[4:], e.count)
-		if len(e.val) <= 4 {
-			copy(p[8:12], e.val)
-		} else {
-			bo.PutUint32(p[8:], uint32(valPos[i]))
-			copy(out[valPos[i]:], e.val)
-		}
-	}
-	// The next-IFD offset after the entries stays 0: one image only.
-	for i, b := range blocks {
-		copy(out[blockPos[i]:], b)
-	}
-	return out
-}
-
-// tiffShort, tiffLong and tiffRational make fields for a TIFF written from
-// scratch, in little-endian order.
-func tiffShort(tag uint16, v uint16) tiffOut {
-	return tiffOut{tag: tag, typ: typeShort, count: 1, val: binary.LittleEndian.AppendUint16(nil, v)}
-}
-
-func tiffLong(tag uint16, v uint32) tiffOut {
-	return tiffOut{tag: tag, typ: typeLong, count: 1, val: binary.LittleEndian.AppendUint32(nil, v)}
-}
-
-func tiffRational(tag uint16, num, den uint32) tiffOut {
-	b := binary.LittleEndian.AppendUint32(nil, num)
-	return tiffOut{tag: tag, typ: typeRational, count: 1, val: binary.LittleEndian.AppendUint32(b, den)}
 }

@@ -6,21 +6,23 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sohoa/sohoa/internal/tiff"
 )
 
 // outIFD parses the single IFD of a page's TIFF.
-func outIFD(t testing.TB, p Page) *tiffIFD {
+func outIFD(t testing.TB, p Page) *tiff.IFD {
 	t.Helper()
-	tf, err := newTIFFFile(p.Data)
+	tf, err := tiff.Parse(p.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := tf.readIFD(tf.first)
+	d, err := tf.ReadIFD(tf.First)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.next != 0 {
-		t.Errorf("page TIFF has a next IFD at %d", d.next)
+	if d.Next != 0 {
+		t.Errorf("page TIFF has a next IFD at %d", d.Next)
 	}
 	return d
 }
@@ -35,22 +37,22 @@ func TestSplitTIFFMultiPage(t *testing.T) {
 	a, b, c := testGray(50, 40), testGray(31, 77), testGray(40, 33)
 	thumb := testGray(8, 6)
 	res := []tEntry{
-		{tagXResolution, typeRational, []uint32{400, 1}},
-		{tagYResolution, typeRational, []uint32{200, 1}},
-		{tagResolutionUnit, typeShort, []uint32{2}},
+		{tiff.TagXResolution, tiff.TypeRational, []uint32{400, 1}},
+		{tiff.TagYResolution, tiff.TypeRational, []uint32{200, 1}},
+		{tiff.TagResolutionUnit, tiff.TypeShort, []uint32{2}},
 	}
 	for _, bo := range []binary.ByteOrder{leBO, beBO} {
 		t.Run(bo.String(), func(t *testing.T) {
 			data, ifdAt, _ := buildTestTIFF(bo, []tIFD{
 				grayIFD(a, 7, res...), // several strips, the last one short
 				// A reduced-resolution copy of page 1: skipped.
-				grayIFD(thumb, 6, tEntry{tagNewSubfileType, typeLong, []uint32{1}}),
+				grayIFD(thumb, 6, tEntry{tiff.TagNewSubfileType, tiff.TypeLong, []uint32{1}}),
 				g4IFD(g4, 0),
 				// SubIFDs and EXIF pointers lead nowhere useful: dropped.
-				grayIFD(b, 77, tEntry{330, typeLong, []uint32{8}}, tEntry{34665, typeLong, []uint32{8}},
-					tEntry{tagResolutionUnit, typeShort, []uint32{3}},
-					tEntry{tagXResolution, typeRational, []uint32{100, 1}},
-					tEntry{tagYResolution, typeRational, []uint32{100, 1}}),
+				grayIFD(b, 77, tEntry{330, tiff.TypeLong, []uint32{8}}, tEntry{34665, tiff.TypeLong, []uint32{8}},
+					tEntry{tiff.TagResolutionUnit, tiff.TypeShort, []uint32{3}},
+					tEntry{tiff.TagXResolution, tiff.TypeRational, []uint32{100, 1}},
+					tEntry{tiff.TagYResolution, tiff.TypeRational, []uint32{100, 1}}),
 				tiledGrayIFD(c),
 			})
 			if len(ifdAt) != 5 {
@@ -91,7 +93,7 @@ func TestSplitTIFFMultiPage(t *testing.T) {
 
 			// The G4 page is still G4, its data copied byte for byte.
 			d := outIFD(t, pages[1])
-			if comp, _ := d.uint(tagCompression, 1); comp != 4 {
+			if comp, _ := d.Uint(tiff.TagCompression, 1); comp != 4 {
 				t.Errorf("G4 page has compression %d", comp)
 			}
 			if strips := tiffStrips(t, d); len(strips) != 1 || !bytes.Equal(strips[0], g4.strip) {
@@ -99,8 +101,8 @@ func TestSplitTIFFMultiPage(t *testing.T) {
 			}
 			// Page 3 lost its pointers into the source file.
 			d = outIFD(t, pages[2])
-			for _, tag := range []uint16{330, 34665, tagNewSubfileType} {
-				if d.find(tag) != nil {
+			for _, tag := range []uint16{330, 34665, tiff.TagNewSubfileType} {
+				if d.Find(tag) != nil {
 					t.Errorf("page 3 kept tag %d", tag)
 				}
 			}
@@ -148,11 +150,11 @@ func TestSplitTIFFErrors(t *testing.T) {
 		b, _, _ := buildTestTIFF(beBO, []tIFD{grayIFD(g, 5, e...)})
 		return b
 	}
-	reducedOnly, _, _ := buildTestTIFF(leBO, []tIFD{grayIFD(g, 5, tEntry{tagNewSubfileType, typeLong, []uint32{1}})})
+	reducedOnly, _, _ := buildTestTIFF(leBO, []tIFD{grayIFD(g, 5, tEntry{tiff.TagNewSubfileType, tiff.TypeLong, []uint32{1}})})
 	short := grayIFD(g, 5)
 	short.blocks[1] = short.blocks[1][:40] // the second strip's 5 rows of 20 need 100 bytes
 	shortStrip, _, _ := buildTestTIFF(leBO, []tIFD{short})
-	mismatch := withEntries(tEntry{tagStripOffsets, typeLong, []uint32{8, 8}}, tEntry{tagStripByteCounts, typeLong, []uint32{10}})
+	mismatch := withEntries(tEntry{tiff.TagStripOffsets, tiff.TypeLong, []uint32{8, 8}}, tEntry{tiff.TagStripByteCounts, tiff.TypeLong, []uint32{10}})
 
 	for _, tc := range []struct {
 		name string
@@ -172,20 +174,20 @@ func TestSplitTIFFErrors(t *testing.T) {
 		{"only a thumbnail", reducedOnly, Limits{}, ErrCorrupt, "no full-resolution"},
 		{"too many pages", good, Limits{MaxPages: 2}, ErrTooLarge, "more than 2 pages"},
 		{"too many pixels", good, Limits{MaxPixels: 199}, ErrTooLarge, ""},
-		{"huge dimensions", withEntries(tEntry{tagImageWidth, typeLong, []uint32{1 << 30}}), Limits{}, ErrTooLarge, ""},
-		{"strip beyond the end", withEntries(tEntry{tagStripOffsets, typeLong, []uint32{8, 1 << 20}}, tEntry{tagStripByteCounts, typeLong, []uint32{100, 100}}), Limits{}, ErrCorrupt, "past the end"},
+		{"huge dimensions", withEntries(tEntry{tiff.TagImageWidth, tiff.TypeLong, []uint32{1 << 30}}), Limits{}, ErrTooLarge, ""},
+		{"strip beyond the end", withEntries(tEntry{tiff.TagStripOffsets, tiff.TypeLong, []uint32{8, 1 << 20}}, tEntry{tiff.TagStripByteCounts, tiff.TypeLong, []uint32{100, 100}}), Limits{}, ErrCorrupt, "past the end"},
 		{"uncompressed strip too short", shortStrip, Limits{}, ErrCorrupt, "strip or tile 2 holds 40 bytes of uncompressed samples, fewer than the 100"},
 		{"strip count mismatch", mismatch, Limits{}, ErrCorrupt, "byte counts"},
-		{"zero width", withEntries(tEntry{tagImageWidth, typeLong, []uint32{0}}), Limits{}, ErrCorrupt, ""},
-		{"JPEG-in-TIFF", withEntries(tEntry{tagCompression, typeShort, []uint32{7}}), Limits{}, ErrUnsupported, "JPEG-in-TIFF (compression 7)"},
-		{"old JPEG", withEntries(tEntry{tagCompression, typeShort, []uint32{6}}), Limits{}, ErrUnsupported, "JPEG-in-TIFF"},
-		{"modified Huffman", withEntries(tEntry{tagCompression, typeShort, []uint32{2}}), Limits{}, ErrUnsupported, "compression 2"},
-		{"G3 2-D", withEntries(tEntry{tagCompression, typeShort, []uint32{3}}, tEntry{tagT4Options, typeLong, []uint32{1}}), Limits{}, ErrUnsupported, "2-D"},
-		{"JPEG 2000", withEntries(tEntry{tagCompression, typeShort, []uint32{34712}}), Limits{}, ErrUnsupported, "JPEG 2000"},
-		{"CMYK", withEntries(tEntry{tagPhotometric, typeShort, []uint32{5}}), Limits{}, ErrUnsupported, ""},
-		{"4 bits per sample", withEntries(tEntry{tagBitsPerSample, typeShort, []uint32{4}}), Limits{}, ErrUnsupported, ""},
-		{"planar RGB", withEntries(tEntry{tagSamplesPerPixel, typeShort, []uint32{3}}, tEntry{tagPlanarConfig, typeShort, []uint32{2}}), Limits{}, ErrUnsupported, "PlanarConfiguration"},
-		{"garbage G4 data", withEntries(tEntry{tagCompression, typeShort, []uint32{4}}, tEntry{tagBitsPerSample, typeShort, []uint32{1}}), Limits{}, ErrCorrupt, ""},
+		{"zero width", withEntries(tEntry{tiff.TagImageWidth, tiff.TypeLong, []uint32{0}}), Limits{}, ErrCorrupt, ""},
+		{"JPEG-in-TIFF", withEntries(tEntry{tiff.TagCompression, tiff.TypeShort, []uint32{7}}), Limits{}, ErrUnsupported, "JPEG-in-TIFF (compression 7)"},
+		{"old JPEG", withEntries(tEntry{tiff.TagCompression, tiff.TypeShort, []uint32{6}}), Limits{}, ErrUnsupported, "JPEG-in-TIFF"},
+		{"modified Huffman", withEntries(tEntry{tiff.TagCompression, tiff.TypeShort, []uint32{2}}), Limits{}, ErrUnsupported, "compression 2"},
+		{"G3 2-D", withEntries(tEntry{tiff.TagCompression, tiff.TypeShort, []uint32{3}}, tEntry{tiff.TagT4Options, tiff.TypeLong, []uint32{1}}), Limits{}, ErrUnsupported, "2-D"},
+		{"JPEG 2000", withEntries(tEntry{tiff.TagCompression, tiff.TypeShort, []uint32{34712}}), Limits{}, ErrUnsupported, "JPEG 2000"},
+		{"CMYK", withEntries(tEntry{tiff.TagPhotometric, tiff.TypeShort, []uint32{5}}), Limits{}, ErrUnsupported, ""},
+		{"4 bits per sample", withEntries(tEntry{tiff.TagBitsPerSample, tiff.TypeShort, []uint32{4}}), Limits{}, ErrUnsupported, ""},
+		{"planar RGB", withEntries(tEntry{tiff.TagSamplesPerPixel, tiff.TypeShort, []uint32{3}}, tEntry{tiff.TagPlanarConfig, tiff.TypeShort, []uint32{2}}), Limits{}, ErrUnsupported, "PlanarConfiguration"},
+		{"garbage G4 data", withEntries(tEntry{tiff.TagCompression, tiff.TypeShort, []uint32{4}}, tEntry{tiff.TagBitsPerSample, tiff.TypeShort, []uint32{1}}), Limits{}, ErrCorrupt, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, pages, err := Split(tc.data, tc.lim)
@@ -207,15 +209,15 @@ func TestSplitTIFFErrors(t *testing.T) {
 // readers like values on even offsets.
 func TestWriteTIFFSortsAndAligns(t *testing.T) {
 	g := testGray(3, 3) // 9-byte strips: odd lengths
-	var entries []tiffOut
-	for _, e := range []tiffOut{
-		tiffShort(tagPhotometric, 1), tiffLong(tagImageLength, 3), tiffLong(tagImageWidth, 3),
-		tiffShort(tagBitsPerSample, 8), tiffRational(tagXResolution, 72, 1), tiffShort(tagCompression, 1),
-		tiffLong(tagRowsPerStrip, 1),
+	var entries []tiff.Field
+	for _, e := range []tiff.Field{
+		tiff.Short(tiff.TagPhotometric, 1), tiff.Long(tiff.TagImageLength, 3), tiff.Long(tiff.TagImageWidth, 3),
+		tiff.Short(tiff.TagBitsPerSample, 8), tiff.Rational(tiff.TagXResolution, 72, 1), tiff.Short(tiff.TagCompression, 1),
+		tiff.Long(tiff.TagRowsPerStrip, 1),
 	} {
 		entries = append(entries, e)
 	}
-	out := writeTIFF(leBO, entries, tagStripOffsets, tagStripByteCounts,
+	out := tiff.Write(leBO, entries, tiff.TagStripOffsets, tiff.TagStripByteCounts,
 		[][]byte{g.Pix[0:3], g.Pix[3:6], g.Pix[6:9]})
 	img, err := decodeTIFF(out)
 	if err != nil {
@@ -223,12 +225,12 @@ func TestWriteTIFFSortsAndAligns(t *testing.T) {
 	}
 	sameGray(t, "written", img, g)
 	d := outIFD(t, Page{Data: out})
-	for i := 1; i < len(d.entries); i++ {
-		if d.entries[i].tag <= d.entries[i-1].tag {
-			t.Fatalf("tags out of order: %d after %d", d.entries[i].tag, d.entries[i-1].tag)
+	for i := 1; i < len(d.Entries); i++ {
+		if d.Entries[i].Tag <= d.Entries[i-1].Tag {
+			t.Fatalf("tags out of order: %d after %d", d.Entries[i].Tag, d.Entries[i-1].Tag)
 		}
 	}
-	offs, _ := d.uints(tagStripOffsets, 10)
+	offs, _ := d.Uints(tiff.TagStripOffsets, 10)
 	for _, o := range offs {
 		if o%2 != 0 {
 			t.Errorf("strip at odd offset %d", o)

@@ -1,0 +1,40 @@
+package viet
+
+import (
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// FuzzText feeds any text to Normalize, Fold and CanonTones, which see
+// every OCR word and every query. Their output must stay bounded by their
+// input (NFC grows UTF-8 at most threefold; Fold keeps at most the runes of
+// the decomposed input), Normalize's must be NFC, and no one input may take
+// over 10 s.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"QUYẾT ĐỊNH", "hoà bình", "Ủy ban nhân dân", "Ðông", "15/2020/QĐ-UBND", "\xff\xfe", "a\u0301\u0323"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start := time.Now()
+		limit := 3*len(s) + 8
+		n := Normalize(s)
+		if len(n) > limit {
+			t.Fatalf("Normalize: %d bytes from %d", len(n), len(s))
+		}
+		if utf8.ValidString(s) && !norm.NFC.IsNormalString(n) {
+			t.Fatalf("Normalize(%q) = %q, not NFC", s, n)
+		}
+		if fd, max := Fold(s), utf8.RuneCountInString(norm.NFD.String(lookAlikes.Replace(s))); utf8.RuneCountInString(fd) > max {
+			t.Fatalf("Fold: %d runes from %d", utf8.RuneCountInString(fd), max)
+		}
+		if c := CanonTones(n); len(c) > 3*len(n)+8 {
+			t.Fatalf("CanonTones: %d bytes from %d", len(c), len(n))
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("one input took %v", d)
+		}
+	})
+}
