@@ -13,7 +13,6 @@ VERSITYGW_VERSION := v1.8.0
 # Tesseract's OpenMP threads would fight the page-level parallelism.
 export OMP_THREAD_LIMIT := 1
 
-
 .PHONY: run test build deps deps-test tools vet bench clean model soak
 
 BENCH ?= $(CURDIR)/.bench
