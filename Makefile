@@ -13,7 +13,7 @@ VERSITYGW_VERSION := v1.8.0
 # Tesseract's OpenMP threads would fight the page-level parallelism.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test build deps deps-test tools vet bench clean model
+.PHONY: run test build deps deps-test tools vet bench clean model soak
 
 BENCH ?= $(CURDIR)/.bench
 
@@ -42,6 +42,10 @@ vet:
 
 test: deps-test tools vet
 	SOHOA_VERSITYGW=$(TOOLS)/versitygw SOHOA_REQUIRE_S3=1 SOHOA_REQUIRE_BROWSER=1 SOHOA_REQUIRE_PDFA=1 SOHOA_REQUIRE_TOOLS=1 $(GO) test -timeout 60m ./...
+
+# The fault tests' long variants only (kills, an S3 outage of 60 s, a 500-file burst).
+soak: deps-test tools
+	SOHOA_SOAK=1 SOHOA_VERSITYGW=$(TOOLS)/versitygw SOHOA_REQUIRE_S3=1 SOHOA_REQUIRE_BROWSER=1 SOHOA_REQUIRE_PDFA=1 SOHOA_REQUIRE_TOOLS=1 $(GO) test -timeout 60m -run '^TestFault' -v ./cmd/sohoa
 
 # Speed, accuracy and size against raw Tesseract (and OCRmyPDF where installed)
 # on the same generated pages in the same run; prints one table.
