@@ -43,6 +43,8 @@ func (q *Queue) ClaimVersion(ctx context.Context, c Claim) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	_, err = q.claims.Create(ctx, claimKey(c.Doc, c.Version), b)
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		return ErrClaimed
@@ -55,6 +57,8 @@ func (q *Queue) ClaimVersion(ctx context.Context, c Claim) error {
 
 // ClaimOf returns the claim on version of doc; ErrNoClaim when none is held.
 func (q *Queue) ClaimOf(ctx context.Context, doc string, version int) (Claim, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	e, err := q.claims.Get(ctx, claimKey(doc, version))
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return Claim{}, ErrNoClaim
@@ -70,6 +74,8 @@ var ErrNoClaim = errors.New("pipeline: no claim on that version")
 
 // Release gives the claim up, once what it was taken for is done or undone.
 func (q *Queue) Release(ctx context.Context, c Claim) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	err := q.claims.Delete(ctx, claimKey(c.Doc, c.Version))
 	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return fmt.Errorf("pipeline: release version %d of %s: %w", c.Version, c.Doc, err)
@@ -80,6 +86,8 @@ func (q *Queue) Release(ctx context.Context, c Claim) error {
 // Claims lists every claim held. A claim that cannot be read is an error:
 // it names a version that would otherwise stay blocked unseen.
 func (q *Queue) Claims(ctx context.Context) ([]Claim, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute) // a list, then one read a claim
+	defer cancel()
 	keys, err := q.claims.ListKeys(ctx)
 	if err != nil {
 		return nil, err
