@@ -26,15 +26,23 @@ var (
 ) // variables only so that tests can shorten them
 
 // follow brings the index, the status and other systems up to rec, a
-// version just made. The index is never put back to an older version than
-// it holds.
+// version just made. Neither the index nor the status is ever put back to
+// an older version than the index holds; the status is brought up even
+// when the index already was (a crash between the two).
 func (a *Archive) follow(ctx context.Context, rec *Record) error {
-	if d, ok, err := a.index.Get(rec.ID); err != nil {
+	d, ok, err := a.index.Get(rec.ID)
+	if err != nil {
 		return err
-	} else if !ok || d.Version < rec.Version {
+	}
+	if !ok || d.Version < rec.Version {
 		if err := a.index.Put(rec.IndexDoc()); err != nil {
 			return err
 		}
+		if err := crashTest("indexed"); err != nil {
+			return err
+		}
+	}
+	if !ok || d.Version <= rec.Version {
 		if _, err := a.q.UpdateStatus(ctx, rec.ID, func(s *pipeline.Status) error {
 			s.Key, s.DocNumber, s.PDFSHA256 = rec.PDF.Key, rec.DocNumber, rec.PDF.SHA256
 			return nil

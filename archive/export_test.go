@@ -2,8 +2,9 @@ package archive
 
 import "time"
 
-// CrashCorrectionsAfter makes every correction stop after step ("claim",
-// "pdf", "record", "index") as a crash there would: nothing settled.
+// CrashCorrectionsAfter makes every correction stop after step as a crash
+// there would, with nothing settled: "claim", "pdf", "record", "indexed"
+// (the index put, not yet the status) or "index" (all but the release).
 func CrashCorrectionsAfter(step string) (restore func()) {
 	crashAfter = step
 	return func() { crashAfter = "" }
