@@ -156,15 +156,13 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 		}
 		return nil, err
 	}
-	made, err := a.makeVersion(ctx, claim, old, &rec, out.Bytes())
-	if err != nil {
-		if errors.Is(err, errCrashTest) {
-			return nil, err
-		}
+	made, err := a.makeVersion(ctx, claim, &rec, out.Bytes())
+	if err != nil && !errors.Is(err, errCrashTest) {
 		// Finish or undo now what was done of it; if that fails too (the
 		// service still away), the claim stays and is settled later. The
 		// version finished may be this one (its record was written after
-		// all) or one a correction cut short before the claims made.
+		// all) or one a correction cut short before the claims made, whose
+		// record was in the way (ErrExists): the document changed meanwhile.
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), correctionDeadline)
 		done, serr := a.settle(sctx, claim)
 		cancel()
@@ -172,6 +170,9 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 			a.log.Warn("a correction that failed could not be settled yet", "doc", id, "version", rec.Version, "err", serr)
 		} else if done != nil && done.PDF.SHA256 == rec.PDF.SHA256 {
 			made, err = done, nil
+		}
+		if errors.Is(err, objstore.ErrExists) {
+			err = ErrConflict
 		}
 	}
 	if err != nil {
@@ -182,27 +183,22 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 }
 
 // makeVersion writes the version of a correction that holds its claim:
-// its PDF, then its record (both create-only), then brings the index, the
-// status and other systems up to it, and releases the claim.
-func (a *Archive) makeVersion(ctx context.Context, claim pipeline.Claim, old, rec *Record, data []byte) (*Record, error) {
+// its PDF, then its record (both create-only: objstore.ErrExists when a
+// version's record is in the way), then brings the index, the status and
+// other systems up to it, and releases the claim.
+func (a *Archive) makeVersion(ctx context.Context, claim pipeline.Claim, rec *Record, data []byte) (*Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, correctionDeadline)
 	defer cancel()
 	if err := crashTest("claim"); err != nil {
 		return nil, err
 	}
 	if err := a.createPDF(ctx, claim, data); err != nil {
-		if errors.Is(err, objstore.ErrExists) {
-			return nil, a.finishHalfDone(ctx, old, claim.Record)
-		}
 		return nil, err
 	}
 	if err := crashTest("pdf"); err != nil {
 		return nil, err
 	}
 	if err := a.createRecord(ctx, claim.Record, rec); err != nil {
-		if errors.Is(err, objstore.ErrExists) {
-			return nil, a.finishHalfDone(ctx, old, claim.Record)
-		}
 		return nil, err
 	}
 	if err := crashTest("record"); err != nil {
@@ -248,32 +244,6 @@ func (a *Archive) createPDF(ctx context.Context, claim pipeline.Claim, data []by
 		return derr
 	}
 	return a.store.Create(ctx, claim.PDF, data, "application/pdf")
-}
-
-// finishHalfDone answers a correction that found its version's PDF or
-// record already in the bucket. When the record there is the next version
-// of what the index holds, a correction committed it and was cut short
-// (a crash, a lost connection) before the index and the status followed:
-// they are brought up to it now, so the archivist who reloads sees it and
-// can correct again, rather than meeting a conflict for ever. Either way
-// the caller is told the document changed meanwhile.
-func (a *Archive) finishHalfDone(ctx context.Context, old *Record, side string) error {
-	rec, err := a.ReadRecord(ctx, side)
-	if errors.Is(err, objstore.ErrNotExist) {
-		return ErrConflict // the record's own create found one; gone since
-	}
-	if err != nil {
-		return err
-	}
-	if rec.ID != old.ID || rec.Version != old.Version+1 || rec.Previous != SidecarKey(old.PDF.Key) {
-		return ErrConflict
-	}
-	if err := a.follow(ctx, rec); err != nil {
-		return err
-	}
-	a.log.Warn("a correction left half done was finished: index and status follow the bucket",
-		"doc", rec.ID, "version", rec.Version, "key", rec.PDF.Key)
-	return ErrConflict
 }
 
 // docLocks hands out one lock per document id.
