@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,17 +69,7 @@ func TestClusterNodeLost(t *testing.T) {
 	env := s3.Env()
 	common := []string{"--nats", strings.Join(urls, ","), "--s3", s3.Endpoint, "--replicas", "3"}
 
-	// Small pages (header bands), so that OCR is quick on two cores.
-	gen := t.TempDir()
-	cmd := exec.Command("go", "run", "../../fixtures/gen", "-out", gen, "-n", "6", "-seed", "12",
-		"-formats", "png", "-maxpages", "1", "-skew", "0", "-seal", "0", "-header-only")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("fixtures/gen: %v\n%s", err, b)
-	}
-	files, err := filepath.Glob(filepath.Join(gen, "inbox", "*"))
-	if err != nil || len(files) != 6 {
-		t.Fatalf("generated %d files (%v), want 6", len(files), err)
-	}
+	files := faultPages(t, 6, 12) // small pages, so that OCR is quick on two cores
 
 	data := t.TempDir()
 	httpAddr := freeAddr(t)
@@ -102,9 +91,7 @@ func TestClusterNodeLost(t *testing.T) {
 
 	inbox := filepath.Join(data, "inbox")
 	poll.Until(t, time.Minute, func() error { _, err := os.Stat(inbox); return err })
-	for _, f := range files {
-		copyFile(t, f, filepath.Join(inbox, filepath.Base(f)))
-	}
+	names := dropAll(t, files, inbox)
 
 	// Once pages are on the stream, lose the node that leads it.
 	nc, err := nats.Connect(strings.Join(urls, ","), nats.MaxReconnects(-1))
@@ -147,48 +134,9 @@ func TestClusterNodeLost(t *testing.T) {
 		}
 	}
 
-	docs := waitFinished(t, base, len(files), 3*time.Minute)
-	seen := map[string]bool{}
-	archived := 0
-	for _, d := range docs {
-		if seen[d.SourceName] {
-			t.Errorf("%s listed twice", d.SourceName)
-		}
-		seen[d.SourceName] = true
-		switch {
-		case d.Status == "archived":
-			archived++
-		case d.Status == "failed" && d.Reason != "":
-		default:
-			t.Errorf("%s: %s without a reason", d.SourceName, d.Status)
-		}
-	}
-	if archived == 0 {
+	if checkOutcome(t, base, data, names, 3*time.Minute) == 0 {
 		t.Errorf("no document archived after the node loss")
 	}
-	for _, f := range files {
-		if !seen[filepath.Base(f)] {
-			t.Errorf("%s: not in the API", filepath.Base(f))
-		}
-	}
-
-	// The originals have left the inbox: archived ones to done/, failed ones to failed/.
-	poll.Until(t, time.Minute, func() error {
-		for _, d := range docs {
-			dir := "done"
-			if d.Status == "failed" {
-				dir = "failed"
-			}
-			if _, err := os.Stat(filepath.Join(data, dir, d.SourceName)); err != nil {
-				return err
-			}
-		}
-		left, _ := os.ReadDir(inbox)
-		if len(left) != 0 {
-			return fmt.Errorf("%d files left in the inbox", len(left))
-		}
-		return nil
-	})
 	for _, p := range []*proc{w, ar, in} {
 		if !p.running() {
 			b, _ := os.ReadFile(p.log)
@@ -196,10 +144,5 @@ func TestClusterNodeLost(t *testing.T) {
 		}
 	}
 
-	verify := exec.Command(sohoaBinary(t), "verify", "--s3", s3.Endpoint, "--bucket", defaultArchiveBucket)
-	verify.Env = append(verify.Environ(), env...)
-	out, err := verify.CombinedOutput()
-	if err != nil {
-		t.Errorf("sohoa verify: %v\n%s", err, out)
-	}
+	verifyArchive(t, env, "--s3", s3.Endpoint, "--bucket", defaultArchiveBucket)
 }

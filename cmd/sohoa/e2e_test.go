@@ -212,6 +212,23 @@ func waitFinished(t *testing.T, base string, want int, total time.Duration) []ap
 	return list.Documents
 }
 
+// waitOneArchived waits until the archive at base lists a document archived.
+func waitOneArchived(t *testing.T, base string) {
+	t.Helper()
+	poll.Until(t, 5*time.Minute, func() error {
+		var list apiList
+		if err := getJSON(base, "/api/documents?limit=1000", &list); err != nil {
+			return err
+		}
+		for _, d := range list.Documents {
+			if d.Status == "archived" {
+				return nil
+			}
+		}
+		return errors.New("nothing archived yet")
+	})
+}
+
 // copySlowly writes a file the way a scanner on a network share does: in
 // pieces, with pauses shorter than the settle time.
 func copySlowly(t *testing.T, src, dst string) {
@@ -407,18 +424,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// Crash in the middle (SIGKILL: no clean shutdown) once the first
 	// document is archived, and start again on the same folder: everything
 	// must be kept and the rest resumed.
-	poll.Until(t, 5*time.Minute, func() error {
-		var list apiList
-		if err := getJSON(base, "/api/documents?limit=100", &list); err != nil {
-			return err
-		}
-		for _, d := range list.Documents {
-			if d.Status == "archived" {
-				return nil
-			}
-		}
-		return errors.New("nothing archived yet")
-	})
+	waitOneArchived(t, base)
 	p.stop(syscall.SIGKILL)
 	p = startProc(t, "serve-again", nil, serveArgs...)
 	waitHealthy(t, base, p)

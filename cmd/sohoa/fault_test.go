@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sohoa/sohoa/internal/poll"
+	"github.com/sohoa/sohoa/objstore/s3test"
 )
 
 func soak() bool { return os.Getenv("SOHOA_SOAK") == "1" }
@@ -63,8 +64,9 @@ func dropAll(t *testing.T, files []string, inbox string) []string {
 
 // checkOutcome waits until every dropped file is finished and checks that
 // each is one document, archived with its original in done/ or failed with
-// a reason file, and that the inbox is empty.
-func checkOutcome(t *testing.T, base, data string, names []string, total time.Duration) {
+// a reason file, and that the inbox is empty. It returns how many were
+// archived.
+func checkOutcome(t *testing.T, base, data string, names []string, total time.Duration) int {
 	t.Helper()
 	docs := waitFinished(t, base, len(names), total)
 	count := map[string]int{}
@@ -100,6 +102,7 @@ func checkOutcome(t *testing.T, base, data string, names []string, total time.Du
 		}
 	}
 	t.Logf("%d files: %d archived, %d failed", len(names), archived, len(docs)-archived)
+	return archived
 }
 
 // pause waits for a seeded-random while, so that kills land at different
@@ -151,6 +154,7 @@ type splitRun struct {
 	procs map[string]*proc
 	base  string
 	data  string
+	s3    s3test.Server
 }
 
 func startSplit(t *testing.T) (*splitRun, func()) {
@@ -159,7 +163,7 @@ func startSplit(t *testing.T) (*splitRun, func()) {
 	data := t.TempDir()
 	httpAddr := freeAddr(t)
 	common := []string{"--nats", natsURL, "--s3", s3.Endpoint}
-	r := &splitRun{t: t, env: s3.Env(), base: "http://" + httpAddr, data: data, procs: map[string]*proc{},
+	r := &splitRun{t: t, env: s3.Env(), base: "http://" + httpAddr, data: data, s3: s3, procs: map[string]*proc{},
 		args: map[string][]string{
 			"worker":  append([]string{"worker", "--workers", "2", "--log", "json"}, common...),
 			"archive": append([]string{"archive", "--data", data, "--http", httpAddr, "--log", "json"}, common...),
@@ -205,38 +209,15 @@ func TestFaultS3Stopped(t *testing.T) {
 		n, down = 30, 60*time.Second
 	}
 	files := faultPages(t, n, 1203)
-	natsURL, _ := startNATS(t)
-	s3 := startS3(t)
-	data := t.TempDir()
-	httpAddr := freeAddr(t)
-	base := "http://" + httpAddr
-	common := []string{"--nats", natsURL, "--s3", s3.Endpoint}
-	env := s3.Env()
-	startProc(t, "worker", env, append([]string{"worker", "--workers", "2", "--log", "json"}, common...)...)
-	ar := startProc(t, "archive", env, append([]string{"archive", "--data", data, "--http", httpAddr, "--log", "json"}, common...)...)
-	waitHealthy(t, base, ar)
-	startProc(t, "ingest", env, append([]string{"ingest", "--data", data, "--name", "office1", "--log", "json"}, common...)...)
-	inbox := filepath.Join(data, "inbox")
-	poll.Until(t, time.Minute, func() error { _, err := os.Stat(inbox); return err })
-	names := dropAll(t, files, inbox)
+	r, verify := startSplit(t)
+	names := dropAll(t, files, filepath.Join(r.data, "inbox"))
 	// Stop the S3 server once documents are being committed.
-	poll.Until(t, 5*time.Minute, func() error {
-		var list apiList
-		if err := getJSON(base, "/api/documents?limit=1000", &list); err != nil {
-			return err
-		}
-		for _, d := range list.Documents {
-			if d.Status == "archived" {
-				return nil
-			}
-		}
-		return fmt.Errorf("nothing archived yet")
-	})
-	s3.Stop()
+	waitOneArchived(t, r.base)
+	r.s3.Stop()
 	time.Sleep(down) // the outage itself
-	s3.Start()
-	checkOutcome(t, base, data, names, 15*time.Minute)
-	verifyArchive(t, env, "--s3", s3.Endpoint, "--bucket", defaultArchiveBucket)
+	r.s3.Start()
+	checkOutcome(t, r.base, r.data, names, 15*time.Minute)
+	verify()
 }
 
 func TestFaultBurst(t *testing.T) {
