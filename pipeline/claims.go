@@ -20,8 +20,13 @@ import (
 // crash leaves there names exactly what to finish or roll back.
 const BucketCorrections = "SOHOA_CORRECTIONS"
 
-// ErrClaimed: another correction holds the claim on that version.
-var ErrClaimed = errors.New("pipeline: that version of the document is being made by another correction")
+// Errors of the claims that callers test for.
+var (
+	// ErrClaimed: another correction holds the claim on that version.
+	ErrClaimed = errors.New("pipeline: that version of the document is being made by another correction")
+	// ErrNoClaim: no correction holds that version.
+	ErrNoClaim = errors.New("pipeline: no claim on that version")
+)
 
 // Claim is a correction's hold on one version of one document: where its
 // PDF and record go, who makes it and since when.
@@ -68,9 +73,6 @@ func (q *Queue) ClaimOf(ctx context.Context, doc string, version int) (Claim, er
 	}
 	return readClaim(e.Key(), e.Value())
 }
-
-// ErrNoClaim: no correction holds that version.
-var ErrNoClaim = errors.New("pipeline: no claim on that version")
 
 // Release gives the claim up, once what it was taken for is done or undone.
 func (q *Queue) Release(ctx context.Context, c Claim) error {
