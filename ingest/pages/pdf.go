@@ -485,7 +485,10 @@ func (im *pdfImage) ccittPage(w, h int) (Page, error) {
 		// the blob must agree. Byte-aligned rows (EncodedByteAlign) have no
 		// TIFF equivalent for G4 and are not read by x/image/tiff for G3.
 		dx, dy := im.dpi(cols, rows)
-		out := ccittTIFF(data, cols, rows, k < 0, dx, dy)
+		out, err := ccittTIFF(data, cols, rows, k < 0, dx, dy)
+		if err != nil {
+			return Page{}, im.corrupt("%v", err)
+		}
 		dec, err := decodeTIFF(out)
 		if err != nil {
 			return Page{}, decodeError(im.what, "tiff", err)
@@ -520,7 +523,7 @@ func (im *pdfImage) ccittPage(w, h int) (Page, error) {
 
 // ccittTIFF wraps CCITT data (G4, or 1-D G3 without byte alignment) in a
 // single-page, single-strip TIFF with PhotometricInterpretation WhiteIsZero.
-func ccittTIFF(data []byte, cols, rows int, g4 bool, dpiX, dpiY float64) []byte {
+func ccittTIFF(data []byte, cols, rows int, g4 bool, dpiX, dpiY float64) ([]byte, error) {
 	comp := uint16(3)
 	if g4 {
 		comp = 4

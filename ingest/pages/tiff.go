@@ -231,7 +231,10 @@ func tiffPage(d *tiff.IFD, lim Limits, left *decodeBudget, copied *uint64, pageN
 	if *copied > pageNo*sharedSlack+uint64(len(d.File.Data)) {
 		return corrupt(fmt.Errorf("the pages' strips, tiles and fields come to %d bytes, more than the file's %d: pages share them", *copied, len(d.File.Data)))
 	}
-	out := tiff.Write(d.File.Order, entries, offTag, cntTag, blocks)
+	out, err := tiff.Write(d.File.Order, entries, offTag, cntTag, blocks)
+	if err != nil {
+		return corrupt(err)
+	}
 	// The header is checked by the decoder the worker will use (colour
 	// model, samples, bits); the compressed data is decoded only by the
 	// worker, which fails the document if it is damaged.

@@ -209,16 +209,16 @@ func TestSplitTIFFErrors(t *testing.T) {
 // readers like values on even offsets.
 func TestWriteTIFFSortsAndAligns(t *testing.T) {
 	g := testGray(3, 3) // 9-byte strips: odd lengths
-	var entries []tiff.Field
-	for _, e := range []tiff.Field{
+	entries := []tiff.Field{
 		tiff.Short(tiff.TagPhotometric, 1), tiff.Long(tiff.TagImageLength, 3), tiff.Long(tiff.TagImageWidth, 3),
 		tiff.Short(tiff.TagBitsPerSample, 8), tiff.Rational(tiff.TagXResolution, 72, 1), tiff.Short(tiff.TagCompression, 1),
 		tiff.Long(tiff.TagRowsPerStrip, 1),
-	} {
-		entries = append(entries, e)
 	}
-	out := tiff.Write(leBO, entries, tiff.TagStripOffsets, tiff.TagStripByteCounts,
+	out, err := tiff.Write(leBO, entries, tiff.TagStripOffsets, tiff.TagStripByteCounts,
 		[][]byte{g.Pix[0:3], g.Pix[3:6], g.Pix[6:9]})
+	if err != nil {
+		t.Fatal(err)
+	}
 	img, err := decodeTIFF(out)
 	if err != nil {
 		t.Fatal(err)

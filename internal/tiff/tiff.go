@@ -221,9 +221,8 @@ type Image struct {
 }
 
 // Write returns a single-image TIFF: see WriteImages.
-func Write(bo binary.ByteOrder, fields []Field, offTag, cntTag uint16, blocks [][]byte) []byte {
-	out, _ := WriteImages(bo, []Image{{fields, offTag, cntTag, blocks}})
-	return out
+func Write(bo binary.ByteOrder, fields []Field, offTag, cntTag uint16, blocks [][]byte) ([]byte, error) {
+	return WriteImages(bo, []Image{{fields, offTag, cntTag, blocks}})
 }
 
 // ErrTooBig is returned by WriteImages for a file that does not fit in the
