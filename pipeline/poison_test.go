@@ -29,35 +29,36 @@ const helperNATS = "SOHOA_TEST_POISON_NATS"
 var innocents = []string{"a", "b", "c", "d"}
 
 // A page that kills the process that handles it (as an out-of-memory kill
-// or a crash in Tesseract would) is quarantined by the third process that
-// takes it: the first two die, the third fails its document with the
+// or a crash in Tesseract would) is quarantined by the fourth process that
+// takes it: the first dies with the crowd, the next two with the page alone,
+// the fourth fails its document with the
 // reason, on the path that moves the original to failed/, and never hands
 // it to the handler. The four documents that were in flight with it when
 // the first process was killed, and died with it, are archived.
 func TestPoisonPageIsQuarantined(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs three worker processes")
+		t.Skip("runs four worker processes")
 	}
 	q, url := queuetest.StartListening(t)
 	ctx := context.Background()
 	queueDocs(t, q, append([]string{"poison"}, innocents...)...)
 
-	for run := 1; run <= 3; run++ {
+	for run := 1; run <= 4; run++ {
 		cmd, stderr := startHelper(t, url)
-		if run < 3 {
-			err := cmd.Wait()
+		if run < 4 {
+			err := waitExit(t, cmd, stderr)
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 				t.Fatalf("worker process %d ended with %v, want it killed by the poison page; its log:\n%s", run, err, stderr)
 			}
 			continue
 		}
-		// The third process lives on: it quarantines the poison, archives the rest.
+		// The fourth process lives on: it quarantines the poison, archives the rest.
 		t.Cleanup(func() {
 			cmd.Process.Kill()
 			cmd.Wait()
 			if t.Failed() {
-				t.Logf("the third worker's log:\n%s", stderr)
+				t.Logf("the fourth worker's log:\n%s", stderr)
 			}
 		})
 	}
@@ -81,6 +82,23 @@ func TestPoisonPageIsQuarantined(t *testing.T) {
 	var r pipeline.Retire
 	if err := json.Unmarshal(msg.Data(), &r); err != nil || r.Doc != "poison" || r.Outcome != pipeline.OutcomeFailed || r.Reason != st.Reason {
 		t.Errorf("retire = %+v, %v; want the poison failed with its reason", r, err)
+	}
+}
+
+// waitExit waits for a worker process that should die, failing the test
+// if it lives on (as a process that quarantined the poison too early would).
+func waitExit(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("worker process lives on a minute after it took the poison page, want it killed by the page; its log:\n%s", stderr)
+		return nil
 	}
 }
 

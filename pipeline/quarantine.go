@@ -31,17 +31,19 @@ import (
 //   - a death is certain when the delivery began alone and never came back,
 //     or ran past its deadline (the deadline is its own, whatever else ran);
 //   - a message is quarantined — its document failed with the reason, the
-//     message terminated — once it has died quarantineDeaths times and at
-//     least once certainly.
+//     message terminated — once it has died certainly quarantineDeaths times.
 //
-// A poison page therefore takes two process deaths: the first among the
-// crowd, the second alone; the third process fails its document before
-// handling it. A page that was merely in the crowd, once or many times,
+// A poison page therefore takes three process deaths: the first among the
+// crowd, the next two alone; the fourth process fails its document before
+// handling it. One certain death is not enough: a process killed from
+// outside (an operator's kill -9, a reboot, the OOM killer choosing it for
+// another's memory) while a suspect runs alone looks exactly like the
+// suspect's own death, and three such kills among 14 files quarantined an
+// innocent page. A page that was merely in the crowd, once or many times,
 // is handled alone on its next delivery and returns. Only messages of the
 // same process are held off: work the process does outside Consume (an
 // ingest reading a file) is not, and could still kill a suspect running
-// alone; a second certain death would be the stronger rule, at the price of
-// a third crash.
+// alone.
 const quarantineDeaths = 2
 
 // BucketReturns is the key-value bucket that holds, for every message a
@@ -93,7 +95,7 @@ func judge(delivered uint64, past deliveries) verdict {
 func (v verdict) suspect() bool { return v.deaths > 0 }
 
 // quarantined: the message is not handled again.
-func (v verdict) quarantined() bool { return v.deaths >= quarantineDeaths && v.sure > 0 }
+func (v verdict) quarantined() bool { return v.sure >= quarantineDeaths }
 
 // failure is what failing the document of a quarantined message says.
 func (v verdict) failure(subject string, deadline time.Duration) error {

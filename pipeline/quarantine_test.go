@@ -29,11 +29,13 @@ func TestJudge(t *testing.T) {
 		{"returned with an error, tried again", 3, map[uint64]string{1: "returned", 2: "returned"}, 0, 0, false},
 		{"died once among others", 2, nil, 1, 0, false},
 		{"died among others every time", 5, nil, 4, 0, false},
-		{"died among others, then alone", 3, map[uint64]string{2: "alone"}, 2, 1, true},
+		{"died among others, then alone", 3, map[uint64]string{2: "alone"}, 2, 1, false},
+		{"died among others, then alone twice", 4, map[uint64]string{2: "alone", 3: "alone"}, 3, 2, true},
 		{"died alone once only", 2, map[uint64]string{1: "alone"}, 1, 1, false},
 		{"died among others, then returned alone", 3, map[uint64]string{2: "returned"}, 1, 0, false},
 		{"overdue twice", 3, map[uint64]string{1: "overdue", 2: "overdue"}, 2, 2, true},
-		{"died among others, then overdue", 3, map[uint64]string{2: "overdue"}, 2, 1, true},
+		{"died among others, then overdue", 3, map[uint64]string{2: "overdue"}, 2, 1, false},
+		{"died alone, then overdue", 3, map[uint64]string{1: "alone", 2: "overdue"}, 2, 2, true},
 		{"overdue once, then returned", 3, map[uint64]string{1: "overdue", 2: "returned"}, 1, 1, false},
 	}
 	for _, tt := range tests {
