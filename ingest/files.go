@@ -99,6 +99,8 @@ const (
 	// moved to failed/ (%s: the failed folder).
 	adviceNotMoved = "Không chuyển được tệp sang thư mục %s: tệp vẫn nằm trong inbox, sohoa sẽ thử chuyển lại.\n" +
 		"Cách xử lý: hãy báo cho bộ phận CNTT kiểm tra thư mục failed (còn chỗ trống, đúng quyền ghi), hoặc tự chuyển tệp ra khỏi inbox."
+	adviceEmpty = "Không xử lý: tệp không có trang nào (tệp rỗng 0 byte, hoặc tệp PDF không có trang).\n" +
+		"Cách xử lý: hãy xem máy quét đã lưu xong tệp chưa, rồi chép lại tệp (hoặc quét lại văn bản) và thả lại vào thư mục inbox."
 	adviceNoImage = "Không xử lý: tệp PDF này không phải bản quét (có trang không chứa ảnh quét, ví dụ PDF xuất từ phần mềm soạn thảo).\n" +
 		"Cách xử lý: hãy thả vào đây bản quét của văn bản giấy. Văn bản điện tử gốc đã có chữ, không cần số hóa lại."
 )
@@ -112,6 +114,8 @@ func advise(err error) string {
 		return adviceTooLarge
 	case errors.Is(err, pages.ErrNoImage):
 		return adviceNoImage
+	case errors.Is(err, pages.ErrEmpty):
+		return adviceEmpty
 	case errors.Is(err, pages.ErrUnsupported):
 		return adviceUnsupported
 	}

@@ -87,6 +87,9 @@ func TestHostileFilesGoToFailed(t *testing.T) {
 		"bomb.tif":   pagestest.StripBomb(),
 		"huge.png":   pagestest.PNGHeader(14000, 14000), // 196 Mpx
 		"scan-1.png": good.Bytes(),
+		"empty.jpg":  nil,
+		"nopages.pdf": []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n" +
+			"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n109\n%%EOF\n"),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(inbox, name), data, 0o644); err != nil {
@@ -116,9 +119,11 @@ func TestHostileFilesGoToFailed(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 
 	want := map[string][]string{ // file: what its reason must say
-		"bomb.tif":   {adviceCorrupt, "share bytes"},
-		"huge.png":   {adviceTooLarge, "14000x14000", "exceeds the limit"},
-		"sparse.pdf": {adviceTooLarge, "3072 MiB, more than the limit of 2048 MiB"},
+		"bomb.tif":    {adviceCorrupt, "share bytes"},
+		"huge.png":    {adviceTooLarge, "14000x14000", "exceeds the limit"},
+		"sparse.pdf":  {adviceTooLarge, "3072 MiB, more than the limit of 2048 MiB"},
+		"empty.jpg":   {adviceEmpty, "0 bytes"},
+		"nopages.pdf": {adviceEmpty, "no pages"},
 	}
 	goodID := pipeline.DocID(sha256.Sum256(good.Bytes()))
 	poll.Until(t, 60*time.Second, func() error {

@@ -14,11 +14,11 @@ const pdfHeaderWindow = 1024
 // plenty, and a PDF header is looked for in the first 1024). It never looks at
 // a file name. Anything but JPEG, PNG, TIFF or PDF is ErrUnsupported, with
 // what the file looks like when that is known (zip/docx, gif, bmp, webp,
-// heic, text…); an empty file is ErrUnsupported too.
+// heic, text…); an empty file is ErrEmpty.
 func Detect(head []byte) (Format, error) {
 	switch {
 	case len(head) == 0:
-		return "", fmt.Errorf("pages: %w: empty file", ErrUnsupported)
+		return "", fmt.Errorf("pages: %w: a file of 0 bytes", ErrEmpty)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
 		return JPEG, nil
 	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):

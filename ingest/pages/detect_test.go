@@ -53,7 +53,6 @@ func TestDetect(t *testing.T) {
 		{"pdf after junk", append(bytes.Repeat([]byte{'\n'}, 300), "%PDF-1.7\n"...), PDF, ""},
 		{"pdf too late", append(bytes.Repeat([]byte{' '}, 2000), "%PDF-1.7\n"...), "", "text"},
 		{"jpeg named .pdf is still jpeg", smallJPEG[:8], JPEG, ""},
-		{"empty", nil, "", "empty"},
 		{"docx", zipFile(t, "[Content_Types].xml", "word/document.xml"), "", "docx"},
 		{"xlsx", zipFile(t, "[Content_Types].xml", "xl/workbook.xml"), "", "xlsx"},
 		{"zip", zipFile(t, "a.txt"), "", "zip"},
@@ -87,6 +86,18 @@ func TestDetect(t *testing.T) {
 				t.Errorf("Split: %v, want ErrUnsupported", err)
 			}
 		})
+	}
+}
+
+// An empty file is ErrEmpty, not an unsupported format: the clerk is told
+// there is nothing in it (a copy that wrote nothing), not to change the
+// scanner's format.
+func TestDetectEmpty(t *testing.T) {
+	if _, err := Detect(nil); !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "0 bytes") {
+		t.Errorf("Detect(nil): %v, want ErrEmpty saying 0 bytes", err)
+	}
+	if _, _, err := Split(nil, Limits{}); !errors.Is(err, ErrEmpty) {
+		t.Errorf("Split(nil): %v, want ErrEmpty", err)
 	}
 }
 

@@ -44,6 +44,8 @@ var (
 	// ErrNoImage: a PDF page that draws no scanned image (a born-digital page
 	// of text, or a blank page). The message names the page.
 	ErrNoImage = errors.New("no page image")
+	// ErrEmpty: nothing to read — a file of 0 bytes, or a PDF without a page.
+	ErrEmpty = errors.New("empty")
 )
 
 // Page is one page image, ready to be stored as a blob.

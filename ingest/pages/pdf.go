@@ -76,7 +76,7 @@ func splitPDF(data []byte, lim Limits) ([]Page, error) {
 	n := ctx.PageCount
 	switch {
 	case n <= 0:
-		return nil, fmt.Errorf("pages: pdf: %w: no pages", ErrCorrupt)
+		return nil, fmt.Errorf("pages: pdf: %w: no pages", ErrEmpty)
 	case n > lim.MaxPages:
 		return nil, fmt.Errorf("pages: pdf: %w: %d pages, more than %d", ErrTooLarge, n, lim.MaxPages)
 	}
