@@ -86,17 +86,31 @@ func (a *Archive) settle(ctx context.Context, c pipeline.Claim) (*Record, error)
 	return rec, a.q.Release(ctx, c)
 }
 
-// settleIfStale settles the claim on version of doc if its correction is
-// past claimStale, so that the archivist who meets it and tries again is
-// not blocked by a correction that died.
-func (a *Archive) settleIfStale(ctx context.Context, doc string, version int) {
+// claimed is what a correction is told that finds the version it would
+// make claimed. A claim younger than correctionDeadline is a correction
+// running now: ErrConflict, the document is being changed. An older one
+// was cut short (its own deadline has passed): past claimStale it is
+// settled now, so that the archivist who meets it is not blocked by a
+// correction that died, and the document may have changed (ErrConflict:
+// reload and retry); before, the archivist is told how long to wait
+// (*SettlingError), not that someone else corrected the document.
+func (a *Archive) claimed(ctx context.Context, doc string, version int) error {
 	c, err := a.q.ClaimOf(ctx, doc, version)
-	if err != nil || time.Since(c.Since) < claimStale {
-		return
+	if err != nil {
+		return ErrConflict // released meanwhile: a version was made, or undone
+	}
+	age := time.Since(c.Since)
+	switch {
+	case age < correctionDeadline:
+		return ErrConflict
+	case age < claimStale:
+		return &SettlingError{Wait: claimStale - age}
 	}
 	if _, err := a.settle(ctx, c); err != nil {
 		a.log.Warn("a stale correction could not be settled", "doc", doc, "version", version, "err", err)
+		return &SettlingError{Wait: settleEvery}
 	}
+	return ErrConflict
 }
 
 // settleStale settles every claim older than claimStale: at start, what

@@ -27,7 +27,21 @@ var (
 	ErrInvalid = errors.New("archive: invalid correction")
 	// ErrConflict: someone else corrected the document at the same moment.
 	ErrConflict = errors.New("archive: the document was corrected meanwhile")
+	// ErrSettling: a correction of the document was cut short (its process
+	// died) and holds the version until it is settled; the error is a
+	// *SettlingError that says how long that may take.
+	ErrSettling = errors.New("archive: a correction cut short is still to be settled")
 )
+
+// SettlingError is ErrSettling with the longest wait before the correction
+// cut short is settled and the document can be corrected again.
+type SettlingError struct{ Wait time.Duration }
+
+func (e *SettlingError) Error() string {
+	return fmt.Sprintf("%v (at most %v more)", ErrSettling, e.Wait.Round(time.Second))
+}
+
+func (e *SettlingError) Is(target error) bool { return target == ErrSettling }
 
 // Correction is what an archivist changes in a document's identity. Nil
 // fields are left as they are; By (who corrects) is required.
@@ -151,8 +165,7 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	claim := pipeline.Claim{Doc: id, Version: rec.Version, PDF: rec.PDF.Key, Record: side, By: c.By, Since: now}
 	if err := a.q.ClaimVersion(ctx, claim); err != nil {
 		if errors.Is(err, pipeline.ErrClaimed) {
-			a.settleIfStale(ctx, id, rec.Version)
-			return nil, ErrConflict
+			return nil, a.claimed(ctx, id, rec.Version)
 		}
 		return nil, err
 	}

@@ -177,6 +177,18 @@ func TestCrashedCorrectionSettledAtStart(t *testing.T) {
 					t.Fatalf("a correction while the crashed one's claim is fresh: %v, want ErrConflict", err)
 				}
 			}
+			// Once the claim is older than a correction's own deadline, its
+			// correction was cut short: the archivist is told how long the
+			// settling may take, not that someone else corrected the document.
+			if step != "index" && step != "indexed" {
+				restore := archive.CorrectionDeadline(0)
+				_, err = r.Archive.Correct(ctx, id, archive.Correction{DocNumber: &second, By: "Trần Thị Bình"})
+				restore()
+				var se *archive.SettlingError
+				if !errors.As(err, &se) || !errors.Is(err, archive.ErrSettling) || se.Wait <= 0 || se.Wait > time.Hour {
+					t.Fatalf("a correction while the crashed one's claim is past its deadline: %v, want a SettlingError of at most an hour", err)
+				}
+			}
 
 			// The restart: a new archive on the same queue, bucket and index.
 			archive.SettleClaims(0, time.Hour)

@@ -570,6 +570,9 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "err", err)
 	}
+	if errors.Is(err, archive.ErrSettling) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(settlingWait(err)/time.Second)))
+	}
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
@@ -591,8 +594,30 @@ func httpError(err error) (int, string) {
 		return http.StatusBadRequest, "Giá trị không hợp lệ, hãy sửa lại (invalid value): " + strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": ")
 	case errors.Is(err, archive.ErrConflict):
 		return http.StatusConflict, "Văn bản vừa được người khác sửa; hãy tải lại trang và sửa lại (corrected by someone else meanwhile: reload and retry)"
+	case errors.Is(err, archive.ErrSettling):
+		wait := settlingWait(err)
+		return http.StatusConflict, fmt.Sprintf("Một lần sửa văn bản này trước đó bị dừng giữa chừng (dịch vụ bị tắt đột ngột); sohoa sẽ tự hoàn tất hoặc hủy lần sửa đó trong khoảng %s nữa. "+
+			"Hãy đợi rồi tải lại trang và sửa lại (a correction cut short is being settled: retry in %v)", vietWait(wait), wait)
 	}
 	return http.StatusInternalServerError, "Lỗi máy chủ, hãy thử lại hoặc báo bộ phận CNTT (server error): " + err.Error()
+}
+
+// settlingWait is how long the correction cut short that err names may
+// still hold the document, rounded up to a second.
+func settlingWait(err error) time.Duration {
+	var se *archive.SettlingError
+	if !errors.As(err, &se) {
+		return time.Minute
+	}
+	return max(se.Wait.Truncate(time.Second)+time.Second, time.Second)
+}
+
+// vietWait writes a wait for an archivist: "2 phút", "40 giây".
+func vietWait(d time.Duration) string {
+	if d > time.Minute {
+		return fmt.Sprintf("%d phút", int((d+time.Minute-1)/time.Minute))
+	}
+	return fmt.Sprintf("%d giây", int(d/time.Second))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
+	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/internal/poll"
@@ -497,6 +500,27 @@ func TestReviewPages(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
 			t.Errorf("GET %s = %d %s, want a redirect to %s", u, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+}
+
+// A correction refused because one cut short still holds the document
+// says how long to wait, in the message and in Retry-After; one refused
+// because another archivist corrected it meanwhile does not.
+func TestSettlingAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		err   error
+		retry string
+		says  string
+	}{
+		{&archive.SettlingError{Wait: 90*time.Second + 300*time.Millisecond}, "91", "trong khoảng 2 phút nữa"},
+		{&archive.SettlingError{Wait: 12 * time.Second}, "13", "trong khoảng 13 giây nữa"},
+		{fmt.Errorf("correct: %w", archive.ErrConflict), "", "người khác sửa"},
+	} {
+		w := httptest.NewRecorder()
+		(&Server{log: slog.New(slog.DiscardHandler)}).fail(w, tc.err)
+		if w.Code != http.StatusConflict || w.Header().Get("Retry-After") != tc.retry || !strings.Contains(w.Body.String(), tc.says) {
+			t.Errorf("%v: %d, Retry-After %q, %s; want 409, %q, saying %q", tc.err, w.Code, w.Header().Get("Retry-After"), w.Body, tc.retry, tc.says)
 		}
 	}
 }
