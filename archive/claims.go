@@ -87,28 +87,26 @@ func (a *Archive) settle(ctx context.Context, c pipeline.Claim) (*Record, error)
 }
 
 // claimed is what a correction is told that finds the version it would
-// make claimed. A claim younger than correctionDeadline is a correction
-// running now: ErrConflict, the document is being changed. An older one
-// was cut short (its own deadline has passed): past claimStale it is
-// settled now, so that the archivist who meets it is not blocked by a
-// correction that died, and the document may have changed (ErrConflict:
-// reload and retry); before, the archivist is told how long to wait
-// (*SettlingError), not that someone else corrected the document.
+// make claimed. Released meanwhile, the version was made or undone:
+// ErrConflict, reload and retry. Held past claimStale, its correction was
+// cut short: it is settled now, so that the archivist who meets it is not
+// blocked by a correction that died, and the document may have changed
+// (ErrConflict). Held younger, it is a correction running in another
+// process or one cut short that no one can yet tell from it (a process
+// may take correctionDeadline and a settle as long again): the archivist
+// is told whose correction holds the document and how long it may
+// (*HeldError), not that someone corrected it.
 func (a *Archive) claimed(ctx context.Context, doc string, version int) error {
 	c, err := a.q.ClaimOf(ctx, doc, version)
 	if err != nil {
-		return ErrConflict // released meanwhile: a version was made, or undone
-	}
-	age := time.Since(c.Since)
-	switch {
-	case age < correctionDeadline:
 		return ErrConflict
-	case age < claimStale:
-		return &SettlingError{Wait: claimStale - age}
+	}
+	if age := time.Since(c.Since); age < claimStale {
+		return &HeldError{By: c.By, Since: c.Since, Wait: claimStale - age}
 	}
 	if _, err := a.settle(ctx, c); err != nil {
 		a.log.Warn("a stale correction could not be settled", "doc", doc, "version", version, "err", err)
-		return &SettlingError{Wait: settleEvery}
+		return &HeldError{By: c.By, Since: c.Since, Wait: settleEvery}
 	}
 	return ErrConflict
 }

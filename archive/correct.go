@@ -27,21 +27,27 @@ var (
 	ErrInvalid = errors.New("archive: invalid correction")
 	// ErrConflict: someone else corrected the document at the same moment.
 	ErrConflict = errors.New("archive: the document was corrected meanwhile")
-	// ErrSettling: a correction of the document was cut short (its process
-	// died) and holds the version until it is settled; the error is a
-	// *SettlingError that says how long that may take.
-	ErrSettling = errors.New("archive: a correction cut short is still to be settled")
+	// ErrHeld: another correction holds the version this one would make —
+	// one running in another process, or one cut short (its process died)
+	// and still to be settled. The error is a *HeldError that says whose
+	// it is and how long it may hold the document.
+	ErrHeld = errors.New("archive: another correction holds the document")
 )
 
-// SettlingError is ErrSettling with the longest wait before the correction
-// cut short is settled and the document can be corrected again.
-type SettlingError struct{ Wait time.Duration }
-
-func (e *SettlingError) Error() string {
-	return fmt.Sprintf("%v (at most %v more)", ErrSettling, e.Wait.Round(time.Second))
+// HeldError is ErrHeld with the correction that holds the document and
+// the longest wait before it is settled, if it was cut short.
+type HeldError struct {
+	By    string
+	Since time.Time
+	Wait  time.Duration
 }
 
-func (e *SettlingError) Is(target error) bool { return target == ErrSettling }
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("%v: a correction by %q since %s (settled within %v if it was cut short)",
+		ErrHeld, e.By, e.Since.Format(time.RFC3339), e.Wait.Round(time.Second))
+}
+
+func (e *HeldError) Is(target error) bool { return target == ErrHeld }
 
 // Correction is what an archivist changes in a document's identity. Nil
 // fields are left as they are; By (who corrects) is required.

@@ -10,13 +10,6 @@ func CrashCorrectionsAfter(step string) (restore func()) {
 	return func() { crashAfter = "" }
 }
 
-// CorrectionDeadline sets the time a correction has for its writes.
-func CorrectionDeadline(d time.Duration) (restore func()) {
-	old := correctionDeadline
-	correctionDeadline = d
-	return func() { correctionDeadline = old }
-}
-
 // SettleClaims sets the age past which a claim is stale and how often a
 // running archive looks for them.
 func SettleClaims(stale, every time.Duration) (restore func()) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -570,8 +571,9 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "err", err)
 	}
-	if errors.Is(err, archive.ErrSettling) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(settlingWait(err)/time.Second)))
+	var held *archive.HeldError
+	if errors.As(err, &held) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(heldWait(held)/time.Second)))
 	}
 	writeJSON(w, status, map[string]string{"error": msg})
 }
@@ -594,22 +596,23 @@ func httpError(err error) (int, string) {
 		return http.StatusBadRequest, "Giá trị không hợp lệ, hãy sửa lại (invalid value): " + strings.TrimPrefix(err.Error(), archive.ErrInvalid.Error()+": ")
 	case errors.Is(err, archive.ErrConflict):
 		return http.StatusConflict, "Văn bản vừa được người khác sửa; hãy tải lại trang và sửa lại (corrected by someone else meanwhile: reload and retry)"
-	case errors.Is(err, archive.ErrSettling):
-		wait := settlingWait(err)
-		return http.StatusConflict, fmt.Sprintf("Một lần sửa văn bản này trước đó bị dừng giữa chừng (dịch vụ bị tắt đột ngột); sohoa sẽ tự hoàn tất hoặc hủy lần sửa đó trong khoảng %s nữa. "+
-			"Hãy đợi rồi tải lại trang và sửa lại (a correction cut short is being settled: retry in %v)", vietWait(wait), wait)
+	case errors.Is(err, archive.ErrHeld):
+		var held *archive.HeldError
+		if !errors.As(err, &held) {
+			held = &archive.HeldError{Wait: time.Minute}
+		}
+		wait := heldWait(held)
+		return http.StatusConflict, fmt.Sprintf("Văn bản đang có một lần sửa khác chưa xong (của %s, từ %s). Nếu lần sửa đó bị dừng giữa chừng (dịch vụ bị tắt đột ngột), "+
+			"sohoa sẽ tự hoàn tất hoặc hủy nó trong khoảng %s nữa. Hãy đợi rồi tải lại trang và sửa lại (another correction holds the document: retry in %v)",
+			cmp.Or(held.By, "người khác"), held.Since.Local().Format("15:04:05"), vietWait(wait), wait)
 	}
 	return http.StatusInternalServerError, "Lỗi máy chủ, hãy thử lại hoặc báo bộ phận CNTT (server error): " + err.Error()
 }
 
-// settlingWait is how long the correction cut short that err names may
-// still hold the document, rounded up to a second.
-func settlingWait(err error) time.Duration {
-	var se *archive.SettlingError
-	if !errors.As(err, &se) {
-		return time.Minute
-	}
-	return max(se.Wait.Truncate(time.Second)+time.Second, time.Second)
+// heldWait is how long the correction that holds a document may still
+// hold it, rounded up to a second.
+func heldWait(held *archive.HeldError) time.Duration {
+	return max(held.Wait.Truncate(time.Second)+time.Second, time.Second)
 }
 
 // vietWait writes a wait for an archivist: "2 phút", "40 giây".

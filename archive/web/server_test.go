@@ -504,17 +504,19 @@ func TestReviewPages(t *testing.T) {
 	}
 }
 
-// A correction refused because one cut short still holds the document
-// says how long to wait, in the message and in Retry-After; one refused
-// because another archivist corrected it meanwhile does not.
-func TestSettlingAnswer(t *testing.T) {
+// A correction refused because another (running, or cut short) holds the
+// document says whose and how long to wait, in the message and in
+// Retry-After; one refused because another archivist corrected it
+// meanwhile says that.
+func TestHeldAnswer(t *testing.T) {
 	for _, tc := range []struct {
 		err   error
 		retry string
 		says  string
 	}{
-		{&archive.SettlingError{Wait: 90*time.Second + 300*time.Millisecond}, "91", "trong khoảng 2 phút nữa"},
-		{&archive.SettlingError{Wait: 12 * time.Second}, "13", "trong khoảng 13 giây nữa"},
+		{&archive.HeldError{By: "Nguyễn Văn An", Since: time.Now(), Wait: 90*time.Second + 300*time.Millisecond}, "91", "(của Nguyễn Văn An, từ "},
+		{&archive.HeldError{By: "Nguyễn Văn An", Since: time.Now(), Wait: 90 * time.Second}, "91", "trong khoảng 2 phút nữa"},
+		{fmt.Errorf("correct: %w", &archive.HeldError{Wait: 12 * time.Second}), "13", "trong khoảng 13 giây nữa"},
 		{fmt.Errorf("correct: %w", archive.ErrConflict), "", "người khác sửa"},
 	} {
 		w := httptest.NewRecorder()
