@@ -147,6 +147,21 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		}
 		texts[i] = &t
 	}
+	// Blank sheets (the backs of one-sided pages in a duplex run) are left
+	// out, and named in the record by their number in the original.
+	var blank []int
+	kept := texts[:0:0]
+	for _, t := range texts {
+		if t.Empty {
+			blank = append(blank, t.Page)
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if len(kept) == 0 {
+		return nil, pipeline.Permanent(adviceAllEmpty, fmt.Errorf("archive: all %d pages are blank sheets", len(texts)))
+	}
+	texts = kept
 	meta := docmeta.ExtractIn(texts, docmeta.Context{Taken: st.Created, Signed: st.Signed})
 	now := time.Now().UTC()
 	info := pdf.Info{
@@ -198,7 +213,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		Schema: SchemaVersion, ID: st.ID, Version: 1,
 		DocNumber: meta.DocNumber, Number: meta.Number, Symbol: meta.Symbol, Date: meta.Date,
 		Type: meta.Type, Agency: meta.Agency, Parent: meta.Parent, Subject: meta.Subject, Place: meta.Place,
-		Language: "vi", Pages: st.Pages,
+		Language: "vi", Pages: len(texts), BlankPages: blank,
 		NeedsReview: meta.NeedsReview, Review: meta.Review, Confidence: meta.Confidence,
 		Source:   Source{Name: st.SourceName, SHA256: st.SHA256, Format: st.Format},
 		PageInfo: pageInfo,
@@ -302,6 +317,9 @@ func (a *Archive) announce(ctx context.Context, st pipeline.Status) error {
 		Doc: st.ID, Attempt: st.Attempt, Outcome: pipeline.OutcomeArchived, Key: st.Key,
 	})
 }
+
+const adviceAllEmpty = "Không lưu trữ: mọi trang của tệp này đều là trang trắng (không có chữ, gần như không có mực).\n" +
+	"Cách xử lý: hãy xem lại văn bản giấy đã được đặt đúng mặt vào máy quét chưa, quét lại rồi thả lại vào thư mục inbox."
 
 const adviceInternal = "Lỗi nội bộ khi lập bản lưu trữ của văn bản này. Tệp gốc không bị mất.\n" +
 	"Cách xử lý: hãy báo cho bộ phận CNTT, gửi kèm tệp này."

@@ -40,7 +40,11 @@ type Record struct {
 	Subject   string `json:"subject"` // trích yếu nội dung
 	Place     string `json:"place,omitempty"`
 	Language  string `json:"language"` // ngôn ngữ
-	Pages     int    `json:"pages"`    // số lượng trang
+	Pages     int    `json:"pages"`    // số lượng trang (of the PDF)
+	// BlankPages are the pages of the original left out of the PDF as blank
+	// sheets (the backs of one-sided pages in a duplex run), numbered as in
+	// the original, from 1.
+	BlankPages []int `json:"blank_pages,omitempty"`
 
 	// NeedsReview is true when the number or the date is not certain.
 	NeedsReview bool               `json:"needs_review"`

@@ -46,6 +46,9 @@ type Prepared struct {
 	// OrientationConfidence is how sure the orientation is (0 to 1; above
 	// 0.5 the page's own text decided it, otherwise Tesseract's OSD did).
 	OrientationConfidence float64
+	// Ink is the share of the page inside its margins that is ink in the
+	// black-and-white copy (see EmptyPage).
+	Ink float64
 
 	// src is the scan as decoded and upright the corrected grey page at
 	// the scan's resolution, kept for Region.
@@ -139,6 +142,7 @@ func Prepare(data []byte, format string, dpi float64, osd orienter) (*Prepared, 
 		OCRDPI: dpi * float64(bw.Rect.Dx()) / float64(upright.Rect.Dx()),
 		Width:  upright.Rect.Dx(), Height: upright.Rect.Dy(),
 		Rotation: rot, Skew: deg, OrientationConfidence: conf,
+		Ink: inkShare(bw),
 		src: img, upright: upright,
 	}
 	if rot == 0 && deg == 0 {

@@ -263,6 +263,7 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 		Doc: t.Doc, Page: t.Page, Image: t.Blob, Format: t.Format,
 		Width: prep.Width, Height: prep.Height, DPIX: t.DPIX, DPIY: t.DPIY,
 		Rotation: prep.Rotation, Skew: prep.Skew, Lines: lines, Engine: name,
+		Ink: prep.Ink, Empty: EmptyPage(prep.Ink, lines),
 	}
 	if prep.Fixed != nil {
 		res.Image = pipeline.WorkImageKey(t.Doc, t.Page, prep.FixedFormat)
@@ -301,7 +302,7 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 	}
 	took := time.Since(start)
 	w.metrics.observePage(took)
-	log.Info("page read", "lines", len(res.Lines), "ms", took.Milliseconds(),
+	log.Info("page read", "lines", len(res.Lines), "ms", took.Milliseconds(), "empty", res.Empty,
 		"rotation", res.Rotation, "skew", math.Round(res.Skew*100)/100, "orientation_confidence", math.Round(prep.OrientationConfidence*100)/100)
 	return nil
 }

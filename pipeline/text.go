@@ -25,6 +25,13 @@ type PageText struct {
 	Patches []Patch `json:"patches,omitempty"`
 	// Engine names what read the page, e.g. "tesseract 5.3.0 vie".
 	Engine string `json:"engine"`
+	// Empty: the page is a blank sheet (the back of a one-sided page in a
+	// duplex run): next to no ink and no word read. The archive leaves it
+	// out of the PDF and names it in the record. Ink is the share of the
+	// page, inside its margins, that is ink in the black-and-white copy
+	// OCR read.
+	Empty bool    `json:"empty,omitempty"`
+	Ink   float64 `json:"ink"`
 	// Blanks are the header's blanks that are filled in by hand (the
 	// number before its printed symbol, the day and month of the date
 	// line), as the worker found and read them on this page.

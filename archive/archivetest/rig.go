@@ -163,6 +163,42 @@ var blankAfter = map[string]string{
 // inkConf is the confidence of digits written by hand, for PageWithBlanks.
 const inkConf = 45
 
+// PagesWithEmpty hands the archive a document of len(empty) pages as
+// Page does, the lines given on each page but those a worker found to be
+// blank sheets (empty[i]: no lines, PageText.Empty set).
+func (r *Rig) PagesWithEmpty(t testing.TB, id string, empty []bool, lines ...string) {
+	t.Helper()
+	ctx := context.Background()
+	r.page(t, id, lines, nil)
+	first, err := r.Work.Get(ctx, pipeline.WorkTextKey(id, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range empty {
+		var pt pipeline.PageText
+		if err := json.Unmarshal(first, &pt); err != nil {
+			t.Fatal(err)
+		}
+		pt.Page = i + 1
+		if e {
+			pt.Lines, pt.Empty = nil, true
+		}
+		data, err := json.Marshal(pt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Work.Put(ctx, pipeline.WorkTextKey(id, i+1), data, "application/json"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.Queue.UpdateStatus(ctx, id, func(s *pipeline.Status) error { s.Pages = len(empty); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: 1, Pages: len(empty)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]byte) {
 	t.Helper()
 	ctx := context.Background()
