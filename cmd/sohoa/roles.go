@@ -117,7 +117,10 @@ func runArchive(ctx context.Context, args []string) error {
 	}
 	defer ix.Close()
 	reg := registry()
-	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
+	ar, err := archive.New(archive.Config{Queue: q, Work: work, Store: arch, Index: ix, Metrics: archive.NewMetrics(reg), Log: log})
+	if err != nil {
+		return err
+	}
 	ws := web.New(q, ix, arch, ar, reg, log)
 	log.Info("archive running", "http", httpL.Addr().String(), "bucket", arch.Name(), "nats", redact(remote.nats), "s3", remote.s3)
 	g, gctx := errgroup.WithContext(ctx)

@@ -101,7 +101,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	wk := ocr.New(ocr.Config{Workers: *workers}, q, work, ocr.NewMetrics(reg), log)
-	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
+	ar, err := archive.New(archive.Config{Queue: q, Work: work, Store: arch, Index: ix, Metrics: archive.NewMetrics(reg), Log: log})
+	if err != nil {
+		httpL.Close()
+		return err
+	}
 	ws := web.New(q, ix, arch, ar, reg, log)
 
 	fmt.Printf("sohoa đang chạy (running).\n"+
