@@ -32,12 +32,13 @@ import (
 	"github.com/sohoa/sohoa/viet"
 )
 
-// pdfStore is what the web needs of the archive bucket.
-type pdfStore interface {
+// Objects is what the web needs of the archive bucket: the PDFs and
+// originals it sends.
+type Objects interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, objstore.Info, error)
 }
 
-var _ pdfStore = (*objstore.Bucket)(nil)
+var _ Objects = (*objstore.Bucket)(nil)
 
 // Archive is what the web needs of the archive stage: a document's record
 // (its sidecar), the crops of its blanks, and archivists' corrections.
@@ -49,11 +50,44 @@ type Archive interface {
 
 var _ Archive = (*archive.Archive)(nil)
 
+// Config of the web server: what it serves from. New refuses one without
+// Queue, Index, Objects or Archive.
+type Config struct {
+	Queue   *pipeline.Queue // statuses of documents in the pipeline
+	Index   *index.Index    // the search index
+	Objects Objects         // the archive bucket
+	Archive Archive         // records, crops, corrections
+	// Metrics provides /metrics (nil: no metrics).
+	Metrics prometheus.Gatherer
+	// Log (nil: discarded).
+	Log *slog.Logger
+}
+
+func (c *Config) ensureDefaults() {
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Queue == nil:
+		return errors.New("web: no queue")
+	case c.Index == nil:
+		return errors.New("web: no index")
+	case c.Objects == nil:
+		return errors.New("web: no archive bucket")
+	case c.Archive == nil:
+		return errors.New("web: no archive")
+	}
+	return nil
+}
+
 // Server serves the API and the pages.
 type Server struct {
 	q       *pipeline.Queue
 	index   *index.Index
-	store   pdfStore
+	store   Objects
 	arch    Archive
 	gather  prometheus.Gatherer
 	log     *slog.Logger
@@ -62,9 +96,16 @@ type Server struct {
 	pending map[string]pipeline.Status // documents not archived yet, by id
 }
 
-// New returns a server. gather provides /metrics (nil: no metrics).
-func New(q *pipeline.Queue, ix *index.Index, st pdfStore, arch Archive, gather prometheus.Gatherer, log *slog.Logger) *Server {
-	return &Server{q: q, index: ix, store: st, arch: arch, gather: gather, log: log, pending: map[string]pipeline.Status{}}
+// New returns a server over cfg's archive.
+func New(cfg Config) (*Server, error) {
+	cfg.ensureDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Server{
+		q: cfg.Queue, index: cfg.Index, store: cfg.Objects, arch: cfg.Archive, gather: cfg.Metrics, log: cfg.Log,
+		pending: map[string]pipeline.Status{},
+	}, nil
 }
 
 // Run follows document statuses and serves HTTP on l until ctx ends.

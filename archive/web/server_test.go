@@ -37,7 +37,10 @@ func startServer(t *testing.T) (base string, r *archivetest.Rig) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(r.Queue, r.Index, r.Store, r.Archive, nil, slog.New(slog.DiscardHandler))
+	s, err := New(Config{Queue: r.Queue, Index: r.Index, Objects: r.Store, Archive: r.Archive, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx, l) }()

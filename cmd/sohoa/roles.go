@@ -121,7 +121,10 @@ func runArchive(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws := web.New(q, ix, arch, ar, reg, log)
+	ws, err := web.New(web.Config{Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log})
+	if err != nil {
+		return err
+	}
 	log.Info("archive running", "http", httpL.Addr().String(), "bucket", arch.Name(), "nats", redact(remote.nats), "s3", remote.s3)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ar.Run(gctx) })

@@ -106,7 +106,11 @@ func runServe(ctx context.Context, args []string) error {
 		httpL.Close()
 		return err
 	}
-	ws := web.New(q, ix, arch, ar, reg, log)
+	ws, err := web.New(web.Config{Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log})
+	if err != nil {
+		httpL.Close()
+		return err
+	}
 
 	fmt.Printf("sohoa đang chạy (running).\n"+
 		"  Thả bản quét vào thư mục (drop scans into): %s\n"+
