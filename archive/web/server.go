@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -26,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
@@ -61,11 +63,34 @@ type Config struct {
 	Metrics prometheus.Gatherer
 	// Log (nil: discarded).
 	Log *slog.Logger
+
+	// Accounts are the users and tokens who may use the server; required:
+	// every route but /healthz and the login needs one.
+	Accounts *auth.Store
+	// Sessions of signed-in browsers (nil: new ones, auth.NewSessions) and
+	// the login's Throttle of each user name (nil: auth.NewThrottle). Each
+	// client address has a throttle too, more lenient (addrFree failures),
+	// as one proxy or NAT may carry a whole office.
+	Sessions *auth.Sessions
+	Throttle *auth.Throttle
+	// TrustedProxies are the addresses whose X-Remote-User header names
+	// the user (a user of Accounts); from anywhere else it is ignored.
+	TrustedProxies []netip.Prefix
+	// AllowedHosts are the names (and addresses) the server answers as,
+	// in the Host header; others get 421, which stops DNS rebinding.
+	// Empty: any.
+	AllowedHosts []string
 }
 
 func (c *Config) ensureDefaults() {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.Sessions == nil {
+		c.Sessions = auth.NewSessions()
+	}
+	if c.Throttle == nil {
+		c.Throttle = auth.NewThrottle()
 	}
 }
 
@@ -79,21 +104,43 @@ func (c *Config) validate() error {
 		return errors.New("web: no archive bucket")
 	case c.Archive == nil:
 		return errors.New("web: no archive")
+	case c.Accounts == nil:
+		return errors.New("web: no accounts")
 	}
 	return nil
 }
 
 // Server serves the API and the pages.
 type Server struct {
-	q       *pipeline.Queue
-	index   *index.Index
-	store   Objects
-	arch    Archive
-	gather  prometheus.Gatherer
-	log     *slog.Logger
+	q      *pipeline.Queue
+	index  *index.Index
+	store  Objects
+	arch   Archive
+	gather prometheus.Gatherer
+	log    *slog.Logger
+
+	accounts *auth.Store
+	sessions *auth.Sessions
+	throttle *auth.Throttle
+	// addrThrottle slows down guessing from one address across users.
+	addrThrottle *auth.Throttle
+	trusted      []netip.Prefix
+	hosts        []string
+	csrfKey      []byte // for the CSRF tokens of a proxy's users
+
 	ready   atomic.Bool
 	mu      sync.RWMutex
 	pending map[string]pipeline.Status // documents not archived yet, by id
+}
+
+// addrFree is how many failed logins one client address may make (in an
+// hour, across user names) before it has to wait.
+const addrFree = 30
+
+func addrThrottle() *auth.Throttle {
+	t := auth.NewThrottle()
+	t.Free = addrFree
+	return t
 }
 
 // New returns a server over cfg's archive.
@@ -104,13 +151,23 @@ func New(cfg Config) (*Server, error) {
 	}
 	return &Server{
 		q: cfg.Queue, index: cfg.Index, store: cfg.Objects, arch: cfg.Archive, gather: cfg.Metrics, log: cfg.Log,
-		pending: map[string]pipeline.Status{},
+		pending:  map[string]pipeline.Status{},
+		accounts: cfg.Accounts, sessions: cfg.Sessions, throttle: cfg.Throttle, addrThrottle: addrThrottle(),
+		trusted: cfg.TrustedProxies, hosts: normalHosts(cfg.AllowedHosts), csrfKey: newKey(),
 	}, nil
 }
 
 // Run follows document statuses and serves HTTP on l until ctx ends.
 func (s *Server) Run(ctx context.Context, l net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      10 * time.Minute, // a PDF of some hundred pages over a slow link
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeader,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
 	watchDone := make(chan error, 1)
 	go func() { watchDone <- s.follow(ctx) }()
 	serveDone := make(chan error, 1)
@@ -162,45 +219,58 @@ func (s *Server) follow(ctx context.Context) error {
 	return nil
 }
 
-// route is one method and path pattern (net/http.ServeMux syntax) and its
-// handler. Those under /api/ are described in openapi.yaml.
+// route is one method and path pattern (net/http.ServeMux syntax), the
+// least role it needs, and its handler. Those under /api/ are described in
+// openapi.yaml (x-sohoa-role: the role).
 type route struct {
 	method, path string
+	role         auth.Role
 	h            http.HandlerFunc
 }
 
 func (s *Server) routes() []route {
+	const (
+		anyone    = auth.None
+		viewer    = auth.Viewer
+		archivist = auth.Archivist
+	)
 	rs := []route{
-		{"GET", "/healthz", s.healthz},
-		{"GET", "/api/openapi.yaml", serveOpenAPI},
-		{"GET", "/api/documents", s.apiList},
-		{"GET", "/api/documents/{id}", s.apiGet},
-		{"PATCH", "/api/documents/{id}", s.apiCorrect},
-		{"GET", "/api/documents/{id}/pdf", s.pdf},
-		{"GET", "/api/documents/{id}/original", s.original},
-		{"GET", "/api/documents/{id}/crops/{name}", s.crop},
-		{"GET", "/{$}", s.pageSearch},
-		{"GET", "/review", s.pageReview},
-		{"GET", "/review/{id}", s.pageReviewDoc},
-		{"GET", "/review/{id}/next", s.pageReviewSkip},
-		{"GET", "/pipeline", s.pagePipeline},
-		{"GET", "/documents/{id}", s.pageDoc},
-		{"POST", "/documents/{id}/correct", s.pageCorrect},
+		{"GET", "/healthz", anyone, s.healthz},
+		{"GET", "/login", anyone, s.pageLogin},
+		{"POST", "/login", anyone, s.postLogin},
+		{"POST", "/logout", viewer, s.postLogout},
+		{"GET", "/password", viewer, s.pagePassword},
+		{"POST", "/password", viewer, s.postPassword},
+		{"GET", "/api/openapi.yaml", viewer, serveOpenAPI},
+		{"GET", "/api/documents", viewer, s.apiList},
+		{"GET", "/api/documents/{id}", viewer, s.apiGet},
+		{"PATCH", "/api/documents/{id}", archivist, s.apiCorrect},
+		{"GET", "/api/documents/{id}/pdf", viewer, s.pdf},
+		{"GET", "/api/documents/{id}/original", viewer, s.original},
+		{"GET", "/api/documents/{id}/crops/{name}", viewer, s.crop},
+		{"GET", "/{$}", viewer, s.pageSearch},
+		{"GET", "/review", archivist, s.pageReview},
+		{"GET", "/review/{id}", archivist, s.pageReviewDoc},
+		{"GET", "/review/{id}/next", archivist, s.pageReviewSkip},
+		{"GET", "/pipeline", viewer, s.pagePipeline},
+		{"GET", "/documents/{id}", viewer, s.pageDoc},
+		{"POST", "/documents/{id}/correct", archivist, s.pageCorrect},
 	}
 	if s.gather != nil {
-		rs = append(rs, route{"GET", "/metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
+		rs = append(rs, route{"GET", "/metrics", viewer, promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
 	}
 	return rs
 }
 
-// Handler routes requests. Requests that change something (PATCH, POST)
-// are refused when a browser says they come from another site.
+// Handler routes requests: each through harden (Host, sizes, headers),
+// then guard (who may), and requests that change something are refused
+// when a browser says they come from another site.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	for _, r := range s.routes() {
-		mux.HandleFunc(r.method+" "+r.path, r.h)
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.path, s.guard(rt))
 	}
-	return http.NewCrossOriginProtection().Handler(mux)
+	return s.harden(http.NewCrossOriginProtection().Handler(mux))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -331,8 +401,8 @@ func queryOf(r *http.Request, defLimit int) index.Query {
 		Text:   strings.TrimSpace(v.Get("q")),
 		Type:   strings.TrimSpace(v.Get("type")),
 		Agency: strings.TrimSpace(v.Get("agency")),
-		Limit:  intParam(r, "limit", defLimit, 1, 1000),
-		Offset: intParam(r, "offset", 0, 0, 1_000_000),
+		Limit:  intParam(r, "limit", defLimit, 1, maxLimit),
+		Offset: intParam(r, "offset", 0, 0, maxOffset),
 	}
 	q.Year, _ = strconv.Atoi(v.Get("year"))
 	q.Review, _ = strconv.ParseBool(v.Get("review"))
@@ -484,21 +554,15 @@ type correction struct {
 	Note      string  `json:"note"`
 }
 
-// remoteUser is the header an authenticating reverse proxy sets to the
-// signed-in user; it names who corrects when the request does not.
-const remoteUser = "X-Remote-User"
-
 func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	var c correction
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec := json.NewDecoder(r.Body) // harden bounds it
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Nội dung không phải JSON hợp lệ (invalid JSON): " + err.Error()})
 		return
 	}
-	if c.By == "" {
-		c.By = r.Header.Get(remoteUser)
-	}
+	c.By = callerOf(r).Name // who is the account, never what the body says
 	rec, err := s.arch.Correct(r.Context(), r.PathValue("id"), archive.Correction{
 		DocNumber: c.DocNumber, Date: c.Date, Type: c.Type, Agency: c.Agency, Subject: c.Subject, By: c.By, Note: c.Note,
 	})
@@ -542,6 +606,8 @@ func (s *Server) pdf(w http.ResponseWriter, r *http.Request) {
 	if d.DocNumber != "" {
 		name = strings.NewReplacer("/", "-", " ", "").Replace(d.DocNumber)
 	}
+	w.Header().Set("Content-Security-Policy", pdfFraming) // the document pages show it in a frame
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
 	s.download(w, r, d.Key, "application/pdf", "inline", name+".pdf", d.SHA256)
 }
 
@@ -617,7 +683,10 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 // httpError is the status and the message (Vietnamese, English in
 // brackets) for an error.
 func httpError(err error) (int, string) {
+	var se statusError
 	switch {
+	case errors.As(err, &se):
+		return se.status, se.msg
 	case errors.Is(err, errNoDocument), errors.Is(err, archive.ErrNotFound), errors.Is(err, objstore.ErrNotExist):
 		return http.StatusNotFound, "Không có văn bản này (no such document)"
 	case errors.Is(err, archive.ErrNoCrop):

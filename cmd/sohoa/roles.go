@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
 	"github.com/sohoa/sohoa/objstore"
@@ -86,6 +87,8 @@ func runArchive(ctx context.Context, args []string) error {
 	var remote remoteFlags
 	dataFlag := fs.String("data", "./data", "folder holding the search index (index/)")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "address of the web interface and API")
+	var webf webFlags
+	webf.register(fs)
 	common.register(fs)
 	remote.register(fs, true)
 	log, err := common.parse(fs, args, &remote)
@@ -121,7 +124,21 @@ func runArchive(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, err := web.New(web.Config{Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log})
+	accounts, err := auth.Open(dirs.accounts)
+	if err != nil {
+		return err
+	}
+	if err := firstAdmin(accounts, os.Stdout); err != nil {
+		return err
+	}
+	trusted, err := webf.trustedProxies()
+	if err != nil {
+		return err
+	}
+	ws, err := web.New(web.Config{
+		Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log,
+		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()),
+	})
 	if err != nil {
 		return err
 	}

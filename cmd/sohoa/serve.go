@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"runtime"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
 	"github.com/sohoa/sohoa/objstore"
@@ -30,6 +32,8 @@ func runServe(ctx context.Context, args []string) error {
 		s3Listen   = fs.String("s3-listen", "127.0.0.1:0", "address of the embedded S3 endpoint (port 0: any free port)")
 		natsListen = fs.String("nats-listen", "", "open the embedded NATS server on this address too, e.g. 127.0.0.1:4222 (default: in-process only)")
 	)
+	var webf webFlags
+	webf.register(fs)
 	common.register(fs)
 	log, err := common.parse(fs, args, nil)
 	if err != nil {
@@ -106,7 +110,24 @@ func runServe(ctx context.Context, args []string) error {
 		httpL.Close()
 		return err
 	}
-	ws, err := web.New(web.Config{Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log})
+	accounts, err := auth.Open(dirs.accounts)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	if err := firstAdmin(accounts, os.Stdout); err != nil {
+		httpL.Close()
+		return err
+	}
+	trusted, err := webf.trustedProxies()
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	ws, err := web.New(web.Config{
+		Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log,
+		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()),
+	})
 	if err != nil {
 		httpL.Close()
 		return err
@@ -115,11 +136,13 @@ func runServe(ctx context.Context, args []string) error {
 	fmt.Printf("sohoa đang chạy (running).\n"+
 		"  Thả bản quét vào thư mục (drop scans into): %s\n"+
 		"  Giao diện web (web interface):              http://%s/\n"+
+		"  Đăng nhập (sign in): người dùng tạo bằng (users)  sohoa user add --data %s --role archivist TÊN\n"+
+		"                       mã cho hệ thống (API tokens) sohoa token create --data %s --role viewer --name TÊN\n"+
 		"  Văn bản đã xử lý (done):                    %s\n"+
 		"  Tệp lỗi và lý do (failed, with reasons):    %s\n"+
 		"  Kho S3 nhúng (embedded S3):                 %s (credentials in %s)\n"+
 		"Nhấn Ctrl+C để dừng (press Ctrl+C to stop).\n",
-		dirs.inbox, httpL.Addr(), dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json")
+		dirs.inbox, httpL.Addr(), dirs.root, dirs.root, dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json")
 	log.Info("serving", "inbox", dirs.inbox, "http", httpL.Addr().String(), "s3", s3.Endpoint, "workers", *workers)
 
 	g, gctx := errgroup.WithContext(ctx)
