@@ -58,17 +58,23 @@ func sohoaBinary(t *testing.T) string {
 	return binPath
 }
 
-// proc is a sohoa process started by a test.
+// proc is a sohoa process started by a test: its log (standard error) and
+// what it prints for people (standard output) go to two files.
 type proc struct {
-	cmd    *exec.Cmd
-	log    string
-	exited chan error
+	cmd      *exec.Cmd
+	log, out string
+	exited   chan error
 }
 
 func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	t.Helper()
-	logPath := filepath.Join(t.TempDir(), name+".log")
+	dir := t.TempDir()
+	logPath, outPath := filepath.Join(dir, name+".log"), filepath.Join(dir, name+".out")
 	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outf, err := os.Create(outPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,17 +83,18 @@ func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	}
 	cmd := exec.Command(sohoaBinary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Stdout, cmd.Stderr = outf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, log: logPath, exited: make(chan error, 1)}
-	go func() { p.exited <- cmd.Wait(); logf.Close() }()
+	p := &proc{cmd: cmd, log: logPath, out: outPath, exited: make(chan error, 1)}
+	go func() { p.exited <- cmd.Wait(); logf.Close(); outf.Close() }()
 	t.Cleanup(func() {
 		p.stop(syscall.SIGTERM)
 		if t.Failed() {
-			out, _ := os.ReadFile(logPath)
-			t.Logf("--- %s log (last 4000 bytes):\n%s", name, tail(out, 4000))
+			out, _ := os.ReadFile(outPath)
+			log, _ := os.ReadFile(logPath)
+			t.Logf("--- %s output:\n%s\n--- %s log (last 4000 bytes):\n%s", name, tail(out, 2000), name, tail(log, 4000))
 		}
 	})
 	return p
