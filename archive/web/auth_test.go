@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/netip"
@@ -13,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -108,7 +111,7 @@ func TestRoles(t *testing.T) {
 	if len(ops) < 15 {
 		t.Fatalf("only %d operations to try", len(ops))
 	}
-	fill := strings.NewReplacer("{id}", "c1", "{name}", "number", "{$}", "")
+	fill := strings.NewReplacer("{id}", "c1", "{name}", "number", "{$}", "", "/api/audit", "/api/audit?document=c1")
 	callers := []struct {
 		name string
 		role auth.Role
@@ -393,5 +396,45 @@ func TestHardening(t *testing.T) {
 	var list List
 	if code := getJSON(t, s.base+"/api/documents?limit=100000&offset=99999999", &list); code != 200 || len(list.Documents) != 0 {
 		t.Errorf("limit and offset past their bounds: %d %+v", code, list)
+	}
+}
+
+// TestAuditTrail: the admin's audit of a document names who viewed,
+// downloaded and corrected it, and nobody else may read it.
+func TestAuditTrail(t *testing.T) {
+	s := startRoleSite(t, nil)
+	viewer, archivist, admin := bearer(s.tokens[auth.Viewer]), bearer(s.tokens[auth.Archivist]), bearer(s.tokens[auth.Admin])
+	send(t, "GET", s.base+"/api/documents?q=ti%E1%BA%BFp+c%C3%B4ng+d%C3%A2n", "", viewer)
+	send(t, "GET", s.base+"/api/documents/c1", "", viewer)
+	send(t, "GET", s.base+"/api/documents/c1/pdf", "", viewer)
+	archivist["Content-Type"] = "application/json"
+	if resp, body := send(t, "PATCH", s.base+"/api/documents/c1", `{"subject": "Về lịch tiếp công dân"}`, archivist); resp.StatusCode != 200 {
+		t.Fatalf("correction: %d %s", resp.StatusCode, body)
+	}
+	for _, who := range []map[string]string{viewer, archivist} {
+		if resp, _ := send(t, "GET", s.base+"/api/audit?document=c1", "", who); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("the audit read by %s: %d, want 403", who["Authorization"][:14], resp.StatusCode)
+		}
+	}
+	resp, body := send(t, "GET", s.base+"/api/audit?document=c1", "", admin)
+	var got struct{ Entries []audit.Entry }
+	if err := json.Unmarshal([]byte(body), &got); resp.StatusCode != 200 || err != nil {
+		t.Fatalf("audit: %d %v %s", resp.StatusCode, err, body)
+	}
+	var seen []string
+	for _, e := range got.Entries {
+		seen = append(seen, e.Action+" "+e.Detail+" by "+e.Who+" ("+e.Role+", "+e.Via+")")
+	}
+	want := []string{
+		"view  by Trần Văn Xem (viewer, token)",
+		"download pdf by Trần Văn Xem (viewer, token)",
+		"correct version 2 by Lê Thị Hoa (archivist, token)",
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("audit of c1:\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+	n, problems, err := audit.Verify(context.Background(), s.rig.Store)
+	if err != nil || len(problems) > 0 || n != 4 { // the search and the three above
+		t.Errorf("the chain: %d entries, %v, %v", n, problems, err)
 	}
 }

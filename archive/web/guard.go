@@ -190,6 +190,16 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 			return
 		}
+		if rt.record != "" {
+			if err := s.recordRoute(r, c, rt); err != nil {
+				if api {
+					s.fail(w, err)
+				} else {
+					s.failPage(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), err)
+				}
+				return
+			}
+		}
 		rt.h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	})
 }

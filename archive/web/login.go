@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 )
 
@@ -59,11 +60,19 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, auth.ErrBadLogin) {
 		s.throttle.Fail(user)
 		s.addrThrottle.Fail(addr)
+		if err := s.record(r, caller{Identity: auth.Identity{Name: name}}, audit.LoginFailed, "", ""); err != nil {
+			s.failPage(w, r, err)
+			return
+		}
 		s.log.Warn("login refused", "user", name, "addr", clientAddr(r).String())
 		s.renderLogin(w, r, http.StatusUnauthorized, name, next, "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
 		return
 	}
 	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if err := s.record(r, caller{Identity: auth.Identity{Name: u.Name, Role: u.Role, Kind: "user"}}, audit.Login, "", ""); err != nil {
 		s.failPage(w, r, err)
 		return
 	}
@@ -88,7 +97,12 @@ func (s *Server) startSession(w http.ResponseWriter, u auth.User) {
 }
 
 func (s *Server) postLogout(w http.ResponseWriter, r *http.Request) {
-	if c := callerOf(r); c.session != "" {
+	c := callerOf(r)
+	if err := s.record(r, c, audit.Logout, "", ""); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if c.session != "" {
 		s.sessions.End(c.session)
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
@@ -147,6 +161,7 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("password changed", "user", c.Name)
+	_ = s.record(r, c, audit.Password, "", "") // the password changed already; a failure is logged by record
 	s.sessions.End(c.session)
 	u, ok, err := s.accounts.User(c.Name)
 	if err != nil || !ok {

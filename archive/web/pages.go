@@ -344,11 +344,15 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		_, err = s.arch.Correct(r.Context(), id, archive.Correction{
+		var rec *archive.Record
+		rec, err = s.arch.Correct(r.Context(), id, archive.Correction{
 			DocNumber: sent(r.PostForm, docmeta.FieldDocNumber, &f.DocNumber), Date: sent(r.PostForm, docmeta.FieldDate, &f.Date),
 			Type: sent(r.PostForm, docmeta.FieldType, &f.Type), Agency: sent(r.PostForm, docmeta.FieldAgency, &f.Agency),
 			Subject: sent(r.PostForm, docmeta.FieldSubject, &f.Subject), By: f.By, Note: f.Note,
 		})
+		if err == nil {
+			err = s.recordCorrection(r, rec)
+		}
 	}
 	if err != nil {
 		status, msg := httpError(err)

@@ -27,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/objstore"
@@ -80,6 +81,11 @@ type Config struct {
 	// in the Host header; others get 421, which stops DNS rebinding.
 	// Empty: any.
 	AllowedHosts []string
+	// Audit records every sign-in, search, view, download and correction
+	// (nil: nothing is recorded, and /api/audit answers 404). When a record
+	// cannot be written the request is refused (503): nothing is read or
+	// changed unrecorded.
+	Audit *audit.Log
 }
 
 func (c *Config) ensureDefaults() {
@@ -127,6 +133,7 @@ type Server struct {
 	trusted      []netip.Prefix
 	hosts        []string
 	csrfKey      []byte // for the CSRF tokens of a proxy's users
+	audit        *audit.Log
 
 	ready   atomic.Bool
 	mu      sync.RWMutex
@@ -153,7 +160,7 @@ func New(cfg Config) (*Server, error) {
 		q: cfg.Queue, index: cfg.Index, store: cfg.Objects, arch: cfg.Archive, gather: cfg.Metrics, log: cfg.Log,
 		pending:  map[string]pipeline.Status{},
 		accounts: cfg.Accounts, sessions: cfg.Sessions, throttle: cfg.Throttle, addrThrottle: addrThrottle(),
-		trusted: cfg.TrustedProxies, hosts: normalHosts(cfg.AllowedHosts), csrfKey: newKey(),
+		trusted: cfg.TrustedProxies, hosts: normalHosts(cfg.AllowedHosts), csrfKey: newKey(), audit: cfg.Audit,
 	}, nil
 }
 
@@ -220,11 +227,14 @@ func (s *Server) follow(ctx context.Context) error {
 }
 
 // route is one method and path pattern (net/http.ServeMux syntax), the
-// least role it needs, and its handler. Those under /api/ are described in
-// openapi.yaml (x-sohoa-role: the role).
+// least role it needs, what the audit records of it before it is served
+// (audit.View, …; "" for nothing, or what the handler records itself), and
+// its handler. Those under /api/ are described in openapi.yaml
+// (x-sohoa-role: the role).
 type route struct {
 	method, path string
 	role         auth.Role
+	record       string
 	h            http.HandlerFunc
 }
 
@@ -233,31 +243,33 @@ func (s *Server) routes() []route {
 		anyone    = auth.None
 		viewer    = auth.Viewer
 		archivist = auth.Archivist
+		admin     = auth.Admin
 	)
 	rs := []route{
-		{"GET", "/healthz", anyone, s.healthz},
-		{"GET", "/login", anyone, s.pageLogin},
-		{"POST", "/login", anyone, s.postLogin},
-		{"POST", "/logout", viewer, s.postLogout},
-		{"GET", "/password", viewer, s.pagePassword},
-		{"POST", "/password", viewer, s.postPassword},
-		{"GET", "/api/openapi.yaml", viewer, serveOpenAPI},
-		{"GET", "/api/documents", viewer, s.apiList},
-		{"GET", "/api/documents/{id}", viewer, s.apiGet},
-		{"PATCH", "/api/documents/{id}", archivist, s.apiCorrect},
-		{"GET", "/api/documents/{id}/pdf", viewer, s.pdf},
-		{"GET", "/api/documents/{id}/original", viewer, s.original},
-		{"GET", "/api/documents/{id}/crops/{name}", viewer, s.crop},
-		{"GET", "/{$}", viewer, s.pageSearch},
-		{"GET", "/review", archivist, s.pageReview},
-		{"GET", "/review/{id}", archivist, s.pageReviewDoc},
-		{"GET", "/review/{id}/next", archivist, s.pageReviewSkip},
-		{"GET", "/pipeline", viewer, s.pagePipeline},
-		{"GET", "/documents/{id}", viewer, s.pageDoc},
-		{"POST", "/documents/{id}/correct", archivist, s.pageCorrect},
+		{"GET", "/healthz", anyone, "", s.healthz},
+		{"GET", "/login", anyone, "", s.pageLogin},
+		{"POST", "/login", anyone, "", s.postLogin},
+		{"POST", "/logout", viewer, "", s.postLogout},
+		{"GET", "/password", viewer, "", s.pagePassword},
+		{"POST", "/password", viewer, "", s.postPassword},
+		{"GET", "/api/openapi.yaml", viewer, "", serveOpenAPI},
+		{"GET", "/api/documents", viewer, audit.Search, s.apiList},
+		{"GET", "/api/documents/{id}", viewer, audit.View, s.apiGet},
+		{"PATCH", "/api/documents/{id}", archivist, "", s.apiCorrect},
+		{"GET", "/api/documents/{id}/pdf", viewer, audit.Download, s.pdf},
+		{"GET", "/api/documents/{id}/original", viewer, audit.Download, s.original},
+		{"GET", "/api/documents/{id}/crops/{name}", viewer, "", s.crop},
+		{"GET", "/api/audit", admin, "", s.apiAudit},
+		{"GET", "/{$}", viewer, audit.Search, s.pageSearch},
+		{"GET", "/review", archivist, "", s.pageReview},
+		{"GET", "/review/{id}", archivist, audit.View, s.pageReviewDoc},
+		{"GET", "/review/{id}/next", archivist, "", s.pageReviewSkip},
+		{"GET", "/pipeline", viewer, "", s.pagePipeline},
+		{"GET", "/documents/{id}", viewer, audit.View, s.pageDoc},
+		{"POST", "/documents/{id}/correct", archivist, "", s.pageCorrect},
 	}
 	if s.gather != nil {
-		rs = append(rs, route{"GET", "/metrics", viewer, promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
+		rs = append(rs, route{"GET", "/metrics", viewer, "", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
 	}
 	return rs
 }
@@ -566,6 +578,9 @@ func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	rec, err := s.arch.Correct(r.Context(), r.PathValue("id"), archive.Correction{
 		DocNumber: c.DocNumber, Date: c.Date, Type: c.Type, Agency: c.Agency, Subject: c.Subject, By: c.By, Note: c.Note,
 	})
+	if err == nil {
+		err = s.recordCorrection(r, rec)
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -687,6 +702,8 @@ func httpError(err error) (int, string) {
 	switch {
 	case errors.As(err, &se):
 		return se.status, se.msg
+	case errors.Is(err, errAudit):
+		return http.StatusServiceUnavailable, "Không ghi được nhật ký truy cập nên chưa thể phục vụ; hãy thử lại sau hoặc báo bộ phận CNTT (cannot write the audit: refused)"
 	case errors.Is(err, errNoDocument), errors.Is(err, archive.ErrNotFound), errors.Is(err, objstore.ErrNotExist):
 		return http.StatusNotFound, "Không có văn bản này (no such document)"
 	case errors.Is(err, archive.ErrNoCrop):

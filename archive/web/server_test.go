@@ -20,6 +20,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/internal/poll"
@@ -71,7 +72,11 @@ func startSite(t *testing.T, tweak func(*Config)) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Queue: r.Queue, Index: r.Index, Objects: r.Store, Archive: r.Archive, Log: slog.New(slog.DiscardHandler), Accounts: accounts}
+	trail, err := audit.Open(context.Background(), r.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Queue: r.Queue, Index: r.Index, Objects: r.Store, Archive: r.Archive, Log: slog.New(slog.DiscardHandler), Accounts: accounts, Audit: trail}
 	if tweak != nil {
 		tweak(&cfg)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -124,5 +125,30 @@ func TestAccountsCLI(t *testing.T) {
 		if strings.Contains(string(log), secret) {
 			t.Errorf("the log holds a secret (%.6s…)", secret)
 		}
+	}
+
+	// The audit: its chain verifies; an entry changed on disk breaks it.
+	p.stop(syscall.SIGTERM)
+	if out, err := exec.Command(sohoaBinary(t), "verify", "--data", data).CombinedOutput(); err != nil || !regexp.MustCompile(`audit \(\d+ entries\): OK`).Match(out) {
+		t.Fatalf("verify after serve: %v\n%s", err, out)
+	}
+	entries, _ := filepath.Glob(filepath.Join(data, "s3", "data", defaultArchiveBucket, "audit", "*.audit"))
+	if len(entries) < 3 {
+		t.Fatalf("%d audit entries on disk, want the sign-ins and the searches", len(entries))
+	}
+	first, err := os.ReadFile(entries[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := strings.Replace(string(first), `"who":"admin"`, `"who":"ai đó"`, 1)
+	if forged == string(first) {
+		t.Fatalf("the first entry is not the admin's sign-in: %s", first)
+	}
+	if err := os.WriteFile(entries[0], []byte(forged), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(sohoaBinary(t), "verify", "--data", data).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "entry 1") {
+		t.Errorf("verify after an audit entry was changed: %v\n%s", err, out)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
@@ -131,13 +132,17 @@ func runArchive(ctx context.Context, args []string) error {
 	if err := firstAdmin(accounts, os.Stdout); err != nil {
 		return err
 	}
+	trail, err := audit.Open(ctx, arch)
+	if err != nil {
+		return err
+	}
 	trusted, err := webf.trustedProxies()
 	if err != nil {
 		return err
 	}
 	ws, err := web.New(web.Config{
 		Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log,
-		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()),
+		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()), Audit: trail,
 	})
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
@@ -119,6 +120,11 @@ func runServe(ctx context.Context, args []string) error {
 		httpL.Close()
 		return err
 	}
+	trail, err := audit.Open(ctx, arch)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
 	trusted, err := webf.trustedProxies()
 	if err != nil {
 		httpL.Close()
@@ -126,7 +132,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	ws, err := web.New(web.Config{
 		Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log,
-		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()),
+		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()), Audit: trail,
 	})
 	if err != nil {
 		httpL.Close()
