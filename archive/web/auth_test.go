@@ -433,6 +433,10 @@ func TestAuditTrail(t *testing.T) {
 	if !slices.Equal(seen, want) {
 		t.Errorf("audit of c1:\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
+	resp, page := send(t, "GET", s.base+"/documents/c1/audit", "", admin)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Trần Văn Xem") || !strings.Contains(page, "Tải về") || !strings.Contains(page, "Lê Thị Hoa") {
+		t.Errorf("the audit page: %d\n%s", resp.StatusCode, mainOf([]byte(page)))
+	}
 	n, problems, err := audit.Verify(context.Background(), s.rig.Store)
 	if err != nil || len(problems) > 0 || n != 4 { // the search and the three above
 		t.Errorf("the chain: %d entries, %v, %v", n, problems, err)

@@ -17,6 +17,7 @@
 //	GET   /api/documents/{id}/original    the file as it was dropped
 //	GET   /api/documents/{id}/crops/{name} the crop (PNG) of a handwritten
 //	                                      blank: number, date
+//	GET   /api/audit?document=ID          the audit of a document (admin)
 //
 // The pages, server-rendered (html/template, no build step):
 //
@@ -33,6 +34,7 @@
 //	                               correction form and the history of changes
 //	POST /documents/{id}/correct   the form's answer (from the review view:
 //	                               then on to the next in the queue)
+//	GET  /documents/{id}/audit     who viewed, downloaded, corrected it (admin)
 //
 // And the sign-in (login.go):
 //
@@ -47,7 +49,9 @@
 // in the request. Requests that change something need the page's CSRF token
 // when the cookie or a proxy signed them in, and are refused when the
 // browser says they come from another site (net/http.CrossOriginProtection).
-// Every answer goes through harden first: a Host of the allowlist, bounded
+// Sign-ins, searches, views, downloads and corrections are appended to the
+// audit (package audit) before they are served (audit.go). Every answer goes
+// through harden first: a Host of the allowlist, bounded
 // query, path and body, and a Content-Security-Policy that lets no one frame
 // the pages and runs only the pages' own script (a nonce per page).
 package web

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
@@ -26,6 +27,7 @@ var templateFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"statusName": statusName,
+	"actionName": actionName,
 	"fieldName":  fieldName,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
@@ -58,6 +60,29 @@ func statusName(s string) string {
 		return "Lỗi"
 	}
 	return s
+}
+
+// actionName is an audit entry's action as an administrator reads it.
+func actionName(a string) string {
+	switch a {
+	case audit.View:
+		return "Xem"
+	case audit.Download:
+		return "Tải về"
+	case audit.Correct:
+		return "Sửa"
+	case audit.Search:
+		return "Tìm kiếm"
+	case audit.Login:
+		return "Đăng nhập"
+	case audit.LoginFailed:
+		return "Đăng nhập sai"
+	case audit.Logout:
+		return "Đăng xuất"
+	case audit.Password:
+		return "Đổi mật khẩu"
+	}
+	return a
 }
 
 // fieldName is a document field as the archivist reads it.
@@ -103,6 +128,7 @@ type nav struct {
 	Role       string
 	Kind       string
 	CanCorrect bool
+	IsAdmin    bool
 	CSRF       string
 	Nonce      string
 }
@@ -113,7 +139,7 @@ func (s *Server) bareNav(r *http.Request, title string) nav {
 	c := callerOf(r)
 	n := nav{Title: title, Nonce: rand.Text(), CSRF: c.csrf, Kind: c.Kind}
 	if c.Role != auth.None {
-		n.User, n.Role, n.CanCorrect = c.Name, c.Role.Vietnamese(), c.Can(auth.Archivist)
+		n.User, n.Role, n.CanCorrect, n.IsAdmin = c.Name, c.Role.Vietnamese(), c.Can(auth.Archivist), c.Can(auth.Admin)
 	}
 	return n
 }
@@ -430,4 +456,18 @@ func render(w http.ResponseWriter, status int, name string, data map[string]any)
 		// Headers are gone; the page ends where the template failed.
 		_, _ = w.Write([]byte("<p>Lỗi hiển thị trang (template error): " + template.HTMLEscapeString(err.Error()) + "</p>"))
 	}
+}
+
+func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) {
+	if s.audit == nil {
+		s.failPage(w, r, statusError{http.StatusNotFound, "Máy chủ này không ghi nhật ký truy cập (no audit kept)."})
+		return
+	}
+	id := r.PathValue("id")
+	entries, err := s.audit.Document(r.Context(), id)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	render(w, http.StatusOK, "audit.html", map[string]any{"Nav": s.nav(r, "Nhật ký truy cập", ""), "ID": id, "Entries": entries})
 }

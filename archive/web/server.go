@@ -266,6 +266,7 @@ func (s *Server) routes() []route {
 		{"GET", "/review/{id}/next", archivist, "", s.pageReviewSkip},
 		{"GET", "/pipeline", viewer, "", s.pagePipeline},
 		{"GET", "/documents/{id}", viewer, audit.View, s.pageDoc},
+		{"GET", "/documents/{id}/audit", admin, "", s.pageAudit},
 		{"POST", "/documents/{id}/correct", archivist, "", s.pageCorrect},
 	}
 	if s.gather != nil {
