@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -102,31 +101,41 @@ func seqOf(k string) (uint64, bool) {
 type Log struct {
 	b Bucket
 
-	mu    sync.Mutex
-	head  Entry               // the last entry (zero before the first)
-	byDoc map[string][]uint64 // the entries of each document, by seq
+	mu   sync.Mutex
+	head Entry // the last entry (zero before the first)
 }
 
-// Open reads the audit in b (checking nothing: Verify does) and returns a
-// log that appends after its last entry.
+// Open finds the last entry of the audit in b (checking nothing: Verify
+// does) and returns a log that appends after it. It lists the entries'
+// keys but reads only the last one.
 func Open(ctx context.Context, b Bucket) (*Log, error) {
-	l := &Log{b: b, byDoc: map[string][]uint64{}}
-	for e, err := range Entries(ctx, b) {
+	l := &Log{b: b}
+	last := ""
+	for o, err := range b.List(ctx, Prefix) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: %w", err)
 		}
-		l.note(e)
+		if _, ok := seqOf(o.Key); ok && o.Key > last {
+			last = o.Key
+		}
+	}
+	if last == "" {
+		return l, nil
+	}
+	data, err := b.Get(ctx, last)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if err := json.Unmarshal(data, &l.head); err != nil {
+		return nil, fmt.Errorf("audit: the last entry %s: %w (sohoa verify says more)", last, err)
 	}
 	return l, nil
 }
 
-// note takes e as the latest entry. l.mu held (or l not shared yet).
+// note takes e as the latest entry if it is. l.mu held.
 func (l *Log) note(e Entry) {
-	if e.Seq > l.head.Seq || l.head.Hash == "" {
+	if e.Seq > l.head.Seq {
 		l.head = e
-	}
-	if e.Document != "" {
-		l.byDoc[e.Document] = append(l.byDoc[e.Document], e.Seq)
 	}
 }
 
@@ -166,22 +175,18 @@ func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 	}
 }
 
-// Document lists the entries about one document, oldest first.
+// Document lists the entries about one document, oldest first. It reads
+// the whole audit (every node's entries), so it is for a person asking, not
+// for every request.
 func (l *Log) Document(ctx context.Context, id string) ([]Entry, error) {
-	l.mu.Lock()
-	seqs := slices.Clone(l.byDoc[id])
-	l.mu.Unlock()
-	out := make([]Entry, 0, len(seqs))
-	for _, s := range seqs {
-		data, err := l.b.Get(ctx, key(s))
+	out := []Entry{}
+	for e, err := range Entries(ctx, l.b) {
 		if err != nil {
-			return nil, fmt.Errorf("audit: entry %d: %w", s, err)
+			return nil, fmt.Errorf("audit: %w", err)
 		}
-		var e Entry
-		if err := json.Unmarshal(data, &e); err != nil {
-			return nil, fmt.Errorf("audit: entry %d: %w", s, err)
+		if e.Document == id {
+			out = append(out, e)
 		}
-		out = append(out, e)
 	}
 	return out, nil
 }
