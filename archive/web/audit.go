@@ -22,7 +22,7 @@ func (s *Server) record(r *http.Request, c caller, action, doc, detail string) e
 		return nil
 	}
 	_, err := s.audit.Append(context.WithoutCancel(r.Context()), audit.Entry{
-		Who: c.Name, Role: roleName(c), Via: c.Kind, Addr: clientAddr(r).String(),
+		Who: c.Name, Role: roleName(c), Via: c.Kind, Addr: s.clientAddr(r).String(),
 		Action: action, Document: doc, Detail: detail,
 	})
 	if err != nil {

@@ -224,6 +224,16 @@ func TestTrustedProxy(t *testing.T) {
 	if n := len(d.Corrections); n == 0 || d.Corrections[n-1].By != "Võ Thị Mai" {
 		t.Errorf("corrections after the proxy user's: %+v, want the last by Võ Thị Mai", d.Corrections)
 	}
+	// The audit names the proxy's user, from the address the proxy says.
+	hdr["X-Forwarded-For"] = "203.0.113.9, 192.168.1.23"
+	send(t, "GET", s.base+"/documents/c1", "", hdr)
+	_, body := send(t, "GET", s.base+"/api/audit?document=c1", "", bearer(s.tokens[auth.Admin]))
+	if !strings.Contains(body, `"who": "Võ Thị Mai",
+      "role": "archivist",
+      "via": "proxy",
+      "addr": "192.168.1.23"`) {
+		t.Errorf("the audit of the proxy user's view:\n%s", body)
+	}
 }
 
 var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -123,8 +123,9 @@ func newKey() []byte {
 	return k
 }
 
-// clientAddr is the address the request came from (the proxy's, behind one).
-func clientAddr(r *http.Request) netip.Addr {
+// peerAddr is the address the connection came from (the proxy's, behind
+// one).
+func peerAddr(r *http.Request) netip.Addr {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return netip.Addr{}
@@ -132,8 +133,22 @@ func clientAddr(r *http.Request) netip.Addr {
 	return ap.Addr().Unmap()
 }
 
+// clientAddr is the address of the client, for the audit and the login's
+// throttle: the peer's, or, from a trusted proxy, the last address its
+// X-Forwarded-For gives (the one the proxy itself added).
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	peer := peerAddr(r)
+	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 && s.fromTrustedProxy(r) {
+		parts := strings.Split(xff[len(xff)-1], ",")
+		if a, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
+			return a.Unmap()
+		}
+	}
+	return peer
+}
+
 func (s *Server) fromTrustedProxy(r *http.Request) bool {
-	a := clientAddr(r)
+	a := peerAddr(r)
 	return a.IsValid() && slices.ContainsFunc(s.trusted, func(p netip.Prefix) bool { return p.Contains(a) })
 }
 

@@ -49,7 +49,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	user, addr := "user:"+strings.ToLower(name), "addr:"+clientAddr(r).String()
+	user, addr := "user:"+strings.ToLower(name), "addr:"+s.clientAddr(r).String()
 	if wait := max(s.throttle.Wait(user), s.addrThrottle.Wait(addr)); wait > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		s.renderLogin(w, r, http.StatusTooManyRequests, name, next,
@@ -64,7 +64,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, err)
 			return
 		}
-		s.log.Warn("login refused", "user", name, "addr", clientAddr(r).String())
+		s.log.Warn("login refused", "user", name, "addr", s.clientAddr(r).String())
 		s.renderLogin(w, r, http.StatusUnauthorized, name, next, "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
 		return
 	}
@@ -77,7 +77,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.throttle.Succeed(user)
-	s.log.Info("login", "user", u.Name, "role", u.Role.String(), "addr", clientAddr(r).String())
+	s.log.Info("login", "user", u.Name, "role", u.Role.String(), "addr", s.clientAddr(r).String())
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		s.sessions.End(c.Value) // a new session id at every sign-in
 	}
