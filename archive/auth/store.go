@@ -166,6 +166,9 @@ func (s *Store) update(change func(a *accounts) error) error {
 		return fmt.Errorf("auth: %w", err)
 	}
 	defer lock.Close()
+	if err := ownLikeDir(lock, filepath.Dir(s.path)); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		return fmt.Errorf("auth: lock %s: %w", lock.Name(), err)
 	}
@@ -203,6 +206,10 @@ func writeAtomic(path string, data []byte) error {
 		f.Close()
 		return err
 	}
+	if err := ownLikeDir(f, dir); err != nil {
+		f.Close()
+		return err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
@@ -223,6 +230,24 @@ func writeAtomic(path string, data []byte) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// ownLikeDir gives f the owner of the folder it is in when root writes it:
+// an operator's "sudo sohoa user add" must leave a file the service's own
+// user (who owns the data folder) can still read.
+func ownLikeDir(f *os.File, dir string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	return f.Chown(int(st.Uid), int(st.Gid))
 }
 
 // checkName accepts names people and systems are known by: letters

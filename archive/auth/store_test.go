@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -207,5 +208,30 @@ func TestRoles(t *testing.T) {
 	}
 	if !(Identity{Role: Admin}).Can(Archivist) || (Identity{Role: Viewer}).Can(Archivist) {
 		t.Error("roles are not ordered viewer < archivist < admin")
+	}
+}
+
+// TestStoreOwner: root writing the file (an operator's sudo) leaves it
+// owned by whoever owns the data folder, the service's user.
+func TestStoreOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, as an operator's sudo")
+	}
+	dir := t.TempDir()
+	if err := os.Chown(dir, 4242, 4343); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := Open(filepath.Join(dir, FileName))
+	if _, err := s.CreateToken("e-office", Viewer); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{FileName, FileName + ".lock"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != 4242 || st.Gid != 4343 {
+			t.Errorf("%s owned by %d:%d, want the folder's 4242:4343", name, st.Uid, st.Gid)
+		}
 	}
 }

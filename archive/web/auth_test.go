@@ -452,3 +452,19 @@ func TestAuditTrail(t *testing.T) {
 		t.Errorf("the chain: %d entries, %v, %v", n, problems, err)
 	}
 }
+
+func TestSafeNext(t *testing.T) {
+	for next, want := range map[string]string{
+		"/documents/a1?x=1":     "/documents/a1?x=1",
+		"":                      "/",
+		"https://evil.example/": "/",
+		"//evil.example":        "/",
+		"/\\evil.example":       "/",
+		"/\t/evil.example":      "/",
+		"/login?next=/":         "/",
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

@@ -21,9 +21,10 @@ import (
 //	POST /password  current and new password
 
 // safeNext is where to send the browser after the login: a path of this
-// site, never another site ("//evil", "/\evil").
+// site, never another site ("//evil", "/\evil", "/\t/evil").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.HasPrefix(next, "/login") {
+	odd := func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' } // browsers drop tabs: "/\t/evil"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, odd) || strings.HasPrefix(next, "/login") {
 		return "/"
 	}
 	return next
