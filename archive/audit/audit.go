@@ -34,11 +34,13 @@ const (
 	Login       = "login"
 	LoginFailed = "login-failed"
 	Logout      = "logout"
-	Password    = "password" // a user changed their password
 	Search      = "search"
 	View        = "view"
 	Download    = "download" // the PDF/A (Detail "pdf") or the original ("original")
 	Correct     = "correct"
+	// Account: a change to the accounts (Detail: what, to whom), by the
+	// command or the person that made it, at the time it was made.
+	Account = "account"
 )
 
 // Entry is one thing someone did.

@@ -77,10 +77,29 @@ func (id Identity) Can(need Role) bool { return id.Role >= need }
 type accounts struct {
 	Users  []User  `json:"users"`
 	Tokens []Token `json:"tokens"`
+	// Journal holds the changes not yet in the audit (see Drain).
+	Journal []Change `json:"journal,omitempty"`
+}
+
+// Change is one change to the accounts, kept in the file until a server
+// moves it into the audit (Drain): the commands change the file while no
+// server may run, and the audit is in the archive bucket.
+type Change struct {
+	Time time.Time `json:"time"`
+	// By is who made it: Store.Actor (the operating-system user of a
+	// command, the server), or the user changing their own password.
+	By     string `json:"by"`
+	Action string `json:"action"` // user-add, user-passwd, user-disable, token-create, token-revoke, password (one's own)
+	Name   string `json:"name"`
+	Role   Role   `json:"role,omitempty"`
 }
 
 // Store is the accounts file. Open it with Open.
 type Store struct {
+	// Actor names whoever changes the accounts through this Store, for
+	// the journal: set it once, before the first change.
+	Actor string
+
 	path string
 	// hashing bounds the argon2id hashes computed at once (64 MiB each).
 	hashing chan struct{}
@@ -177,7 +196,7 @@ func (s *Store) update(change func(a *accounts) error) error {
 	if err := s.refresh(); err != nil {
 		return err
 	}
-	a := accounts{Users: slices.Clone(s.cur.Users), Tokens: slices.Clone(s.cur.Tokens)}
+	a := accounts{Users: slices.Clone(s.cur.Users), Tokens: slices.Clone(s.cur.Tokens), Journal: slices.Clone(s.cur.Journal)}
 	if err := change(&a); err != nil {
 		return err
 	}
@@ -296,6 +315,7 @@ func (s *Store) AddUser(name string, role Role, password string, mustChange bool
 			return fmt.Errorf("%w: %q", ErrExists, name)
 		}
 		a.Users = append(a.Users, User{Name: name, Role: role, Hash: h, MustChange: mustChange, Gen: 1, Created: time.Now().UTC()})
+		s.journal(a, s.Actor, "user-add", name, role)
 		return nil
 	})
 }
@@ -319,11 +339,21 @@ func (s *Store) EnsureAdmin(name, password string, mustChange bool) (bool, error
 // SetPassword sets a user's password (and enables them again). Sessions
 // made with the old one end.
 func (s *Store) SetPassword(name, password string, mustChange bool) error {
+	return s.setPassword(name, password, mustChange, s.Actor, "user-passwd")
+}
+
+// ChangeOwnPassword is SetPassword by the user themselves (the journal says
+// so).
+func (s *Store) ChangeOwnPassword(name, password string) error {
+	return s.setPassword(name, password, false, name, "password")
+}
+
+func (s *Store) setPassword(name, password string, mustChange bool, by, action string) error {
 	h, err := s.hash(password)
 	if err != nil {
 		return err
 	}
-	return s.updateUser(name, func(u *User) {
+	return s.updateUser(name, by, action, func(u *User) {
 		u.Hash, u.MustChange, u.Disabled = h, mustChange, false
 		u.Gen++
 	})
@@ -331,19 +361,45 @@ func (s *Store) SetPassword(name, password string, mustChange bool) error {
 
 // Disable stops a user from signing in; their sessions end.
 func (s *Store) Disable(name string) error {
-	return s.updateUser(name, func(u *User) {
+	return s.updateUser(name, s.Actor, "user-disable", func(u *User) {
 		u.Disabled = true
 		u.Gen++
 	})
 }
 
-func (s *Store) updateUser(name string, change func(*User)) error {
+func (s *Store) updateUser(name, by, action string, change func(*User)) error {
 	return s.update(func(a *accounts) error {
 		i := slices.IndexFunc(a.Users, func(u User) bool { return u.Name == name })
 		if i < 0 {
 			return fmt.Errorf("%w: user %q", ErrNoAccount, name)
 		}
 		change(&a.Users[i])
+		s.journal(a, by, action, name, a.Users[i].Role)
+		return nil
+	})
+}
+
+// journal notes a change for the audit.
+func (s *Store) journal(a *accounts, by, action, name string, role Role) {
+	a.Journal = append(a.Journal, Change{Time: time.Now().UTC(), By: by, Action: action, Name: name, Role: role})
+}
+
+// Drain hands the changes not yet in the audit to record, and forgets
+// them once it returns nil (a change recorded before an error is handed
+// again next time: the audit may say it twice, never miss it).
+func (s *Store) Drain(record func([]Change) error) error {
+	a, err := s.snapshot()
+	if err != nil || len(a.Journal) == 0 {
+		return err
+	}
+	return s.update(func(a *accounts) error {
+		if len(a.Journal) == 0 {
+			return nil
+		}
+		if err := record(a.Journal); err != nil {
+			return err
+		}
+		a.Journal = nil
 		return nil
 	})
 }
@@ -430,6 +486,7 @@ func (s *Store) CreateToken(name string, role Role) (string, error) {
 			return fmt.Errorf("%w: %q", ErrExists, name)
 		}
 		a.Tokens = append(a.Tokens, Token{Name: name, Role: role, SHA256: tokenHash(secret), Created: time.Now().UTC()})
+		s.journal(a, s.Actor, "token-create", name, role)
 		return nil
 	})
 	if err != nil {
@@ -459,6 +516,7 @@ func (s *Store) RevokeToken(name string) error {
 		}
 		if a.Tokens[i].Revoked.IsZero() {
 			a.Tokens[i].Revoked = time.Now().UTC()
+			s.journal(a, s.Actor, "token-revoke", name, a.Tokens[i].Role)
 		}
 		return nil
 	})

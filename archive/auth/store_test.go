@@ -21,6 +21,7 @@ func TestStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cli.Actor = "root (sohoa user add)"
 	if err := cli.AddUser("Nguyễn Thị Lan", Archivist, "mật-khẩu-dài-đủ", false); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +124,34 @@ func TestStore(t *testing.T) {
 	}
 	if _, err := cli.CreateToken("e-office", Viewer); !errors.Is(err, ErrExists) {
 		t.Errorf("a revoked token's name taken again: %v", err)
+	}
+
+	// Every change waits in the journal until a server records it: a
+	// failed recording keeps them, a good one takes them.
+	var journal []string
+	if err := server.Drain(func(cs []Change) error { return errors.New("S3 down") }); err == nil {
+		t.Error("Drain hid the recorder's error")
+	}
+	if err := server.Drain(func(cs []Change) error {
+		for _, c := range cs {
+			journal = append(journal, c.Action+" "+c.Name+" "+c.Role.String()+" by "+c.By)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"user-add Nguyễn Thị Lan archivist by root (sohoa user add)",
+		"token-create e-office viewer by root (sohoa user add)",
+		"user-passwd Nguyễn Thị Lan archivist by root (sohoa user add)",
+		"user-disable Nguyễn Thị Lan archivist by root (sohoa user add)",
+		"token-revoke e-office viewer by root (sohoa user add)",
+	}
+	if strings.Join(journal, "\n") != strings.Join(want, "\n") {
+		t.Errorf("journal:\n%s\nwant\n%s", strings.Join(journal, "\n"), strings.Join(want, "\n"))
+	}
+	if err := server.Drain(func(cs []Change) error { t.Errorf("drained again: %v", cs); return nil }); err != nil {
+		t.Fatal(err)
 	}
 }
 

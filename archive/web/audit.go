@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/audit"
+	"github.com/sohoa/sohoa/archive/auth"
 )
 
 // errAudit: the audit could not record a request, which is therefore
@@ -53,6 +55,42 @@ func (s *Server) recordRoute(r *http.Request, c caller, rt route) error {
 
 func (s *Server) recordCorrection(r *http.Request, rec *archive.Record) error {
 	return s.record(r, callerOf(r), audit.Correct, rec.ID, fmt.Sprintf("version %d", rec.Version))
+}
+
+// accountsEvery is how often the server looks for account changes to move
+// into the audit.
+const accountsEvery = 2 * time.Second
+
+// drainAccounts moves the account changes the commands (or this server)
+// made into the audit, now and every accountsEvery, until ctx ends.
+func (s *Server) drainAccounts(ctx context.Context) {
+	if s.audit == nil {
+		return
+	}
+	t := time.NewTicker(accountsEvery)
+	defer t.Stop()
+	for {
+		err := s.accounts.Drain(func(cs []auth.Change) error {
+			for _, c := range cs {
+				detail := c.Action + " " + c.Name
+				if c.Role != auth.None {
+					detail += " (" + c.Role.String() + ")"
+				}
+				if _, err := s.audit.Append(ctx, audit.Entry{Time: c.Time, Who: c.By, Action: audit.Account, Detail: detail}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("audit: account changes not recorded yet; trying again", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // apiAudit answers GET /api/audit?document=ID: the entries about one

@@ -152,7 +152,7 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderPassword(w, r, http.StatusBadRequest, "Mật khẩu mới phải khác mật khẩu cũ.")
 		return
 	}
-	err := s.accounts.SetPassword(c.Name, pw, false)
+	err := s.accounts.ChangeOwnPassword(c.Name, pw) // the journal puts it in the audit
 	if errors.Is(err, auth.ErrWeakPassword) {
 		s.renderPassword(w, r, http.StatusBadRequest, fmt.Sprintf("Mật khẩu mới phải có ít nhất %d ký tự.", auth.MinPassword))
 		return
@@ -162,7 +162,6 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("password changed", "user", c.Name)
-	_ = s.record(r, c, audit.Password, "", "") // the password changed already; a failure is logged by record
 	s.sessions.End(c.session)
 	u, ok, err := s.accounts.User(c.Name)
 	if err != nil || !ok {

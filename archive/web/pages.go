@@ -79,8 +79,8 @@ func actionName(a string) string {
 		return "Đăng nhập sai"
 	case audit.Logout:
 		return "Đăng xuất"
-	case audit.Password:
-		return "Đổi mật khẩu"
+	case audit.Account:
+		return "Tài khoản"
 	}
 	return a
 }

@@ -175,8 +175,14 @@ func (s *Server) Run(ctx context.Context, l net.Listener) error {
 		MaxHeaderBytes:    maxHeader,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	// The status watch and the accounts' drain stop with Run, whichever
+	// ends it: ctx, or the listener failing.
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
 	watchDone := make(chan error, 1)
-	go func() { watchDone <- s.follow(ctx) }()
+	go func() { watchDone <- s.follow(bg) }()
+	drained := make(chan struct{})
+	go func() { s.drainAccounts(bg); close(drained) }()
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- srv.Serve(l) }()
 	var err error
@@ -190,7 +196,9 @@ func (s *Server) Run(ctx context.Context, l net.Listener) error {
 	if err == nil {
 		<-serveDone
 	}
+	stopBG()
 	<-watchDone
+	<-drained
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/user"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,12 +40,27 @@ const tokenUsage = `usage:
 create prints the new token as the last line; send it as
 "Authorization: Bearer TOKEN". Only its hash is kept: it cannot be shown again.`
 
-func openAccounts(data string) (*auth.Store, error) {
+// openAccounts opens DATA/accounts.json for a command; its changes are
+// journalled for the audit as made by the operating-system user who ran it
+// (the one behind sudo too).
+func openAccounts(data, command string) (*auth.Store, error) {
 	dirs, err := newDataDirs(data)
 	if err != nil {
 		return nil, err
 	}
-	return auth.Open(dirs.accounts)
+	st, err := auth.Open(dirs.accounts)
+	if err != nil {
+		return nil, err
+	}
+	who := "?"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	if sudo := os.Getenv("SUDO_USER"); sudo != "" {
+		who = sudo + " (sudo " + who + ")"
+	}
+	st.Actor = who + ", sohoa " + command
+	return st, nil
 }
 
 func runUser(_ context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -58,7 +74,7 @@ func runUser(_ context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := openAccounts(*data)
+	st, err := openAccounts(*data, "user "+args[0])
 	if err != nil {
 		return err
 	}
@@ -146,7 +162,7 @@ func runToken(_ context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := openAccounts(*data)
+	st, err := openAccounts(*data, "token "+args[0])
 	if err != nil {
 		return err
 	}

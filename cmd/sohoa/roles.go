@@ -129,6 +129,7 @@ func runArchive(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	accounts.Actor = "sohoa archive"
 	if err := firstAdmin(accounts, os.Stdout); err != nil {
 		return err
 	}

@@ -116,6 +116,7 @@ func runServe(ctx context.Context, args []string) error {
 		httpL.Close()
 		return err
 	}
+	accounts.Actor = "sohoa serve"
 	if err := firstAdmin(accounts, os.Stdout); err != nil {
 		httpL.Close()
 		return err
