@@ -25,8 +25,22 @@ import (
 // Version is written into every sidecar and PDF as the software that made it.
 var Version = "0.1.0"
 
-// Config of the archive stage.
+// Config of the archive stage: what it stands on, and how it runs. New
+// fills the defaults and refuses a Config without Queue, Work, Store or
+// Index.
 type Config struct {
+	// Queue is the pipeline: documents ready, statuses, claims.
+	Queue *pipeline.Queue
+	// Work is the work bucket the workers leave pages in.
+	Work *objstore.Bucket
+	// Store is the archive bucket; its Name goes into the events that tell
+	// other systems where a document is.
+	Store Bucket
+	// Index is the search index the archive keeps up to date.
+	Index *index.Index
+	// Metrics (nil: none) and Log (nil: discarded).
+	Metrics *Metrics
+	Log     *slog.Logger
 	// Workers is how many documents are assembled at once (default 1).
 	Workers int
 	// DocDeadline bounds the assembling and storing of one document
@@ -35,8 +49,35 @@ type Config struct {
 	DocDeadline time.Duration
 }
 
-// store is what the archive needs of the archive bucket.
-type store interface {
+func (c *Config) ensureDefaults() {
+	if c.Workers <= 0 {
+		c.Workers = 1
+	}
+	if c.DocDeadline <= 0 {
+		c.DocDeadline = pipeline.DefaultDeadline
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Queue == nil:
+		return errors.New("archive: no queue")
+	case c.Work == nil:
+		return errors.New("archive: no work bucket")
+	case c.Store == nil:
+		return errors.New("archive: no archive bucket")
+	case c.Index == nil:
+		return errors.New("archive: no index")
+	}
+	return nil
+}
+
+// Bucket is what the archive needs of the archive bucket.
+type Bucket interface {
+	Name() string
 	Put(ctx context.Context, key string, data []byte, contentType string) error
 	Create(ctx context.Context, key string, data []byte, contentType string) error
 	Get(ctx context.Context, key string) ([]byte, error)
@@ -46,14 +87,14 @@ type store interface {
 	List(ctx context.Context, prefix string) iter.Seq2[objstore.Info, error]
 }
 
-var _ store = (*objstore.Bucket)(nil)
+var _ Bucket = (*objstore.Bucket)(nil)
 
 // Archive assembles and commits documents.
 type Archive struct {
 	cfg     Config
 	q       *pipeline.Queue
 	work    *objstore.Bucket
-	store   store
+	store   Bucket
 	bucket  string
 	index   *index.Index
 	log     *slog.Logger
@@ -62,16 +103,16 @@ type Archive struct {
 	corrections docLocks // one correction of a document at a time
 }
 
-// New returns an archive stage. bucket is the archive bucket's name, for the
-// events that tell other systems where a document is.
-func New(cfg Config, q *pipeline.Queue, work *objstore.Bucket, st store, bucket string, ix *index.Index, m *Metrics, log *slog.Logger) *Archive {
-	if cfg.Workers <= 0 {
-		cfg.Workers = 1
+// New returns an archive stage on cfg's queue, buckets and index.
+func New(cfg Config) (*Archive, error) {
+	cfg.ensureDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
-	if cfg.DocDeadline <= 0 {
-		cfg.DocDeadline = pipeline.DefaultDeadline
-	}
-	return &Archive{cfg: cfg, q: q, work: work, store: st, bucket: bucket, index: ix, log: log, metrics: m}
+	return &Archive{
+		cfg: cfg, q: cfg.Queue, work: cfg.Work, store: cfg.Store, bucket: cfg.Store.Name(),
+		index: cfg.Index, log: cfg.Log, metrics: cfg.Metrics,
+	}, nil
 }
 
 // Run assembles documents as they become ready, until ctx ends.

@@ -183,7 +183,10 @@ func TestCrashedCorrectionSettledAtStart(t *testing.T) {
 
 			// The restart: a new archive on the same queue, bucket and index.
 			archive.SettleClaims(0, time.Hour)
-			restarted := archive.New(archive.Config{}, r.Queue, r.Work, r.Store, r.Store.Name(), r.Index, nil, slog.New(slog.DiscardHandler))
+			restarted, err := archive.New(archive.Config{Queue: r.Queue, Work: r.Work, Store: r.Store, Index: r.Index, Log: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
 			rctx, cancel := context.WithCancel(ctx)
 			done := make(chan error, 1)
 			go func() { done <- restarted.Run(rctx) }()

@@ -15,7 +15,7 @@ import (
 // It returns how many documents were indexed. ix should be empty (the
 // caller removes the old index first); records it cannot read are logged
 // and skipped.
-func Reindex(ctx context.Context, st store, ix *index.Index, log *slog.Logger) (int, error) {
+func Reindex(ctx context.Context, st Bucket, ix *index.Index, log *slog.Logger) (int, error) {
 	latest := map[string]*Record{}
 	for o, err := range st.List(ctx, "") {
 		if err != nil {

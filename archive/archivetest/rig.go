@@ -108,7 +108,12 @@ func New(t testing.TB) *Rig {
 		cancel()
 		t.Fatal(err)
 	}
-	r := &Rig{Archive: archive.New(archive.Config{}, q, work, store, store.Name(), ix, nil, log), Queue: q, Work: work, Store: store, Index: ix, S3: s3}
+	ar, err := archive.New(archive.Config{Queue: q, Work: work, Store: store, Index: ix, Log: log})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	r := &Rig{Archive: ar, Queue: q, Work: work, Store: store, Index: ix, S3: s3}
 	done := make(chan error)
 	go func() { done <- r.Archive.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; ix.Close() })

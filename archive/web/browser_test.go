@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
@@ -65,15 +67,16 @@ func browser(t *testing.T) context.Context {
 // diacritics, opens the document found, checks that its PDF is there, then
 // corrects a document from the review queue.
 func TestBrowser(t *testing.T) {
-	base, r := startServer(t)
+	s := startSite(t, nil)
+	base, r := s.base, s.rig
 	r.Page(t, "a1", archivetest.ChiThi...)
 	r.Page(t, "b2", archivetest.ThongBao...)
 	r.WaitArchived(t, "a1")
 	r.WaitArchived(t, "b2")
 	ctx := browser(t)
+	signIn(t, ctx, s, "/")
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), "thi hanh an"),
 		chromedp.Click(chromedp.ID("search")),
@@ -119,7 +122,6 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("f-number")),
 		chromedp.SetValue(chromedp.ID("f-number"), "12/TB-UBND"),
 		chromedp.SetValue(chromedp.ID("f-date"), "2020-02-12"),
-		chromedp.SendKeys(chromedp.ID("f-by"), "Lê Thị Hoa"),
 		chromedp.Click(chromedp.ID("save")),
 		chromedp.WaitVisible(chromedp.ID("saved")),
 	)
@@ -128,11 +130,64 @@ func TestBrowser(t *testing.T) {
 	}
 	saved := run(t, ctx, chromedp.Text(chromedp.ID("saved")))
 	history := run(t, ctx, chromedp.Text(chromedp.ID("history")))
-	if !strings.Contains(saved, "phiên bản 2") || !strings.Contains(history, "12/TB-UBND") || !strings.Contains(history, "Lê Thị Hoa") {
+	if !strings.Contains(saved, "phiên bản 2") || !strings.Contains(history, "12/TB-UBND") || !strings.Contains(history, browserUser) {
 		t.Errorf("after saving: %q / %q", saved, history)
 	}
 	if d, ok, err := r.Index.Get("b2"); err != nil || !ok || d.DocNumber != "12/TB-UBND" || d.NeedsReview {
 		t.Errorf("index after the correction: %+v %v %v", d, ok, err)
+	}
+
+	// Signed out, the pages send the browser to the login again.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("signin"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/documents/a1")); err != nil {
+		t.Fatal(err)
+	}
+	waitAt(t, ctx, "/login?next=%2Fdocuments%2Fa1")
+}
+
+// browserUser is the archivist who signs in to the browser tests.
+const (
+	browserUser     = "Phạm Thu Trang"
+	browserPassword = "mật khẩu của Trang 2026"
+)
+
+// signIn makes the browser user an account and signs in as a person
+// would: the page at path sends the browser to the login, a wrong
+// password is refused there, the right one opens the page asked for.
+func signIn(t *testing.T, ctx context.Context, s *site, path string) {
+	t.Helper()
+	if err := s.accounts.AddUser(browserUser, auth.Archivist, browserPassword, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+path), chromedp.WaitVisible(chromedp.ID("password"))); err != nil {
+		t.Fatal(err)
+	}
+	waitAt(t, ctx, "/login?next="+url.QueryEscape(path))
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("name"), browserUser),
+		chromedp.SendKeys(chromedp.ID("password"), "không phải mật khẩu"),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("problem")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := run(t, ctx, chromedp.Text(chromedp.ID("problem"))); !strings.Contains(msg, "không đúng") {
+		t.Errorf("a wrong password says %q", msg)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("password"), browserPassword), // shown again empty, the name kept
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("user")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitAt(t, ctx, path)
+	if who := run(t, ctx, chromedp.Text(chromedp.ID("user"))); who != browserUser {
+		t.Errorf("signed in as %q, want %q", who, browserUser)
 	}
 }
 
@@ -141,7 +196,8 @@ func TestBrowser(t *testing.T) {
 // each shown with the crops of its blanks beside the machine's guess.
 // Esc skips; Enter saves and opens the next; the queue ends empty.
 func TestBrowserReview(t *testing.T) {
-	base, r := startServer(t)
+	s := startSite(t, nil)
+	base, r := s.base, s.rig
 	r.PageWithBlanks(t, "r1", archivetest.ThongBaoInk, map[string][]byte{
 		pipeline.BlankNumber: archivetest.Crop("12"), pipeline.BlankDay: archivetest.Crop("12")})
 	r.WaitArchived(t, "r1")
@@ -160,10 +216,11 @@ func TestBrowserReview(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900)); err != nil {
 		t.Fatal(err)
 	}
+	signIn(t, ctx, s, "/review")
 
 	// The queue, most recently archived first; Enter on «Bắt đầu» opens
 	// the first.
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review"), chromedp.WaitVisible(chromedp.ID("start"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("start"))); err != nil {
 		t.Fatal(err)
 	}
 	if first := run(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#review tr.doc`), "data-id")).Value; first != "r2" {
@@ -192,7 +249,7 @@ func TestBrowserReview(t *testing.T) {
 	waitAt(t, ctx, "/review/r2")
 
 	// Correct the number: the digits typed replace the selected ones; Tab
-	// past the date to the name, asked once; Enter saves and opens r1.
+	// past the date to the name, the account's; Enter saves and opens r1.
 	press(t, ctx, "46")
 	if v := reviewView(t, ctx); v.Number != "46/QĐ-UBND" {
 		t.Errorf("number after typing 46 over the selected digits: %q", v.Number)
@@ -205,11 +262,10 @@ func TestBrowserReview(t *testing.T) {
 	if v := reviewView(t, ctx); v.Focus != "f-by" {
 		t.Errorf("Tab from the date went to %q, want f-by", v.Focus)
 	}
-	press(t, ctx, "Lê Thị Hoa")
 	press(t, ctx, kb.Enter)
 	waitAt(t, ctx, "/review/r1?saved=r2")
 	view = reviewView(t, ctx)
-	if view.Number != "12/TB-UBND" || view.Date != "12/02/2020" || view.Focus != "f-number" || view.By != "Lê Thị Hoa" ||
+	if view.Number != "12/TB-UBND" || view.Date != "12/02/2020" || view.Focus != "f-number" || view.By != browserUser ||
 		view.Crops[docmeta.CropNumber] <= 0 || view.Crops[docmeta.CropDate] <= 0 || !strings.Contains(view.Saved, "46/QĐ-UBND") {
 		t.Errorf("review view of r1 after saving r2 = %+v", view)
 	}
@@ -238,8 +294,8 @@ func TestBrowserReview(t *testing.T) {
 			continue
 		}
 		for i, c := range d.Corrections {
-			if c.Field != want[i].Field || c.From != want[i].From || c.To != want[i].To || c.By != "Lê Thị Hoa" {
-				t.Errorf("%s correction %d = %+v, want %+v by Lê Thị Hoa", id, i, c, want[i])
+			if c.Field != want[i].Field || c.From != want[i].From || c.To != want[i].To || c.By != browserUser {
+				t.Errorf("%s correction %d = %+v, want %+v by %s", id, i, c, want[i], browserUser)
 			}
 		}
 	}

@@ -17,6 +17,7 @@
 //	GET   /api/documents/{id}/original    the file as it was dropped
 //	GET   /api/documents/{id}/crops/{name} the crop (PNG) of a handwritten
 //	                                      blank: number, date
+//	GET   /api/audit?document=ID          the audit of a document (admin)
 //
 // The pages, server-rendered (html/template, no build step):
 //
@@ -33,9 +34,24 @@
 //	                               correction form and the history of changes
 //	POST /documents/{id}/correct   the form's answer (from the review view:
 //	                               then on to the next in the queue)
+//	GET  /documents/{id}/audit     who viewed, downloaded, corrected it (admin)
 //
-// Who corrects is the X-Remote-User header when an authenticating reverse
-// proxy sets it, otherwise the name typed in the form (remembered in a
-// cookie). Requests that change something are refused when the browser says
-// they come from another site (net/http.CrossOriginProtection).
+// And the sign-in (login.go):
+//
+//	GET|POST /login     the Vietnamese login page; a session cookie
+//	POST     /logout    ends it
+//	GET|POST /password  change one's password (first, after a one-time one)
+//
+// Nothing but /healthz and the login is served to no one (guard.go): the API
+// answers 401 without an account (a bearer token, the session cookie, or
+// X-Remote-User from a trusted proxy) and 403 for a role too low; the pages
+// send the browser to the login. Who corrects is that account, never a name
+// in the request. Requests that change something need the page's CSRF token
+// when the cookie or a proxy signed them in, and are refused when the
+// browser says they come from another site (net/http.CrossOriginProtection).
+// Sign-ins, searches, views, downloads and corrections are appended to the
+// audit (package audit) before they are served (audit.go). Every answer goes
+// through harden first: a Host of the allowlist, bounded
+// query, path and body, and a Content-Security-Policy that lets no one frame
+// the pages and runs only the pages' own script (a nonce per page).
 package web

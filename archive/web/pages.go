@@ -2,8 +2,10 @@ package web
 
 import (
 	"cmp"
+	"crypto/rand"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/pipeline"
@@ -23,6 +27,7 @@ var templateFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"statusName": statusName,
+	"actionName": actionName,
 	"fieldName":  fieldName,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
@@ -57,6 +62,29 @@ func statusName(s string) string {
 	return s
 }
 
+// actionName is an audit entry's action as an administrator reads it.
+func actionName(a string) string {
+	switch a {
+	case audit.View:
+		return "Xem"
+	case audit.Download:
+		return "Tải về"
+	case audit.Correct:
+		return "Sửa"
+	case audit.Search:
+		return "Tìm kiếm"
+	case audit.Login:
+		return "Đăng nhập"
+	case audit.LoginFailed:
+		return "Đăng nhập sai"
+	case audit.Logout:
+		return "Đăng xuất"
+	case audit.Account:
+		return "Tài khoản"
+	}
+	return a
+}
+
 // fieldName is a document field as the archivist reads it.
 func fieldName(f string) string {
 	switch f {
@@ -85,6 +113,9 @@ func dmy(iso string) string {
 
 // nav is what every page's header shows: how many documents wait for
 // review and how many are in the pipeline.
+// It also carries who is signed in (User, their role's name, whether
+// they may correct), the CSRF token for the page's forms and the nonce of
+// its style and script (the Content-Security-Policy allows no others).
 type nav struct {
 	Title    string
 	Active   string
@@ -92,10 +123,30 @@ type nav struct {
 	Pipeline int
 	Failed   int
 	Refresh  bool
+
+	User       string
+	Role       string
+	Kind       string
+	CanCorrect bool
+	IsAdmin    bool
+	CSRF       string
+	Nonce      string
 }
 
-func (s *Server) nav(title, active string) nav {
-	n := nav{Title: title, Active: active}
+// bareNav is a page's header without the counts: for the login, the
+// password and error pages, which may be shown to no one in particular.
+func (s *Server) bareNav(r *http.Request, title string) nav {
+	c := callerOf(r)
+	n := nav{Title: title, Nonce: rand.Text(), CSRF: c.csrf, Kind: c.Kind}
+	if c.Role != auth.None {
+		n.User, n.Role, n.CanCorrect, n.IsAdmin = c.Name, c.Role.Vietnamese(), c.Can(auth.Archivist), c.Can(auth.Admin)
+	}
+	return n
+}
+
+func (s *Server) nav(r *http.Request, title, active string) nav {
+	n := s.bareNav(r, title)
+	n.Active = active
 	if res, err := s.index.Search(index.Query{Review: true, Limit: 1}); err == nil {
 		n.Review = res.Total
 	}
@@ -187,10 +238,10 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	q.Review = false
 	list, err := s.list(q)
 	if err != nil {
-		s.failPage(w, err)
+		s.failPage(w, r, err)
 		return
 	}
-	n := s.nav("Tìm kiếm", "search")
+	n := s.nav(r, "Tìm kiếm", "search")
 	for _, d := range list.Documents {
 		if d.Status == pipeline.StatusQueued || d.Status == pipeline.StatusProcessing {
 			n.Refresh = true
@@ -226,10 +277,10 @@ func (s *Server) pageReview(w http.ResponseWriter, r *http.Request) {
 	q.Text, q.Review = "", true
 	list, err := s.list(q)
 	if err != nil {
-		s.failPage(w, err)
+		s.failPage(w, r, err)
 		return
 	}
-	data := map[string]any{"Nav": s.nav("Cần kiểm tra", "review"), "List": list, "Done": r.URL.Query().Has("done")}
+	data := map[string]any{"Nav": s.nav(r, "Cần kiểm tra", "review"), "List": list, "Done": r.URL.Query().Has("done")}
 	if len(list.Documents) > 0 {
 		data["Start"] = "/review/" + url.PathEscape(list.Documents[0].ID)
 	}
@@ -253,7 +304,7 @@ func (s *Server) pagePipeline(w http.ResponseWriter, r *http.Request) {
 		return 1
 	}
 	slices.SortStableFunc(docs, func(a, b Document) int { return cmp.Compare(failed(a), failed(b)) })
-	n := s.nav("Tiến trình xử lý", "pipeline")
+	n := s.nav(r, "Tiến trình xử lý", "pipeline")
 	n.Refresh = counts[pipeline.StatusQueued]+counts[pipeline.StatusProcessing] > 0
 	render(w, http.StatusOK, "pipeline.html", map[string]any{"Nav": n, "Docs": docs, "Counts": counts})
 }
@@ -267,33 +318,15 @@ func formOf(d Detail) form {
 	return form{DocNumber: d.DocNumber, Date: d.Date, Type: d.Type, Agency: d.Agency, Subject: d.Subject}
 }
 
-// byCookie remembers, in the archivist's browser, the name they correct
-// under, so that they type it once.
-const byCookie = "sohoa_by"
-
 func (s *Server) pageDoc(w http.ResponseWriter, r *http.Request) {
 	d, err := s.detail(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.failPage(w, err)
+		s.failPage(w, r, err)
 		return
 	}
 	f := formOf(d)
-	f.By = correctorName(r)
+	f.By = callerOf(r).Name
 	s.renderDoc(w, r, http.StatusOK, d, f, "")
-}
-
-// correctorName is who corrects: the signed-in user a reverse proxy
-// names, else the name this browser used last.
-func correctorName(r *http.Request) string {
-	if u := r.Header.Get(remoteUser); u != "" {
-		return u
-	}
-	if c, err := r.Cookie(byCookie); err == nil {
-		if v, err := url.QueryUnescape(c.Value); err == nil {
-			return v
-		}
-	}
-	return ""
 }
 
 func (s *Server) renderDoc(w http.ResponseWriter, r *http.Request, status int, d Detail, f form, problem string) {
@@ -301,12 +334,12 @@ func (s *Server) renderDoc(w http.ResponseWriter, r *http.Request, status int, d
 	if title == "" {
 		title = d.SourceName
 	}
-	n := s.nav(title, "")
+	n := s.nav(r, title, "")
 	n.Refresh = d.Status == pipeline.StatusQueued || d.Status == pipeline.StatusProcessing
 	fields := []string{docmeta.FieldDocNumber, docmeta.FieldDate, docmeta.FieldType, docmeta.FieldAgency, docmeta.FieldSubject}
 	render(w, status, "document.html", map[string]any{
 		"Nav": n, "Doc": d, "Form": f, "Problem": problem, "Saved": r.URL.Query().Has("saved"),
-		"Types": docmeta.TypeNames(), "Fields": fields, "Signed": r.Header.Get(remoteUser) != "",
+		"Types": docmeta.TypeNames(), "Fields": fields,
 	})
 }
 
@@ -322,9 +355,7 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		Agency: r.PostForm.Get(docmeta.FieldAgency), Subject: r.PostForm.Get(docmeta.FieldSubject), By: strings.TrimSpace(r.PostForm.Get("by")),
 		Note: r.PostForm.Get("note"),
 	}
-	if u := r.Header.Get(remoteUser); u != "" {
-		f.By = u
-	}
+	f.By = callerOf(r).Name // the account, whatever the form says
 	review := r.PostForm.Has(reviewField)
 	var cur index.Doc // where the document stands in the review queue
 	var err error
@@ -339,11 +370,15 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		_, err = s.arch.Correct(r.Context(), id, archive.Correction{
+		var rec *archive.Record
+		rec, err = s.arch.Correct(r.Context(), id, archive.Correction{
 			DocNumber: sent(r.PostForm, docmeta.FieldDocNumber, &f.DocNumber), Date: sent(r.PostForm, docmeta.FieldDate, &f.Date),
 			Type: sent(r.PostForm, docmeta.FieldType, &f.Type), Agency: sent(r.PostForm, docmeta.FieldAgency, &f.Agency),
 			Subject: sent(r.PostForm, docmeta.FieldSubject, &f.Subject), By: f.By, Note: f.Note,
 		})
+		if err == nil {
+			err = s.recordCorrection(r, rec)
+		}
 	}
 	if err != nil {
 		status, msg := httpError(err)
@@ -355,7 +390,7 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		}
 		d, derr := s.detail(r.Context(), id)
 		if derr != nil {
-			s.failPage(w, derr)
+			s.failPage(w, r, derr)
 			return
 		}
 		if review {
@@ -370,7 +405,6 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 		s.renderDoc(w, r, status, d, f, msg)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: byCookie, Value: url.QueryEscape(f.By), Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	if review {
 		s.redirectAfter(w, r, cur, id)
 		return
@@ -403,19 +437,37 @@ func formDate(s string) string {
 }
 
 // failPage answers an error with a page.
-func (s *Server) failPage(w http.ResponseWriter, err error) {
+func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := httpError(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("page failed", "err", err)
 	}
-	render(w, status, "error.html", map[string]any{"Nav": nav{Title: "Lỗi"}, "Status": status, "Message": msg})
+	render(w, status, "error.html", map[string]any{"Nav": s.bareNav(r, "Lỗi"), "Status": status, "Message": msg})
 }
 
-func render(w http.ResponseWriter, status int, name string, data any) {
+// render writes a page. data["Nav"] is its header (nav), whose nonce the
+// page's Content-Security-Policy allows.
+func render(w http.ResponseWriter, status int, name string, data map[string]any) {
+	n, _ := data["Nav"].(nav)
+	w.Header().Set("Content-Security-Policy", fmt.Sprintf(pagesPolicy, n.Nonce))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, data); err != nil {
 		// Headers are gone; the page ends where the template failed.
 		_, _ = w.Write([]byte("<p>Lỗi hiển thị trang (template error): " + template.HTMLEscapeString(err.Error()) + "</p>"))
 	}
+}
+
+func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) {
+	if s.audit == nil {
+		s.failPage(w, r, statusError{http.StatusNotFound, "Máy chủ này không ghi nhật ký truy cập (no audit kept)."})
+		return
+	}
+	id := r.PathValue("id")
+	entries, err := s.audit.Document(r.Context(), id)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	render(w, http.StatusOK, "audit.html", map[string]any{"Nav": s.nav(r, "Nhật ký truy cập", ""), "ID": id, "Entries": entries})
 }

@@ -39,7 +39,7 @@ const reviewBatch = 200
 func (s *Server) pageReviewDoc(w http.ResponseWriter, r *http.Request) {
 	d, err := s.detail(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.failPage(w, err)
+		s.failPage(w, r, err)
 		return
 	}
 	if d.Status != pipeline.StatusArchived {
@@ -47,7 +47,7 @@ func (s *Server) pageReviewDoc(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/documents/"+url.PathEscape(d.ID), http.StatusSeeOther)
 		return
 	}
-	f := form{DocNumber: reviewNumber(d), Date: d.Date, By: correctorName(r)}
+	f := form{DocNumber: reviewNumber(d), Date: d.Date, By: callerOf(r).Name}
 	s.renderReview(w, r, http.StatusOK, d, f, "", "f-number")
 }
 
@@ -55,7 +55,7 @@ func (s *Server) pageReviewDoc(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageReviewSkip(w http.ResponseWriter, r *http.Request) {
 	cur, ok, err := s.index.Get(r.PathValue("id"))
 	if err != nil {
-		s.failPage(w, err)
+		s.failPage(w, r, err)
 		return
 	}
 	if !ok {
@@ -71,7 +71,7 @@ func (s *Server) pageReviewSkip(w http.ResponseWriter, r *http.Request) {
 func (s *Server) redirectAfter(w http.ResponseWriter, r *http.Request, cur index.Doc, saved string) {
 	next, err := s.reviewAfter(cur)
 	if err != nil {
-		s.failPage(w, err)
+		s.failPage(w, r, err)
 		return
 	}
 	u := "/review?done=1"
@@ -167,9 +167,9 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 	if d.DocNumber == "" {
 		title = "Kiểm tra " + d.SourceName
 	}
-	n := s.nav(title, "review")
+	n := s.nav(r, title, "review")
 	data := map[string]any{
-		"Nav": n, "Doc": d, "Form": f, "Problem": problem, "Signed": r.Header.Get(remoteUser) != "",
+		"Nav": n, "Doc": d, "Form": f, "Problem": problem,
 		"CropNumber": d.Crops[docmeta.CropNumber], "CropDate": d.Crops[docmeta.CropDate],
 		"ReviewField": reviewField, "VersionField": versionField, "Focus": focus,
 	}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -27,18 +28,21 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
 	"github.com/sohoa/sohoa/viet"
 )
 
-// pdfStore is what the web needs of the archive bucket.
-type pdfStore interface {
+// Objects is what the web needs of the archive bucket: the PDFs and
+// originals it sends.
+type Objects interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, objstore.Info, error)
 }
 
-var _ pdfStore = (*objstore.Bucket)(nil)
+var _ Objects = (*objstore.Bucket)(nil)
 
 // Archive is what the web needs of the archive stage: a document's record
 // (its sidecar), the crops of its blanks, and archivists' corrections.
@@ -50,29 +54,136 @@ type Archive interface {
 
 var _ Archive = (*archive.Archive)(nil)
 
+// Config of the web server: what it serves from. New refuses one without
+// Queue, Index, Objects or Archive.
+type Config struct {
+	Queue   *pipeline.Queue // statuses of documents in the pipeline
+	Index   *index.Index    // the search index
+	Objects Objects         // the archive bucket
+	Archive Archive         // records, crops, corrections
+	// Metrics provides /metrics (nil: no metrics).
+	Metrics prometheus.Gatherer
+	// Log (nil: discarded).
+	Log *slog.Logger
+
+	// Accounts are the users and tokens who may use the server; required:
+	// every route but /healthz and the login needs one.
+	Accounts *auth.Store
+	// Sessions of signed-in browsers (nil: new ones, auth.NewSessions) and
+	// the login's Throttle of each user name (nil: auth.NewThrottle). Each
+	// client address has a throttle too, more lenient (addrFree failures),
+	// as one proxy or NAT may carry a whole office.
+	Sessions *auth.Sessions
+	Throttle *auth.Throttle
+	// TrustedProxies are the addresses whose X-Remote-User header names
+	// the user (a user of Accounts); from anywhere else it is ignored.
+	TrustedProxies []netip.Prefix
+	// AllowedHosts are the names (and addresses) the server answers as,
+	// in the Host header; others get 421, which stops DNS rebinding.
+	// Empty: any.
+	AllowedHosts []string
+	// Audit records every sign-in, search, view, download and correction
+	// (nil: nothing is recorded, and /api/audit answers 404). When a record
+	// cannot be written the request is refused (503): nothing is read or
+	// changed unrecorded.
+	Audit *audit.Log
+}
+
+func (c *Config) ensureDefaults() {
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.Sessions == nil {
+		c.Sessions = auth.NewSessions()
+	}
+	if c.Throttle == nil {
+		c.Throttle = auth.NewThrottle()
+	}
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Queue == nil:
+		return errors.New("web: no queue")
+	case c.Index == nil:
+		return errors.New("web: no index")
+	case c.Objects == nil:
+		return errors.New("web: no archive bucket")
+	case c.Archive == nil:
+		return errors.New("web: no archive")
+	case c.Accounts == nil:
+		return errors.New("web: no accounts")
+	}
+	return nil
+}
+
 // Server serves the API and the pages.
 type Server struct {
-	q       *pipeline.Queue
-	index   *index.Index
-	store   pdfStore
-	arch    Archive
-	gather  prometheus.Gatherer
-	log     *slog.Logger
+	q      *pipeline.Queue
+	index  *index.Index
+	store  Objects
+	arch   Archive
+	gather prometheus.Gatherer
+	log    *slog.Logger
+
+	accounts *auth.Store
+	sessions *auth.Sessions
+	throttle *auth.Throttle
+	// addrThrottle slows down guessing from one address across users.
+	addrThrottle *auth.Throttle
+	trusted      []netip.Prefix
+	hosts        []string
+	csrfKey      []byte // for the CSRF tokens of a proxy's users
+	audit        *audit.Log
+
 	ready   atomic.Bool
 	mu      sync.RWMutex
 	pending map[string]pipeline.Status // documents not archived yet, by id
 }
 
-// New returns a server. gather provides /metrics (nil: no metrics).
-func New(q *pipeline.Queue, ix *index.Index, st pdfStore, arch Archive, gather prometheus.Gatherer, log *slog.Logger) *Server {
-	return &Server{q: q, index: ix, store: st, arch: arch, gather: gather, log: log, pending: map[string]pipeline.Status{}}
+// addrFree is how many failed logins one client address may make (in an
+// hour, across user names) before it has to wait.
+const addrFree = 30
+
+func addrThrottle() *auth.Throttle {
+	t := auth.NewThrottle()
+	t.Free = addrFree
+	return t
+}
+
+// New returns a server over cfg's archive.
+func New(cfg Config) (*Server, error) {
+	cfg.ensureDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Server{
+		q: cfg.Queue, index: cfg.Index, store: cfg.Objects, arch: cfg.Archive, gather: cfg.Metrics, log: cfg.Log,
+		pending:  map[string]pipeline.Status{},
+		accounts: cfg.Accounts, sessions: cfg.Sessions, throttle: cfg.Throttle, addrThrottle: addrThrottle(),
+		trusted: cfg.TrustedProxies, hosts: normalHosts(cfg.AllowedHosts), csrfKey: newKey(), audit: cfg.Audit,
+	}, nil
 }
 
 // Run follows document statuses and serves HTTP on l until ctx ends.
 func (s *Server) Run(ctx context.Context, l net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      10 * time.Minute, // a PDF of some hundred pages over a slow link
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeader,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	// The status watch and the accounts' drain stop with Run, whichever
+	// ends it: ctx, or the listener failing.
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
 	watchDone := make(chan error, 1)
-	go func() { watchDone <- s.follow(ctx) }()
+	go func() { watchDone <- s.follow(bg) }()
+	drained := make(chan struct{})
+	go func() { s.drainAccounts(bg); close(drained) }()
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- srv.Serve(l) }()
 	var err error
@@ -86,7 +197,9 @@ func (s *Server) Run(ctx context.Context, l net.Listener) error {
 	if err == nil {
 		<-serveDone
 	}
+	stopBG()
 	<-watchDone
+	<-drained
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -122,45 +235,64 @@ func (s *Server) follow(ctx context.Context) error {
 	return nil
 }
 
-// route is one method and path pattern (net/http.ServeMux syntax) and its
-// handler. Those under /api/ are described in openapi.yaml.
+// route is one method and path pattern (net/http.ServeMux syntax), the
+// least role it needs, what the audit records of it before it is served
+// (audit.View, …; "" for nothing, or what the handler records itself), and
+// its handler. Those under /api/ are described in openapi.yaml
+// (x-sohoa-role: the role).
 type route struct {
 	method, path string
+	role         auth.Role
+	record       string
 	h            http.HandlerFunc
 }
 
 func (s *Server) routes() []route {
+	const (
+		anyone    = auth.None
+		viewer    = auth.Viewer
+		archivist = auth.Archivist
+		admin     = auth.Admin
+	)
 	rs := []route{
-		{"GET", "/healthz", s.healthz},
-		{"GET", "/api/openapi.yaml", serveOpenAPI},
-		{"GET", "/api/documents", s.apiList},
-		{"GET", "/api/documents/{id}", s.apiGet},
-		{"PATCH", "/api/documents/{id}", s.apiCorrect},
-		{"GET", "/api/documents/{id}/pdf", s.pdf},
-		{"GET", "/api/documents/{id}/original", s.original},
-		{"GET", "/api/documents/{id}/crops/{name}", s.crop},
-		{"GET", "/{$}", s.pageSearch},
-		{"GET", "/review", s.pageReview},
-		{"GET", "/review/{id}", s.pageReviewDoc},
-		{"GET", "/review/{id}/next", s.pageReviewSkip},
-		{"GET", "/pipeline", s.pagePipeline},
-		{"GET", "/documents/{id}", s.pageDoc},
-		{"POST", "/documents/{id}/correct", s.pageCorrect},
+		{"GET", "/healthz", anyone, "", s.healthz},
+		{"GET", "/login", anyone, "", s.pageLogin},
+		{"POST", "/login", anyone, "", s.postLogin},
+		{"POST", "/logout", viewer, "", s.postLogout},
+		{"GET", "/password", viewer, "", s.pagePassword},
+		{"POST", "/password", viewer, "", s.postPassword},
+		{"GET", "/api/openapi.yaml", viewer, "", serveOpenAPI},
+		{"GET", "/api/documents", viewer, audit.Search, s.apiList},
+		{"GET", "/api/documents/{id}", viewer, audit.View, s.apiGet},
+		{"PATCH", "/api/documents/{id}", archivist, "", s.apiCorrect},
+		{"GET", "/api/documents/{id}/pdf", viewer, audit.Download, s.pdf},
+		{"GET", "/api/documents/{id}/original", viewer, audit.Download, s.original},
+		{"GET", "/api/documents/{id}/crops/{name}", viewer, "", s.crop},
+		{"GET", "/api/audit", admin, "", s.apiAudit},
+		{"GET", "/{$}", viewer, audit.Search, s.pageSearch},
+		{"GET", "/review", archivist, "", s.pageReview},
+		{"GET", "/review/{id}", archivist, audit.View, s.pageReviewDoc},
+		{"GET", "/review/{id}/next", archivist, "", s.pageReviewSkip},
+		{"GET", "/pipeline", viewer, "", s.pagePipeline},
+		{"GET", "/documents/{id}", viewer, audit.View, s.pageDoc},
+		{"GET", "/documents/{id}/audit", admin, "", s.pageAudit},
+		{"POST", "/documents/{id}/correct", archivist, "", s.pageCorrect},
 	}
 	if s.gather != nil {
-		rs = append(rs, route{"GET", "/metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
+		rs = append(rs, route{"GET", "/metrics", viewer, "", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
 	}
 	return rs
 }
 
-// Handler routes requests. Requests that change something (PATCH, POST)
-// are refused when a browser says they come from another site.
+// Handler routes requests: each through harden (Host, sizes, headers),
+// then guard (who may), and requests that change something are refused
+// when a browser says they come from another site.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	for _, r := range s.routes() {
-		mux.HandleFunc(r.method+" "+r.path, r.h)
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.path, s.guard(rt))
 	}
-	return http.NewCrossOriginProtection().Handler(mux)
+	return s.harden(http.NewCrossOriginProtection().Handler(mux))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -291,8 +423,8 @@ func queryOf(r *http.Request, defLimit int) index.Query {
 		Text:   strings.TrimSpace(v.Get("q")),
 		Type:   strings.TrimSpace(v.Get("type")),
 		Agency: strings.TrimSpace(v.Get("agency")),
-		Limit:  intParam(r, "limit", defLimit, 1, 1000),
-		Offset: intParam(r, "offset", 0, 0, 1_000_000),
+		Limit:  intParam(r, "limit", defLimit, 1, maxLimit),
+		Offset: intParam(r, "offset", 0, 0, maxOffset),
 	}
 	q.Year, _ = strconv.Atoi(v.Get("year"))
 	q.Review, _ = strconv.ParseBool(v.Get("review"))
@@ -444,24 +576,21 @@ type correction struct {
 	Note      string  `json:"note"`
 }
 
-// remoteUser is the header an authenticating reverse proxy sets to the
-// signed-in user; it names who corrects when the request does not.
-const remoteUser = "X-Remote-User"
-
 func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	var c correction
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec := json.NewDecoder(r.Body) // harden bounds it
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Nội dung không phải JSON hợp lệ (invalid JSON): " + err.Error()})
 		return
 	}
-	if c.By == "" {
-		c.By = r.Header.Get(remoteUser)
-	}
+	c.By = callerOf(r).Name // who is the account, never what the body says
 	rec, err := s.arch.Correct(r.Context(), r.PathValue("id"), archive.Correction{
 		DocNumber: c.DocNumber, Date: c.Date, Type: c.Type, Agency: c.Agency, Subject: c.Subject, By: c.By, Note: c.Note,
 	})
+	if err == nil {
+		err = s.recordCorrection(r, rec)
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -502,6 +631,8 @@ func (s *Server) pdf(w http.ResponseWriter, r *http.Request) {
 	if d.DocNumber != "" {
 		name = strings.NewReplacer("/", "-", " ", "").Replace(d.DocNumber)
 	}
+	w.Header().Set("Content-Security-Policy", pdfFraming) // the document pages show it in a frame
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
 	s.download(w, r, d.Key, "application/pdf", "inline", name+".pdf", d.SHA256)
 }
 
@@ -581,7 +712,12 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 // httpError is the status and the message (Vietnamese, English in
 // brackets) for an error.
 func httpError(err error) (int, string) {
+	var se statusError
 	switch {
+	case errors.As(err, &se):
+		return se.status, se.msg
+	case errors.Is(err, errAudit):
+		return http.StatusServiceUnavailable, "Không ghi được nhật ký truy cập nên chưa thể phục vụ; hãy thử lại sau hoặc báo bộ phận CNTT (cannot write the audit: refused)"
 	case errors.Is(err, errNoDocument), errors.Is(err, archive.ErrNotFound), errors.Is(err, objstore.ErrNotExist):
 		return http.StatusNotFound, "Không có văn bản này (no such document)"
 	case errors.Is(err, archive.ErrNoCrop):

@@ -13,7 +13,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,8 @@ import (
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
+	"github.com/sohoa/sohoa/archive/audit"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
@@ -32,20 +36,62 @@ func TestMain(m *testing.M) {
 }
 
 // startServer runs the web server over an archive stage on real
-// components (archivetest: embedded NATS, versitygw, Bleve).
+// components (archivetest: embedded NATS, versitygw, Bleve), with an
+// accounts file that has a token of each role (see startSite). The
+// package's client sends requests to it as the archivist "Lê Thị Hoa".
 func startServer(t *testing.T) (base string, r *archivetest.Rig) {
 	t.Helper()
-	r = archivetest.New(t)
+	site := startSite(t, nil)
+	return site.base, site.rig
+}
+
+// site is a running server and the tokens made for it, by role.
+type site struct {
+	base     string
+	rig      *archivetest.Rig
+	accounts *auth.Store
+	tokens   map[auth.Role]string
+}
+
+// testerNames are the names of the tokens startSite makes, by role.
+var testerNames = map[auth.Role]string{auth.Viewer: "Trần Văn Xem", auth.Archivist: "Lê Thị Hoa", auth.Admin: "Quản Trị Viên"}
+
+// startSite runs the server as startServer does; tweak may change its
+// Config first (trusted proxies, hosts).
+func startSite(t *testing.T, tweak func(*Config)) *site {
+	t.Helper()
+	r := archivetest.New(t)
+	accounts, err := auth.Open(filepath.Join(t.TempDir(), auth.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := map[auth.Role]string{}
+	for role, name := range testerNames {
+		if tokens[role], err = accounts.CreateToken(name, role); err != nil {
+			t.Fatal(err)
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(r.Queue, r.Index, r.Store, r.Archive, nil, slog.New(slog.DiscardHandler))
+	trail, err := audit.Open(context.Background(), r.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Queue: r.Queue, Index: r.Index, Objects: r.Store, Archive: r.Archive, Log: slog.New(slog.DiscardHandler), Accounts: accounts, Audit: trail}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx, l) }()
 	t.Cleanup(func() { cancel(); <-done })
-	base = "http://" + l.Addr().String()
+	base := "http://" + l.Addr().String()
 	poll.Until(t, 10*time.Second, func() error {
 		resp, err := http.Get(base + "/healthz")
 		if err != nil {
@@ -57,12 +103,36 @@ func startServer(t *testing.T) (base string, r *archivetest.Rig) {
 		}
 		return nil
 	})
-	return base, r
+	defaultTokens.Store(l.Addr().String(), tokens[auth.Archivist])
+	t.Cleanup(func() { defaultTokens.Delete(l.Addr().String()) })
+	return &site{base: base, rig: r, accounts: accounts, tokens: tokens}
 }
+
+// defaultTokens are the tokens client sends to each server (host:port)
+// when a request carries no Authorization of its own.
+var defaultTokens sync.Map
+
+type bearerTransport struct{}
+
+func (bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if tok, ok := defaultTokens.Load(req.URL.Host); ok && req.Header.Get("Authorization") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+var (
+	// client is an archivist's: it sends the token startSite stored for
+	// the server a request goes to.
+	client = &http.Client{Transport: bearerTransport{}}
+	// noRedirect is client, showing redirects instead of following them.
+	noRedirect = &http.Client{Transport: bearerTransport{}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+)
 
 func getJSON(t *testing.T, u string, v any) int {
 	t.Helper()
-	resp, err := http.Get(u)
+	resp, err := client.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,16 +235,15 @@ func TestAPI(t *testing.T) {
 		t.Errorf("queued document = %d %+v", code, q3)
 	}
 
-	// Corrections: refused when malformed, without an author, for an
-	// unknown id, or from another site; then accepted, a new version out
-	// of the review queue.
+	// Corrections: refused when malformed, for an unknown id, or from
+	// another site; then accepted, a new version out of the review queue,
+	// made by the token's name whatever the body or X-Remote-User say.
 	for _, c := range []struct {
 		id, body, user string
 		want           int
 	}{
 		{"b2", `{"doc_number": "12/TB-UBND", "date": "2020-02-31", "by": "Lê Thị Hoa"}`, "", 400},
 		{"b2", `{"doc_number": "mười hai", "by": "Lê Thị Hoa"}`, "", 400},
-		{"b2", `{"doc_number": "12/TB-UBND"}`, "", 400},
 		{"b2", `{"doc_number": 12}`, "", 400},
 		{"zz", `{"doc_number": "12/TB-UBND", "by": "Lê Thị Hoa"}`, "", 404},
 	} {
@@ -185,7 +254,7 @@ func TestAPI(t *testing.T) {
 	if code, _ := patch(t, base+"/api/documents/b2", `{"date": "2020-02-12", "by": "x"}`, "", "http://evil.example"); code != http.StatusForbidden {
 		t.Errorf("cross-site PATCH = %d, want 403", code)
 	}
-	code, body := patch(t, base+"/api/documents/b2", `{"doc_number": "12/TB-UBND", "date": "2020-02-12", "note": "số và ngày viết tay"}`, "Lê Thị Hoa", "")
+	code, body := patch(t, base+"/api/documents/b2", `{"doc_number": "12/TB-UBND", "date": "2020-02-12", "note": "số và ngày viết tay", "by": "Kẻ Mạo Danh"}`, "Người Khác", "")
 	var b2 Detail
 	if err := json.Unmarshal([]byte(body), &b2); code != 200 || err != nil {
 		t.Fatalf("PATCH b2 = %d %s", code, body)
@@ -259,7 +328,6 @@ func TestPages(t *testing.T) {
 
 	// The correction form: a mistake shows the form again with what was
 	// typed and says what to do; a good correction saves and redirects.
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(form url.Values) (*http.Response, string) {
 		resp, err := noRedirect.PostForm(base+"/documents/b2/correct", form)
 		if err != nil {
@@ -274,28 +342,21 @@ func TestPages(t *testing.T) {
 	if resp.StatusCode != 400 || !strings.Contains(body, "31/02/2020") || !strings.Contains(body, `id="problem"`) {
 		t.Errorf("bad date: %d\n%s", resp.StatusCode, body)
 	}
-	form.Set("by", "")
+	// Who corrects is the account: a name typed into the form is not.
+	form.Set("by", "Kẻ Mạo Danh")
 	form.Set("date", "12/02/2020")
-	if resp, body := post(form); resp.StatusCode != 400 || !strings.Contains(body, "Hãy ghi tên người sửa") {
-		t.Errorf("no author: %d", resp.StatusCode)
-	}
-	form.Set("by", "Lê Thị Hoa")
 	resp, _ = post(form)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/documents/b2?saved=1" {
 		t.Fatalf("correction: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	var remembered bool
-	for _, c := range resp.Cookies() {
-		remembered = remembered || c.Name == byCookie
-	}
-	if !remembered {
-		t.Errorf("the corrector's name is not remembered")
-	}
 	p := get(t, base+"/documents/b2?saved=1", 200)
-	for _, w := range []string{`id="saved"`, "12/TB-UBND", "12/02/2020", "Lịch sử sửa đổi", "Lê Thị Hoa"} {
+	for _, w := range []string{`id="saved"`, "12/TB-UBND", "12/02/2020", "Lịch sử sửa đổi", "<td>Lê Thị Hoa</td>"} {
 		if !bytes.Contains(p.body, []byte(w)) {
 			t.Errorf("after the correction: no %q", w)
 		}
+	}
+	if bytes.Contains(p.body, []byte("Kẻ Mạo Danh")) {
+		t.Errorf("the name typed into the form was taken as who corrects")
 	}
 	if p := get(t, base+"/review", 200); !bytes.Contains(p.body, []byte("Văn bản cần kiểm tra (0)")) {
 		t.Errorf("review queue not emptied")
@@ -326,7 +387,7 @@ type response struct {
 
 func get(t *testing.T, u string, want int) response {
 	t.Helper()
-	resp, err := http.Get(u)
+	resp, err := client.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +413,7 @@ func patch(t *testing.T, u, body, user, origin string) (int, string) {
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +448,7 @@ func TestCrops(t *testing.T) {
 		}
 		req, _ := http.NewRequest(http.MethodGet, base+c1.Crops[name], nil)
 		req.Header.Set("If-None-Match", got.header.Get("ETag"))
-		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+		if resp, err := client.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
 			t.Errorf("crop %s again with its ETag: %v %v, want 304", name, resp.Status, err)
 		} else {
 			resp.Body.Close()
@@ -437,7 +498,6 @@ func TestReviewPages(t *testing.T) {
 	}
 	get(t, base+"/review/zz", http.StatusNotFound)
 
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(id string, form url.Values) (*http.Response, string) {
 		resp, err := noRedirect.PostForm(base+"/documents/"+id+"/correct", form)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -191,6 +192,7 @@ func registry() *prometheus.Registry {
 // dataDirs are the folders of a data directory.
 type dataDirs struct {
 	root, inbox, done, failed, nats, s3, index string
+	accounts                                   string // the accounts file
 }
 
 func newDataDirs(root string) (dataDirs, error) {
@@ -209,6 +211,8 @@ func newDataDirs(root string) (dataDirs, error) {
 		nats:   filepath.Join(abs, "nats"),
 		s3:     filepath.Join(abs, "s3"),
 		index:  filepath.Join(abs, "index"),
+		// accounts: auth.FileName
+		accounts: filepath.Join(abs, auth.FileName),
 	}, nil
 }
 

@@ -58,37 +58,104 @@ func sohoaBinary(t *testing.T) string {
 	return binPath
 }
 
-// proc is a sohoa process started by a test.
+// proc is a sohoa process started by a test: its log (standard error) and
+// what it prints for people (standard output) go to two files.
 type proc struct {
-	cmd    *exec.Cmd
-	log    string
-	exited chan error
+	cmd      *exec.Cmd
+	log, out string
+	exited   chan error
 }
 
 func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	t.Helper()
-	logPath := filepath.Join(t.TempDir(), name+".log")
+	dir := t.TempDir()
+	logPath, outPath := filepath.Join(dir, name+".log"), filepath.Join(dir, name+".out")
 	logf, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
+	outf, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "archive") {
+		authorize(t, flagValue(args, "--data"), flagValue(args, "--http"))
+	}
 	cmd := exec.Command(sohoaBinary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Stdout, cmd.Stderr = outf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, log: logPath, exited: make(chan error, 1)}
-	go func() { p.exited <- cmd.Wait(); logf.Close() }()
+	p := &proc{cmd: cmd, log: logPath, out: outPath, exited: make(chan error, 1)}
+	go func() { p.exited <- cmd.Wait(); logf.Close(); outf.Close() }()
 	t.Cleanup(func() {
 		p.stop(syscall.SIGTERM)
 		if t.Failed() {
-			out, _ := os.ReadFile(logPath)
-			t.Logf("--- %s log (last 4000 bytes):\n%s", name, tail(out, 4000))
+			out, _ := os.ReadFile(outPath)
+			log, _ := os.ReadFile(logPath)
+			t.Logf("--- %s output:\n%s\n--- %s log (last 4000 bytes):\n%s", name, tail(out, 2000), name, tail(log, 4000))
 		}
 	})
 	return p
 }
+
+// flagValue is the value of a flag in args ("" when absent).
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		if a == name && i+1 < len(args) {
+			return args[i+1]
+		}
+		if v, ok := strings.CutPrefix(a, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// apiTokens are the tokens the tests' client sends: by data folder (one
+// token per folder, made once however often its server restarts) and by
+// web address (host:port).
+var apiTokens sync.Map
+
+// authorize makes an admin token for the server that will serve the web
+// at addr from the data folder data, as an operator does: with `sohoa
+// token create` before the server starts (the acceptance run does the
+// same). client sends it with every request to addr.
+func authorize(t *testing.T, data, addr string) {
+	t.Helper()
+	if data == "" || addr == "" {
+		t.Fatalf("a web role started without --data or --http")
+	}
+	tok, ok := apiTokens.Load(data)
+	if !ok {
+		out, err := exec.Command(sohoaBinary(t), "token", "create", "--data", data, "--role", "admin", "--name", testToken).CombinedOutput()
+		if err != nil {
+			t.Fatalf("sohoa token create: %v\n%s", err, out)
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		tok = strings.TrimSpace(lines[len(lines)-1])
+		apiTokens.Store(data, tok)
+	}
+	apiTokens.Store(addr, tok)
+}
+
+// testToken is the name of the tests' token: the "who" of what they do.
+const testToken = "kiểm thử"
+
+type bearerTransport struct{}
+
+func (bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if tok, ok := apiTokens.Load(req.URL.Host); ok && req.Header.Get("Authorization") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// client is what the tests reach sohoa's web with: it sends the token
+// authorize made for the address a request goes to.
+var client = &http.Client{Transport: bearerTransport{}}
 
 // stop signals the process and waits for it.
 func (p *proc) stop(sig syscall.Signal) {
@@ -158,7 +225,7 @@ type apiList struct {
 }
 
 func getJSON(base, path string, v any) error {
-	resp, err := http.Get(base + path)
+	resp, err := client.Get(base + path)
 	if err != nil {
 		return err
 	}
@@ -176,7 +243,7 @@ func waitHealthy(t *testing.T, base string, p *proc) {
 		if !p.running() {
 			t.Fatalf("sohoa exited before it was ready")
 		}
-		resp, err := http.Get(base + "/healthz")
+		resp, err := client.Get(base + "/healthz")
 		if err != nil {
 			return err
 		}
@@ -282,7 +349,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 func get(t *testing.T, u string) []byte {
 	t.Helper()
-	resp, err := http.Get(u)
+	resp, err := client.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -622,19 +689,27 @@ func TestServeEndToEnd(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPatch, base+"/api/documents/"+doc.ID,
 		strings.NewReader(`{"doc_number": "07/CT-UBND", "date": "2018-03-20", "note": "số và ngày viết tay"}`))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Remote-User", "Nguyễn Văn An")
-	resp, err := http.DefaultClient.Do(req)
+	req.Header.Set("X-Remote-User", "Nguyễn Văn An") // from no trusted proxy: ignored
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var corrected struct {
 		apiDoc
-		Version int `json:"version"`
+		Version     int `json:"version"`
+		Corrections []struct {
+			By string `json:"by"`
+		} `json:"corrections"`
 	}
 	err = json.NewDecoder(resp.Body).Decode(&corrected)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != 200 || corrected.Version != 2 || corrected.DocNumber != "07/CT-UBND" || corrected.NeedsReview {
 		t.Errorf("correction: %d %+v %v", resp.StatusCode, corrected, err)
+	}
+	for _, c := range corrected.Corrections {
+		if c.By != testToken {
+			t.Errorf("correction by %q, want the token's name %q", c.By, testToken)
+		}
 	}
 
 	// The index is derived: stopped, its folder deleted and rebuilt from

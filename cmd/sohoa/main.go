@@ -54,6 +54,8 @@ commands:
   verify    check PDFs against PDF/A-2u and their records' SHA-256
   reindex   rebuild the search index from the archive bucket alone
   search    search the index from the command line
+  user      add, reset or disable the people who sign in to the web
+  token     create, list or revoke the tokens systems use on the API
 
 Run "sohoa COMMAND -h" for the flags of a command.`
 
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string) error {
 		return runReindex(ctx, rest)
 	case "search":
 		return runSearch(ctx, rest)
+	case "user":
+		return runUser(ctx, rest, os.Stdin, os.Stdout)
+	case "token":
+		return runToken(ctx, rest, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

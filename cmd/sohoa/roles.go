@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
 	"github.com/sohoa/sohoa/objstore"
@@ -86,6 +88,8 @@ func runArchive(ctx context.Context, args []string) error {
 	var remote remoteFlags
 	dataFlag := fs.String("data", "./data", "folder holding the search index (index/)")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "address of the web interface and API")
+	var webf webFlags
+	webf.register(fs)
 	common.register(fs)
 	remote.register(fs, true)
 	log, err := common.parse(fs, args, &remote)
@@ -117,8 +121,33 @@ func runArchive(ctx context.Context, args []string) error {
 	}
 	defer ix.Close()
 	reg := registry()
-	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
-	ws := web.New(q, ix, arch, ar, reg, log)
+	ar, err := archive.New(archive.Config{Queue: q, Work: work, Store: arch, Index: ix, Metrics: archive.NewMetrics(reg), Log: log})
+	if err != nil {
+		return err
+	}
+	accounts, err := auth.Open(dirs.accounts)
+	if err != nil {
+		return err
+	}
+	accounts.Actor = "sohoa archive"
+	if err := firstAdmin(accounts, os.Stdout); err != nil {
+		return err
+	}
+	trail, err := audit.Open(ctx, arch)
+	if err != nil {
+		return err
+	}
+	trusted, err := webf.trustedProxies()
+	if err != nil {
+		return err
+	}
+	ws, err := web.New(web.Config{
+		Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log,
+		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()), Audit: trail,
+	})
+	if err != nil {
+		return err
+	}
 	log.Info("archive running", "http", httpL.Addr().String(), "bucket", arch.Name(), "nats", redact(remote.nats), "s3", remote.s3)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return ar.Run(gctx) })

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"runtime"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
+	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/web"
 	"github.com/sohoa/sohoa/ingest"
 	"github.com/sohoa/sohoa/objstore"
@@ -30,6 +33,8 @@ func runServe(ctx context.Context, args []string) error {
 		s3Listen   = fs.String("s3-listen", "127.0.0.1:0", "address of the embedded S3 endpoint (port 0: any free port)")
 		natsListen = fs.String("nats-listen", "", "open the embedded NATS server on this address too, e.g. 127.0.0.1:4222 (default: in-process only)")
 	)
+	var webf webFlags
+	webf.register(fs)
 	common.register(fs)
 	log, err := common.parse(fs, args, nil)
 	if err != nil {
@@ -101,17 +106,52 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	wk := ocr.New(ocr.Config{Workers: *workers}, q, work, ocr.NewMetrics(reg), log)
-	ar := archive.New(archive.Config{}, q, work, arch, arch.Name(), ix, archive.NewMetrics(reg), log)
-	ws := web.New(q, ix, arch, ar, reg, log)
+	ar, err := archive.New(archive.Config{Queue: q, Work: work, Store: arch, Index: ix, Metrics: archive.NewMetrics(reg), Log: log})
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	accounts, err := auth.Open(dirs.accounts)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	accounts.Actor = "sohoa serve"
+	if err := firstAdmin(accounts, os.Stdout); err != nil {
+		httpL.Close()
+		return err
+	}
+	trail, err := audit.Open(ctx, arch)
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	trusted, err := webf.trustedProxies()
+	if err != nil {
+		httpL.Close()
+		return err
+	}
+	ws, err := web.New(web.Config{
+		Queue: q, Index: ix, Objects: arch, Archive: ar, Metrics: reg, Log: log,
+		Accounts: accounts, TrustedProxies: trusted, AllowedHosts: webf.allowedHosts(httpL.Addr()), Audit: trail,
+	})
+	if err != nil {
+		httpL.Close()
+		return err
+	}
 
 	fmt.Printf("sohoa đang chạy (running).\n"+
 		"  Thả bản quét vào thư mục (drop scans into): %s\n"+
 		"  Giao diện web (web interface):              http://%s/\n"+
+		"  Đăng nhập (sign in) với tài khoản admin, hoặc người dùng do admin tạo (or users the admin adds):\n"+
+		"      sohoa user add --data %[3]s --role archivist \"Họ Tên\"     (quên mật khẩu: sohoa user passwd --data %[3]s admin)\n"+
+		"  Mã truy cập API cho hệ thống khác (API tokens):\n"+
+		"      sohoa token create --data %[3]s --role viewer --name TÊN\n"+
 		"  Văn bản đã xử lý (done):                    %s\n"+
 		"  Tệp lỗi và lý do (failed, with reasons):    %s\n"+
 		"  Kho S3 nhúng (embedded S3):                 %s (credentials in %s)\n"+
 		"Nhấn Ctrl+C để dừng (press Ctrl+C to stop).\n",
-		dirs.inbox, httpL.Addr(), dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json")
+		dirs.inbox, httpL.Addr(), dirs.root, dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json")
 	log.Info("serving", "inbox", dirs.inbox, "http", httpL.Addr().String(), "s3", s3.Endpoint, "workers", *workers)
 
 	g, gctx := errgroup.WithContext(ctx)

@@ -17,6 +17,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/pdfcheck"
 	"github.com/sohoa/sohoa/objstore"
 )
@@ -36,8 +37,9 @@ func runVerify(ctx context.Context, args []string) error {
 
 Checks each PDF against the PDF/A-2u clauses sohoa promises, and against the
 SHA-256 in its JSON record (FILE.json beside it, as the archive stores it);
-for a whole archive, every version of every document, and the original file
-kept beside it against its SHA-256 too.
+for a whole archive, every version of every document, the original file
+kept beside it against its SHA-256 too, and the audit's hash chain (no
+entry changed, removed or reordered).
 One line per broken clause, or per record that cannot be read; exit status 1
 if there is any.`)
 		fs.PrintDefaults()
@@ -113,6 +115,11 @@ if there is any.`)
 			n++
 		}
 		fmt.Printf("%d documents checked in bucket %s\n", n, b.Name())
+		entries, problems, err := audit.Verify(ctx, b)
+		if err != nil {
+			return err
+		}
+		report(fmt.Sprintf("audit (%d entries)", entries), problems)
 	default:
 		fs.Usage()
 		return usageError{"verify: name PDF files, or an archive with --data or --s3"}

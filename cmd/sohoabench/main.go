@@ -206,6 +206,14 @@ func runSohoa(ctx context.Context, c config, truth []truthDoc) (*result, error) 
 		return nil, err
 	}
 	defer logf.Close()
+	// A viewer token, made before serve starts as an operator would; the
+	// token is the last line `sohoa token create` prints.
+	out, err := exec.CommandContext(ctx, c.sohoa, "token", "create", "--data", dataDir, "--role", "viewer", "--name", "sohoabench").Output()
+	if err != nil {
+		return nil, fmt.Errorf("sohoa token create: %w", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	token = strings.TrimSpace(lines[len(lines)-1])
 	cmd := exec.CommandContext(ctx, c.sohoa, "serve", "--data", dataDir, "--http", addr, "--workers", fmt.Sprint(c.workers))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
@@ -536,8 +544,21 @@ func poll(ctx context.Context, total time.Duration, fn func() (bool, error)) err
 	}
 }
 
+// token is the API token of the sohoa serve that runSohoa started.
+var token string
+
+// apiGet is a GET of sohoa's API with the token.
+func apiGet(u string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	return http.DefaultClient.Do(req)
+}
+
 func getJSON(u string, v any) error {
-	resp, err := http.Get(u)
+	resp, err := apiGet(u)
 	if err != nil {
 		return err
 	}
@@ -549,7 +570,7 @@ func getJSON(u string, v any) error {
 }
 
 func download(u, path string) error {
-	resp, err := http.Get(u)
+	resp, err := apiGet(u)
 	if err != nil {
 		return err
 	}
