@@ -342,6 +342,8 @@ type Detail struct {
 	// Crops are the addresses of the crops of the header's blanks, by name
 	// (docmeta.CropNumber, docmeta.CropDate).
 	Crops map[string]string `json:"crops,omitempty"`
+	// BlankPages are the pages of the original left out as blank sheets.
+	BlankPages []int `json:"blank_pages,omitempty"`
 }
 
 // Original is the file as it was dropped, kept beside the PDF/A.
@@ -378,7 +380,7 @@ func fromRecord(r *archive.Record) Detail {
 			Key: r.PDF.Key, Version: r.Version, Created: r.Created, Archived: r.Archived,
 		},
 		Text: r.Text, Review: r.Review, Confidence: r.Confidence, ParentAgency: r.Parent, Place: r.Place,
-		Corrections: r.Corrections,
+		Corrections: r.Corrections, BlankPages: r.BlankPages,
 	}
 	if r.Source.Key != "" {
 		d.Original = &Original{Name: r.Source.Name, SHA256: r.Source.SHA256, Format: r.Source.Format, Size: r.Source.Size}

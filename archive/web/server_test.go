@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -584,5 +585,20 @@ func TestHeldAnswer(t *testing.T) {
 		if w.Code != http.StatusConflict || w.Header().Get("Retry-After") != tc.retry || !strings.Contains(w.Body.String(), tc.says) {
 			t.Errorf("%v: %d, Retry-After %q, %s; want 409, %q, saying %q", tc.err, w.Code, w.Header().Get("Retry-After"), w.Body, tc.retry, tc.says)
 		}
+	}
+}
+
+// The blank sheets left out of a document are in its JSON and on its page.
+func TestBlankPagesShown(t *testing.T) {
+	base, r := startServer(t)
+	r.PagesWithEmpty(t, "duplex", []bool{false, true, false}, archivetest.ChiThi...)
+	r.WaitArchived(t, "duplex")
+	var d Detail
+	getJSON(t, base+"/api/documents/duplex", &d)
+	if d.Pages != 2 || !slices.Equal(d.BlankPages, []int{2}) {
+		t.Errorf("the document JSON: %d pages, blank pages %v; want 2, [2]", d.Pages, d.BlankPages)
+	}
+	if page := get(t, base+"/documents/duplex", 200); !strings.Contains(string(page.body), "đã bỏ 1 trang trắng của bản gốc: trang 2") {
+		t.Errorf("the document page does not tell of the blank sheet left out:\n%s", mainOf(page.body))
 	}
 }
