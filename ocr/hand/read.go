@@ -100,7 +100,7 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 	b.Colour = fromColour
 	cs, labels := components(mask, w)
 	ox, oy := s.Region.Min.X, s.Region.Min.Y
-	gs := marks(cs, s.H, s.Left-ox, s.Right-ox, s.Base-oy, fromColour)
+	gs := marks(cs, s.H, s.Left-ox, s.Right-ox, s.Base-oy, fromColour, s.Field != pipeline.BlankNumber)
 	var ds []byte
 	var pieceLog []piece
 	left, right := s.Left-ox, s.Right-ox

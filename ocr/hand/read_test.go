@@ -8,6 +8,7 @@ import (
 
 	"github.com/sohoa/sohoa/fixtures/synth"
 	"github.com/sohoa/sohoa/ocr/digits"
+	"github.com/sohoa/sohoa/pipeline"
 )
 
 // testDigits loads MNIST's test set (never the training set the model
@@ -165,5 +166,35 @@ func TestReadUnreadableMark(t *testing.T) {
 	b, _, _ := Read(s, grey, nil, digits.Default())
 	if b.Digits != "" || b.Doubt != doubtMark {
 		t.Errorf("blot read %q, doubt %q; want no digits and %q", b.Digits, b.Doubt, doubtMark)
+	}
+}
+
+// TestReadDescenderBefore: the tail of the "g" of "tháng" (or the "y" of
+// "ngày") reaching into the blank's left end below the baseline is print,
+// not a digit: on generated headers it read as a 3 before the month.
+func TestReadDescenderBefore(t *testing.T) {
+	d := testDigits(t)
+	grey, _, s := blankCrop(d, []int{firstOf(d, 0, 0), firstOf(d, 7, 0)}, 60, 60, color.RGBA{20, 20, 20, 255})
+	s.Field, s.Left = pipeline.BlankMonth, 24 // "tháng" ends over the g
+	fill := func(x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				grey.Pix[y*grey.Stride+x] = 20
+			}
+		}
+	}
+	// A "g" from x 13 to 33, past the print's bar: its bowl on the
+	// x-height, its stem down past the baseline (110) and its tail
+	// curling back — x-height high above the line, a quarter of the
+	// print's height below it.
+	fill(13, 82, 33, 86)   // bowl's top
+	fill(13, 82, 17, 100)  // bowl's left
+	fill(13, 96, 33, 100)  // bowl's bottom
+	fill(29, 82, 33, 121)  // stem
+	fill(15, 117, 33, 121) // tail
+	fill(15, 111, 19, 121) // tail's end
+	b, _, _ := Read(s, grey, nil, digits.Default())
+	if b.Digits != "07" {
+		t.Errorf("read %q (probs %v, doubt %q), want 07", b.Digits, b.Probs, b.Doubt)
 	}
 }
