@@ -235,9 +235,13 @@ type piece struct {
 
 // split reads glyph g as one digit, or as two or three touching ones when
 // that reads better: each way is scored by the product of its digits'
-// probabilities, and the best is kept.
+// probabilities, and the best is kept. Cuts are tried upright and, for a
+// slanted hand, along the glyph's slant: two slanted digits that touch
+// overlap in every column, and an upright cut between them runs through
+// a loop or takes a piece of each.
 func split(g glyph, labels []int32, w int, m classifier) []piece {
-	whole := classify(g, labels, w, g.box.Min.X, g.box.Max.X, m)
+	pts := inkPoints(g, labels, w)
+	whole := classifyPoints(pts, m)
 	aspect := float64(g.box.Dx()) / float64(max(1, g.box.Dy()))
 	if aspect < tryAspect || whole.prob >= sureWhole && whole.digit != digits.Reject && aspect < splitAspect {
 		return []piece{whole}
@@ -245,37 +249,41 @@ func split(g glyph, labels []int32, w int, m classifier) []piece {
 	best, bestScore := []piece{whole}, score([]piece{whole})
 	// The best score of each other reading, for the rival of the cut.
 	scores := map[string]float64{digitsOf(best): bestScore}
-	col := columnInk(g, labels, w)
-	n := g.box.Dx()
-	ls := loops(g, labels, w)
-	try := func(cuts ...int) {
-		var ps []piece
-		prev := 0
-		for _, c := range append(cuts, n) {
-			if c-prev < 2 || c < n && throughLoop(c, ls) {
-				return
+	hs := holes(g, labels, w)
+	for _, k := range slants(pts) {
+		sh := newShear(pts, g.box, k)
+		col := columnInk(pts, sh)
+		n := len(col)
+		ls := loopSpans(hs, sh)
+		try := func(cuts ...int) {
+			var ps []piece
+			prev := 0
+			for _, c := range append(cuts, n) {
+				if c-prev < 2 || c < n && throughLoop(c, ls) {
+					return
+				}
+				ps = append(ps, classifyPoints(sh.between(pts, prev, c), m))
+				prev = c
 			}
-			ps = append(ps, classify(g, labels, w, g.box.Min.X+prev, g.box.Min.X+c, m))
-			prev = c
-		}
-		sc := score(ps) * math.Pow(cutCost, float64(len(ps)-1))
-		if k := digitsOf(ps); sc > scores[k] {
-			scores[k] = sc
-		}
-		if sc > bestScore {
-			for i := range ps {
-				ps[i].cut = true
+			sc := score(ps) * math.Pow(cutCost, float64(len(ps)-1))
+			if k := digitsOf(ps); sc > scores[k] {
+				scores[k] = sc
 			}
-			best, bestScore = ps, sc
+			if sc > bestScore {
+				for i := range ps {
+					ps[i].cut = true
+				}
+				best, bestScore = ps, sc
+			}
 		}
-	}
-	for _, c := range cutsIn(col, cutFrom, cutTo) {
-		try(c)
-	}
-	if aspect > threeAspect {
-		for _, a := range cutsIn(col, 0.2, 0.45) {
-			for _, b := range cutsIn(col, 0.55, 0.8) {
-				try(a, b)
+		for _, c := range cutsIn(col, cutFrom, cutTo) {
+			try(c)
+		}
+		if aspect > threeAspect {
+			for _, a := range cutsIn(col, 0.2, 0.45) {
+				for _, b := range cutsIn(col, 0.55, 0.8) {
+					try(a, b)
+				}
 			}
 		}
 	}
@@ -352,7 +360,8 @@ func score(ps []piece) float64 {
 // the left), cut where it has least ink in its outer trimShare, and
 // returns that reading when it reads better than best.
 func trimmed(g glyph, labels []int32, w int, m classifier, best []piece, fromLeft bool) []piece {
-	col := columnInk(g, labels, w)
+	pts := inkPoints(g, labels, w)
+	col := columnInk(pts, newShear(pts, g.box, 0))
 	n := len(col)
 	total := 0
 	for _, v := range col {
@@ -423,9 +432,9 @@ func cutIn(col []int, from, to float64) int {
 	return c
 }
 
-// classify reads the columns [x0, x1) of glyph g.
-func classify(g glyph, labels []int32, w, x0, x1 int, m classifier) piece {
-	ink := inkImage(g, labels, w, x0, x1)
+// classifyPoints reads the ink pts as one digit.
+func classifyPoints(pts []image.Point, m classifier) piece {
+	ink := pointsImage(pts)
 	p := m.Predict(digits.Normalize(ink))
 	aspect := float64(ink.Rect.Dx()) / float64(max(1, ink.Rect.Dy()))
 	best := 0

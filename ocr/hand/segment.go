@@ -2,6 +2,7 @@ package hand
 
 import (
 	"image"
+	"math"
 	"slices"
 )
 
@@ -259,40 +260,132 @@ func abs(x int) int {
 	return x
 }
 
-// inkImage draws the columns [x0, x1) of glyph g as an ink image (255 ink)
-// cropped to its ink.
-func inkImage(g glyph, labels []int32, w, x0, x1 int) *image.Gray {
-	r := image.Rect(max(x0, g.box.Min.X), g.box.Min.Y, min(x1, g.box.Max.X), g.box.Max.Y)
-	out := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			if slices.Contains(g.labels, labels[y*w+x]) {
-				out.Pix[(y-r.Min.Y)*out.Stride+x-r.Min.X] = 255
-			}
-		}
-	}
-	return out
-}
-
-// columnInk counts glyph g's ink in each column of [g.box.Min.X, Max.X).
-func columnInk(g glyph, labels []int32, w int) []int {
-	out := make([]int, g.box.Dx())
+// inkPoints lists glyph g's ink within its box, row by row.
+func inkPoints(g glyph, labels []int32, w int) []image.Point {
+	var out []image.Point
 	for y := g.box.Min.Y; y < g.box.Max.Y; y++ {
 		for x := g.box.Min.X; x < g.box.Max.X; x++ {
 			if slices.Contains(g.labels, labels[y*w+x]) {
-				out[x-g.box.Min.X]++
+				out = append(out, image.Pt(x, y))
 			}
 		}
 	}
 	return out
 }
 
-// loops returns the column spans of glyph g's large holes: paper that its
-// ink closes all round (the inside of a 0, the bowl of a 6 or 9), at
-// least loopWide of the glyph's height across. Two digits that touch are cut
-// beside each other's loops, never through one: a wide, slanted 0 cut
-// down its middle reads as a 6 and a 7.
-func loops(g glyph, labels []int32, w int) [][2]int {
+// pointsImage draws pts as an ink image (255 ink) cropped to them.
+func pointsImage(pts []image.Point) *image.Gray {
+	if len(pts) == 0 {
+		return image.NewGray(image.Rectangle{})
+	}
+	r := image.Rectangle{Min: pts[0], Max: pts[0].Add(image.Pt(1, 1))}
+	for _, p := range pts {
+		r = r.Union(image.Rectangle{Min: p, Max: p.Add(image.Pt(1, 1))})
+	}
+	out := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for _, p := range pts {
+		out.Pix[(p.Y-r.Min.Y)*out.Stride+p.X-r.Min.X] = 255
+	}
+	return out
+}
+
+// shear is the frame a cut is taken in: the column u of a pixel (x, y) is
+// x less the glyph's left, plus k·(y − yc) for a hand slanted k to the
+// right (the top of a stroke k pixels right of its foot for each pixel of
+// height), off making the least column 0. A cut at u = c runs along the
+// slant; with k 0 it is upright.
+type shear struct {
+	k           float64
+	x0, yc, off int
+}
+
+// newShear is the frame of slant k for glyph ink pts within box.
+func newShear(pts []image.Point, box image.Rectangle, k float64) shear {
+	sh := shear{k: k, x0: box.Min.X, yc: (box.Min.Y + box.Max.Y) / 2}
+	least := 0
+	for i, p := range pts {
+		if u := sh.u(p); i == 0 || u < least {
+			least = u
+		}
+	}
+	sh.off = -least
+	return sh
+}
+
+func (sh shear) u(p image.Point) int {
+	return p.X - sh.x0 + int(math.Round(sh.k*float64(p.Y-sh.yc))) + sh.off
+}
+
+// between returns the pts whose column is in [u0, u1).
+func (sh shear) between(pts []image.Point, u0, u1 int) []image.Point {
+	var out []image.Point
+	for _, p := range pts {
+		if u := sh.u(p); u >= u0 && u < u1 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// columnInk counts the ink pts in each column of frame sh.
+func columnInk(pts []image.Point, sh shear) []int {
+	var out []int
+	for _, p := range pts {
+		u := sh.u(p)
+		for len(out) <= u {
+			out = append(out, 0)
+		}
+		out[u]++
+	}
+	return out
+}
+
+// slants are the slants cuts are tried along for glyph ink pts: upright,
+// and the ink's own slant (its x against its y, as a least-squares line)
+// when the hand leans.
+func slants(pts []image.Point) []float64 {
+	if len(pts) < 2 {
+		return []float64{0}
+	}
+	var mx, my float64
+	for _, p := range pts {
+		mx += float64(p.X)
+		my += float64(p.Y)
+	}
+	n := float64(len(pts))
+	mx, my = mx/n, my/n
+	var cov, vy float64
+	for _, p := range pts {
+		dx, dy := float64(p.X)-mx, float64(p.Y)-my
+		cov += dx * dy
+		vy += dy * dy
+	}
+	if vy == 0 {
+		return []float64{0}
+	}
+	// y grows downwards: a hand leaning right has x falling as y grows.
+	k := max(minSlant, min(maxSlant, -cov/vy))
+	if math.Abs(k) < leanSlant {
+		return []float64{0}
+	}
+	return []float64{0, k}
+}
+
+// Slants of cuts (slants).
+const (
+	// leanSlant: a hand leaning less than this (in x per y) is cut
+	// upright only; minSlant and maxSlant bound the slant cuts follow
+	// (about −17° and 35°).
+	leanSlant          = 0.08
+	minSlant, maxSlant = -0.3, 0.7
+)
+
+// holes returns glyph g's large holes: paper that its ink closes all
+// round (the inside of a 0, the bowl of a 6 or 9), at least loopWide of
+// the glyph's height across, each as its pixels. Two digits that touch
+// are cut beside each other's loops, never through one: a wide, slanted
+// 0 cut down its middle reads as a 6 and a 7.
+func holes(g glyph, labels []int32, w int) [][]image.Point {
 	r := g.box
 	gw, gh := r.Dx(), r.Dy()
 	if gw < 3 || gh < 3 {
@@ -309,19 +402,20 @@ func loops(g glyph, labels []int32, w int) [][2]int {
 			stack = append(stack, y*gw+x)
 		}
 	}
-	flood := func() (x0, x1, n int) {
+	flood := func() (x0, x1 int, px []image.Point) {
 		x0, x1 = gw, -1
 		for len(stack) > 0 {
 			p := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			x, y := p%gw, p/gw
-			x0, x1, n = min(x0, x), max(x1, x), n+1
+			x0, x1 = min(x0, x), max(x1, x)
+			px = append(px, image.Pt(r.Min.X+x, r.Min.Y+y))
 			push(x+1, y)
 			push(x-1, y)
 			push(x, y+1)
 			push(x, y-1)
 		}
-		return x0, x1, n
+		return x0, x1, px
 	}
 	for x := range gw {
 		push(x, 0)
@@ -332,23 +426,42 @@ func loops(g glyph, labels []int32, w int) [][2]int {
 		push(gw-1, y)
 	}
 	flood()
-	var out [][2]int
+	var out [][]image.Point
 	for y := range gh {
 		for x := range gw {
 			if seen[y*gw+x] || ink(x, y) {
 				continue
 			}
 			push(x, y)
-			x0, x1, n := flood()
-			if float64(x1-x0+1) >= loopWide*float64(gh) && n >= loopArea {
-				out = append(out, [2]int{x0, x1})
+			x0, x1, px := flood()
+			if float64(x1-x0+1) >= loopWide*float64(gh) && len(px) >= loopArea {
+				out = append(out, px)
 			}
 		}
 	}
 	return out
 }
 
-// Loops that cuts keep out of (loops).
+// loopSpans returns the columns each of holes hs spans in frame sh.
+func loopSpans(hs [][]image.Point, sh shear) [][2]int {
+	var out [][2]int
+	for _, h := range hs {
+		lo, hi := 0, 0
+		for i, p := range h {
+			u := sh.u(p)
+			if i == 0 || u < lo {
+				lo = u
+			}
+			if i == 0 || u > hi {
+				hi = u
+			}
+		}
+		out = append(out, [2]int{lo, hi})
+	}
+	return out
+}
+
+// Loops that cuts keep out of (holes).
 const (
 	// loopWide: a hole at least this share of its glyph's height across
 	// is a digit's loop; the slit where two digits touch twice is
