@@ -234,6 +234,9 @@ func TestReadSlantedTouching(t *testing.T) {
 	}{
 		{0, 5, 400, 26, 0.35}, {0, 6, 200, 22, 0.35}, {0, 8, 200, 22, 0.5}, {0, 3, 200, 22, 0.5},
 		{0, 7, 200, 22, 0.35}, {0, 9, 200, 26, 0.5}, {3, 3, 200, 22, 0.35},
+		// The ink's thinnest columns run through a 0's loop: the
+		// valleys beside it are tried instead.
+		{0, 0, 400, 22, 0.35}, {0, 0, 200, 22, 0.5}, {0, 3, 400, 22, 0.35}, {0, 4, 400, 22, 0.35},
 	} {
 		want := fmt.Sprintf("%d%d", c.a, c.b)
 		t.Run(want, func(t *testing.T) {
@@ -243,5 +246,20 @@ func TestReadSlantedTouching(t *testing.T) {
 				t.Errorf("read %q (probs %v, doubt %q), want %s", b.Digits, b.Probs, b.Doubt, want)
 			}
 		})
+	}
+}
+
+// A digit wider than digits are written pays for it the more, the wider
+// it is: a wide 0 a little, two digits run together read as one a lot.
+func TestScoreWide(t *testing.T) {
+	for _, c := range []struct {
+		aspect   float64
+		min, max float64
+	}{
+		{0.8, 1, 1}, {1.13, 0.8, 0.9}, {1.5, 0.45, 0.5}, {2, 0.25, 0.3},
+	} {
+		if got := score([]piece{{digit: 0, prob: 1, aspect: c.aspect}}); got < c.min || got > c.max {
+			t.Errorf("a 0 %.2f as wide as high scores %.3f, want %.2f to %.2f", c.aspect, got, c.min, c.max)
+		}
 	}
 }

@@ -327,6 +327,20 @@ func (sh shear) between(pts []image.Point, u0, u1 int) []image.Point {
 	return out
 }
 
+// aspect is the width of ink pts across frame sh's columns over their
+// height.
+func (sh shear) aspect(pts []image.Point) float64 {
+	if len(pts) == 0 {
+		return 0
+	}
+	u0, u1, y0, y1 := sh.u(pts[0]), sh.u(pts[0]), pts[0].Y, pts[0].Y
+	for _, p := range pts {
+		u := sh.u(p)
+		u0, u1, y0, y1 = min(u0, u), max(u1, u), min(y0, p.Y), max(y1, p.Y)
+	}
+	return float64(u1-u0+1) / float64(y1-y0+1)
+}
+
 // columnInk counts the ink pts in each column of frame sh.
 func columnInk(pts []image.Point, sh shear) []int {
 	var out []int
@@ -471,7 +485,9 @@ const (
 	loopArea = 12
 	// loopEdge: a cut this share of a loop's width from its side runs
 	// along the ink that closes it, which may be where two digits meet.
-	loopEdge = 0.2
+	// At 0.2 a cut a fifth into a 0 read its rest as a 6 (05 as 65);
+	// slanted digits that touch are cut along their slant instead.
+	loopEdge = 0.1
 )
 
 // throughLoop: a cut at column x of a glyph (from its left) runs through
