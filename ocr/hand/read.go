@@ -143,8 +143,10 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 	}
 	// Ink that runs into the print beside the blank ("Số:07" written
 	// against the colon, a 1 against the symbol's slash) may have taken a
-	// piece of it for a digit, or a digit for a piece of it.
-	if len(gs) > 0 && b.Doubt == "" && (gs[0].box.Min.X < left || gs[len(gs)-1].box.Max.X > right) {
+	// piece of it for a digit, or a digit for a piece of it. Not in
+	// colour, where the print is not in the mask and the ink past the
+	// blank's ends is read whole.
+	if len(gs) > 0 && b.Doubt == "" && !fromColour && (gs[0].box.Min.X < left || gs[len(gs)-1].box.Max.X > right) {
 		b.Doubt = doubtTouch
 	}
 	// Handwriting cut by a side of the crop (a last digit written over

@@ -263,3 +263,22 @@ func TestScoreWide(t *testing.T) {
 		}
 	}
 }
+
+// TestReadColourOverPrint: blue ink written over the print after the
+// blank is read whole and without doubt on a colour scan — the print is
+// not in the ink's mask, so no piece of it can be taken for a digit. In
+// black and white the same is in doubt.
+func TestReadColourOverPrint(t *testing.T) {
+	d := testDigits(t)
+	m := digits.Default()
+	blue := color.RGBA{40, 60, 170, 255}
+	idx := []int{firstOf(d, 4, 0), firstOf(d, 7, 0)}
+	grey, colour, s := blankCrop(d, idx, 200, 60, blue) // the 7 from 260 to 316, over the print at 298
+	b, _, _ := Read(s, grey, colour, m)
+	if b.Digits != "47" || b.Doubt != "" {
+		t.Errorf("colour: read %q (probs %v), doubt %q; want 47 without doubt", b.Digits, b.Probs, b.Doubt)
+	}
+	if b, _, _ := Read(s, grey, nil, m); b.Doubt == "" {
+		t.Errorf("black and white: read %q without doubt; want a doubt", b.Digits)
+	}
+}

@@ -241,7 +241,11 @@ func marks(cs []comp, h, left, right, base int, fromColour, descender bool) []gl
 		out = append(out, glyph{box: c.box, labels: []int32{c.label}})
 	}
 	// A glyph that runs into the print (the tail of the "y" of "ngày"
-	// touching the first digit) is read from the blank's side only.
+	// touching the first digit) is read from the blank's side only. In
+	// colour the print is not in the mask: the ink is read whole.
+	if fromColour {
+		return out
+	}
 	lo, hi := left-int(clipMargin*fh), right+int(clipMargin*fh)
 	kept := out[:0]
 	for _, g := range out {
