@@ -282,3 +282,29 @@ func TestReadColourOverPrint(t *testing.T) {
 		t.Errorf("black and white: read %q without doubt; want a doubt", b.Digits)
 	}
 }
+
+// TestReadSlantedOnes: two 1s of a slanted hand written close, joined at
+// the foot, make a glyph narrower than two digits usually are; read as
+// one it is no digit at all, so it is tried as two.
+func TestReadSlantedOnes(t *testing.T) {
+	d := testDigits(t)
+	for _, gap := range []int{10, 12, 14} {
+		grey, _, s := blankCrop(d, nil, 0, 0, color.RGBA{})
+		for y := 54; y < 110; y++ {
+			x := 60 + 14*(110-y)/56 // leaning right, 14 px over 56
+			for _, x0 := range []int{x, x + gap} {
+				for xx := x0; xx < x0+6; xx++ {
+					grey.Pix[y*grey.Stride+xx] = 20
+				}
+			}
+		}
+		for y := 106; y < 110; y++ { // the foot that joins them
+			for x := 60; x < 66+gap; x++ {
+				grey.Pix[y*grey.Stride+x] = 20
+			}
+		}
+		if b, _, _ := Read(s, grey, nil, digits.Default()); b.Digits != "11" {
+			t.Errorf("%d px apart: read %q (probs %v, doubt %q), want 11", gap, b.Digits, b.Probs, b.Doubt)
+		}
+	}
+}
