@@ -136,6 +136,10 @@ func TestDoubtfulCut(t *testing.T) {
 		{"not cut", []piece{{digit: 4, prob: 0.5}}, false},
 		{"cut, sure, no rival", []piece{{digit: 4, prob: 0.999, cut: true}, {digit: 7, prob: 0.995, cut: true}}, false},
 		{"cut, one digit unsure", []piece{{digit: 4, prob: 0.999, cut: true}, {digit: 7, prob: 0.98, cut: true}}, true},
+		// A 1 touching a 9 whose loop the blur filled read as a sure 11
+		// (0.998 each), with nothing else that read at all: any thin
+		// slice of a digit reads as a 1.
+		{"cut, sure but not beyond doubt", []piece{{digit: 1, prob: 0.9984, cut: true}, {digit: 1, prob: 0.9975, cut: true}}, true},
 		{"cut, a close rival", []piece{{digit: 6, prob: 1, cut: true, rival: 0.85}, {digit: 7, prob: 1, cut: true, rival: 0.85}}, true},
 	} {
 		if got := doubtfulCut(c.ps); got != c.want {
