@@ -158,6 +158,9 @@ func placeBefore(ps []piece) []word {
 		if !p.whole || t == "" || strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
 			break
 		}
+		if n := len([]rune(t)); n >= 3 && strings.ToUpper(t) == t {
+			break // capitals: a symbol ("KHUBND") or an agency, never the italic place
+		}
 		if strings.HasSuffix(p.text, ",") && len(out) > 0 {
 			break // "Số: 2352, Vân Canh" — a comma ends a phrase before the place
 		}
@@ -170,6 +173,21 @@ func placeBefore(ps []piece) []word {
 		out = append([]word{p.w}, out...)
 	}
 	return out
+}
+
+// opensWithLabel: the row's first word is the number's label "Số" as OCR
+// reads it beside handwriting ("số:", "sơ.", "SốÏ..KHUBND", "sốe2©"):
+// "so" alone, before a mark, or in a word no word of the language is
+// (letters and marks mixed).
+func opensWithLabel(ws []word) bool {
+	if len(ws) == 0 {
+		return false
+	}
+	f := []rune(strings.ToLower(viet.Fold(ws[0].text)))
+	if len(f) < 2 || f[0] != 's' || f[1] != 'o' {
+		return false
+	}
+	return len(f) == 2 || !unicode.IsLetter(f[2]) || strings.IndexFunc(string(f), func(r rune) bool { return !unicode.IsLetter(r) }) >= 0
 }
 
 // placeText is the place as printed, without the comma that ends it.
@@ -239,7 +257,11 @@ func (r *reading) findDateTop() {
 		if s.box.X0 < pg.colX-dateTopSlack*x.h {
 			continue
 		}
-		if i := indexOf(x.words, s); i > 0 && x.words[i-1].box.X1 > s.box.X0-dateTopSlack*x.h {
+		// A place that follows on from the word before it is a sentence
+		// of the body — unless the row opens with the number's label:
+		// OCR merged the "Số:" line, whose number and symbol it could
+		// not read, with the date line beside it.
+		if i := indexOf(x.words, s); i > 0 && x.words[i-1].box.X1 > s.box.X0-dateTopSlack*x.h && !opensWithLabel(x.words) {
 			continue
 		}
 		r.date, r.dateRow = &d, ri

@@ -250,3 +250,22 @@ func TestStrayBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestDateBesideUnreadNumber: OCR merged the "Số:" line, whose handwritten
+// number and symbol it could not read ("sốe2© KHUBND"), with the date line
+// beside it, so close that the place seemed to follow on from the symbol.
+// The date line is still the header's, and the symbol is no part of the
+// place.
+func TestDateBesideUnreadNumber(t *testing.T) {
+	for _, so := range []string{"sốe2© KHUBND", "SốÏ..KHUBND", "sơ. €2 /KHVP —"} {
+		date := "Hoằng Đạt, ngày 22 tháng 3 năm 2023"
+		h := hdr{so: so, date: date, typ: "KẾ HOẠCH", agency: []string{"ỦY BAN NHÂN DÂN", "XÃ HOẰNG ĐẠT"},
+			subject: []string{"Triển khai thực hiện công tác phổ cập giáo dục"}, body: bodyText}
+		// The symbol ends 40 px before the place starts.
+		h.soX = rightCX - textWidth(date)/2 - 40 - textWidth(so)
+		m := Extract([]*pipeline.PageText{h.build()})
+		if m.Date != "2023-03-22" || m.Place != "Hoằng Đạt" {
+			t.Errorf("%q: date %q place %q, want 2023-03-22 in Hoằng Đạt (review %q)", so, m.Date, m.Place, m.Review)
+		}
+	}
+}

@@ -163,7 +163,7 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 	// OCR may glue the label, the handwriting and the symbol into one
 	// word ("số:ÔÉ./BCHĐND"): then the label opens it.
 	f := []rune(strings.ToLower(viet.Fold(string(rs))))
-	selfLabel := len(f) > 3 && string(f[:2]) == "so" && strings.ContainsRune(string(f[:min(4, len(f))]), ':')
+	selfLabel := len(f) > 3 && isLabel(string(rs)) && strings.ContainsRune(string(f[:min(4, len(f))]), ':')
 	reach := 5
 	if selfLabel {
 		reach = 10
@@ -221,8 +221,7 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 		left, label = w.Box.X0+int(soWidth*float64(h)), w.Box.X0
 	}
 	for k := i; left < 0 && k >= 0 && k >= i-3; k-- {
-		f := strings.ToLower(viet.Fold(ws[k].Text))
-		if !strings.HasPrefix(f, "so") {
+		if !isLabel(ws[k].Text) {
 			continue
 		}
 		if right-ws[k].Box.X0 > maxBlank*h {
@@ -265,8 +264,7 @@ func numberSpot(ws []pipeline.Word, i int) (Spot, bool) {
 // about where those capitals start. The spot NeedsSlash.
 func unslashedSpot(ws []pipeline.Word) (Spot, bool) {
 	for k := 0; k < min(2, len(ws)); k++ {
-		f := []rune(strings.ToLower(viet.Fold(ws[k].Text)))
-		if len(f) < 2 || string(f[:2]) != "so" {
+		if !isLabel(ws[k].Text) {
 			continue
 		}
 		for j := k; j < min(len(ws), k+4); j++ {
@@ -303,6 +301,18 @@ func unslashedSpot(ws []pipeline.Word) (Spot, bool) {
 		return Spot{}, false
 	}
 	return Spot{}, false
+}
+
+// isLabel tells the number's label "Số" as OCR reads it beside
+// handwriting: "Số:", "số:ÔÉ", "sơ.", and with its o misread, "sø:",
+// "sø.?", "sẽ:" (an s, a letter and the colon, which no word of the
+// header has).
+func isLabel(text string) bool {
+	f := []rune(strings.ToLower(viet.Fold(text)))
+	if len(f) < 2 || f[0] != 's' {
+		return false
+	}
+	return f[1] == 'o' || f[1] == 'ø' || len(f) >= 3 && unicode.IsLetter(f[1]) && f[2] == ':'
 }
 
 // symbolTail is where the symbol's capitals start at the end of rs, read

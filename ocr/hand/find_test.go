@@ -63,6 +63,13 @@ func TestFind(t *testing.T) {
 			[]string{"number:522-646?"}},
 		{"the year's slash past the handwriting", []pipeline.Line{line(450, 440, "Số: .CÖÝ./2024/NQ-HĐND")},
 			[]string{"number:522-655"}},
+		// OCR misread the label's o beside the handwriting.
+		{"the label read sø:", []pipeline.Line{line(450, 440, "sø:AL4 /TB-UBND")},
+			[]string{"number:518-608"}},
+		{"the label read sẽ:", []pipeline.Line{line(450, 440, "sẽ:// „Z /QĐ-UBND")},
+			[]string{"number:518-646"}},
+		{"the label read sø.", []pipeline.Line{line(450, 440, "sø.? +110 /GDĐT")},
+			[]string{"number:518-670"}},
 		{"a department's name is no label", []pipeline.Line{line(450, 440, "SỞ TÀI CHÍNH")}, nil},
 		{"Ngãi is not ngày", []pipeline.Line{line(1200, 440, "Quảng Ngãi, tháng 3 năm 2018")}, nil},
 		{"an incoming-mail stamp has no symbol", []pipeline.Line{line(200, 800, "Số: 2352")}, nil},

