@@ -173,10 +173,11 @@ func DecodeVNI(s string) string {
 	for i := 0; i < len(s); {
 		n := 0
 		var letter rune
-		// The longest spelling is three runes (base, quality, tone), so
-		// look that far ahead.
+		// A spelling is one rune or two (a base and one mark byte, which
+		// carries the quality and the tone together: "aá" is ấ); the
+		// longer one wins.
 		end, runes := i, 0
-		for end < len(s) && runes < 3 {
+		for end < len(s) && runes < 2 {
 			_, w := utf8.DecodeRuneInString(s[end:])
 			end += w
 			runes++
