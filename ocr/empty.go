@@ -20,7 +20,7 @@ import (
 //     the area in the black-and-white copy OCR reads: a page with one line
 //     of text has several times that (a 40-letter line at 12 pt is about
 //     0.4% of an A4 page), a clean back a few hundredths of a percent;
-//   - OCR read no word of minWordLetters letters or more with confidence
+//   - OCR read no word of minWordLetters letters or digits or more with confidence
 //     minWordConf or better: a page that says anything is kept, however
 //     little ink it takes.
 //
