@@ -48,6 +48,12 @@ func TestAccountsCLI(t *testing.T) {
 		t.Fatalf("serve printed no one-time password for the first admin:\n%s", out)
 	}
 	adminPassword := string(m[1])
+	// The banner's commands can be pasted as they are: the binary as it was run.
+	for _, cmd := range []string{sohoaBinary(t) + " user add --data " + data + " --role archivist", sohoaBinary(t) + " token create --data " + data} {
+		if !strings.Contains(string(out), cmd) {
+			t.Errorf("serve's banner does not show %q:\n%s", cmd, out)
+		}
+	}
 	if fi, err := os.Stat(filepath.Join(data, "accounts.json")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("accounts.json: %v %v, want mode 0600", fi.Mode(), err)
 	}

@@ -140,18 +140,20 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 
+	// The commands are shown as this binary was run (./bin/sohoa after make
+	// run), so that they can be pasted as they are.
 	fmt.Printf("sohoa đang chạy (running).\n"+
-		"  Thả bản quét vào thư mục (drop scans into): %s\n"+
-		"  Giao diện web (web interface):              http://%s/\n"+
+		"  Thả bản quét vào thư mục (drop scans into): %[1]s\n"+
+		"  Giao diện web (web interface):              http://%[2]s/\n"+
 		"  Đăng nhập (sign in) với tài khoản admin, hoặc người dùng do admin tạo (or users the admin adds):\n"+
-		"      sohoa user add --data %[3]s --role archivist \"Họ Tên\"     (quên mật khẩu: sohoa user passwd --data %[3]s admin)\n"+
+		"      %[8]s user add --data %[3]s --role archivist \"Họ Tên\"     (quên mật khẩu: %[8]s user passwd --data %[3]s admin)\n"+
 		"  Mã truy cập API cho hệ thống khác (API tokens):\n"+
-		"      sohoa token create --data %[3]s --role viewer --name TÊN\n"+
-		"  Văn bản đã xử lý (done):                    %s\n"+
-		"  Tệp lỗi và lý do (failed, with reasons):    %s\n"+
-		"  Kho S3 nhúng (embedded S3):                 %s (credentials in %s)\n"+
+		"      %[8]s token create --data %[3]s --role viewer --name TÊN\n"+
+		"  Văn bản đã xử lý (done):                    %[4]s\n"+
+		"  Tệp lỗi và lý do (failed, with reasons):    %[5]s\n"+
+		"  Kho S3 nhúng (embedded S3):                 %[6]s (credentials in %[7]s)\n"+
 		"Nhấn Ctrl+C để dừng (press Ctrl+C to stop).\n",
-		dirs.inbox, httpL.Addr(), dirs.root, dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json")
+		dirs.inbox, httpL.Addr(), dirs.root, dirs.done, dirs.failed, s3.Endpoint, dirs.s3+"/credentials.json", os.Args[0])
 	log.Info("serving", "inbox", dirs.inbox, "http", httpL.Addr().String(), "s3", s3.Endpoint, "workers", *workers)
 
 	g, gctx := errgroup.WithContext(ctx)
