@@ -75,7 +75,7 @@ func TestEmptyPageScans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fg := asGrayImage(front[0])
+	fg := asGray(front[0])
 	w, h := fg.Rect.Dx(), fg.Rect.Dy()
 	paper := func(level uint8) *image.Gray {
 		g := image.NewGray(image.Rect(0, 0, w, h))
@@ -191,20 +191,6 @@ func TestEmptyPageRealScans(t *testing.T) {
 			}
 		}
 	}
-}
-
-func asGrayImage(img image.Image) *image.Gray {
-	if g, ok := img.(*image.Gray); ok {
-		return g
-	}
-	b := img.Bounds()
-	g := image.NewGray(b)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			g.Set(x, y, img.At(x, y))
-		}
-	}
-	return g
 }
 
 // inkRows returns the first row of every band of rows with ink (<128).

@@ -106,7 +106,7 @@ func (v verdict) failure(subject string, deadline time.Duration) error {
 	if v.overdue > 0 && v.overdue >= v.sure {
 		return Permanent(fmt.Sprintf("Xử lý tệp này%s bị treo: hai lần chạy quá %s mà chưa xong, nên đã dừng lại và chuyển tệp vào failed/ để các tệp khác tiếp tục được xử lý.\n"+
 			"Cách xử lý: hãy quét lại văn bản (hoặc chép lại tệp từ máy quét) rồi thả lại vào thư mục inbox. "+
-			"Nếu tệp mới vẫn bị như vậy, đừng thả lại nữa: hãy gửi tệp này cho bộ phận CNTT.", where, vietDuration(deadline)),
+			"Nếu tệp mới vẫn bị như vậy, đừng thả lại nữa: hãy gửi tệp này cho bộ phận CNTT.", where, VietDuration(deadline)),
 			fmt.Errorf("pipeline: %s: %d deliveries did not come back, %d of them ran past the deadline of %v", subject, v.deaths, v.overdue, deadline))
 	}
 	return Permanent(fmt.Sprintf("Tệp này%s đã làm dịch vụ sohoa dừng đột ngột hai lần khi xử lý, nên đã được cách ly và chuyển vào failed/ để các tệp khác tiếp tục được xử lý.\n"+
@@ -115,8 +115,8 @@ func (v verdict) failure(subject string, deadline time.Duration) error {
 		fmt.Errorf("pipeline: %s: %d deliveries never came back (the process died), %d of them while handled alone", subject, v.deaths, v.sure))
 }
 
-// vietDuration writes d for a clerk: "15 phút", "30 giây".
-func vietDuration(d time.Duration) string {
+// VietDuration writes d for a clerk: "15 phút", "30 giây".
+func VietDuration(d time.Duration) string {
 	if d >= time.Minute {
 		return fmt.Sprintf("%d phút", int(d.Round(time.Minute)/time.Minute))
 	}

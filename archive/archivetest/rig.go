@@ -174,16 +174,9 @@ const inkConf = 45
 func (r *Rig) PagesWithEmpty(t testing.TB, id string, empty []bool, lines ...string) {
 	t.Helper()
 	ctx := context.Background()
-	r.page(t, id, lines, nil)
-	first, err := r.Work.Get(ctx, pipeline.WorkTextKey(id, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := r.page(t, id, lines, nil)
 	for i, e := range empty {
-		var pt pipeline.PageText
-		if err := json.Unmarshal(first, &pt); err != nil {
-			t.Fatal(err)
-		}
+		pt := first
 		pt.Page = i + 1
 		if e {
 			pt.Lines, pt.Empty = nil, true
@@ -204,7 +197,8 @@ func (r *Rig) PagesWithEmpty(t testing.TB, id string, empty []bool, lines ...str
 	}
 }
 
-func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]byte) {
+// page writes a one-page document's page and status, and returns the page.
+func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]byte) pipeline.PageText {
 	t.Helper()
 	ctx := context.Background()
 	img := image.NewGray(image.Rect(0, 0, 1240, 1754))
@@ -263,6 +257,7 @@ func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]b
 	if _, _, err := r.Queue.CreateStatus(ctx, pipeline.Status{ID: id, SourceName: id + ".png", Format: "png", Pages: 1, Status: pipeline.StatusProcessing, Attempt: 1, Ingest: "test"}); err != nil {
 		t.Fatal(err)
 	}
+	return pt
 }
 
 // inked finds the digits of field's blank on pt (the leading digits of the

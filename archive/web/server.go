@@ -742,7 +742,7 @@ func httpError(err error) (int, string) {
 		wait := heldWait(held)
 		return http.StatusConflict, fmt.Sprintf("Văn bản đang có một lần sửa khác chưa xong (của %s, từ %s). Nếu lần sửa đó bị dừng giữa chừng (dịch vụ bị tắt đột ngột), "+
 			"sohoa sẽ tự hoàn tất hoặc hủy nó trong khoảng %s nữa. Hãy đợi rồi tải lại trang và sửa lại (another correction holds the document: retry in %v)",
-			cmp.Or(held.By, "người khác"), held.Since.Local().Format("15:04:05"), vietWait(wait), wait)
+			cmp.Or(held.By, "người khác"), held.Since.Local().Format("15:04:05"), pipeline.VietDuration(wait), wait)
 	}
 	return http.StatusInternalServerError, "Lỗi máy chủ, hãy thử lại hoặc báo bộ phận CNTT (server error): " + err.Error()
 }
@@ -751,14 +751,6 @@ func httpError(err error) (int, string) {
 // hold it, rounded up to a second.
 func heldWait(held *archive.HeldError) time.Duration {
 	return max(held.Wait.Truncate(time.Second)+time.Second, time.Second)
-}
-
-// vietWait writes a wait for an archivist: "2 phút", "40 giây".
-func vietWait(d time.Duration) string {
-	if d > time.Minute {
-		return fmt.Sprintf("%d phút", int((d+time.Minute-1)/time.Minute))
-	}
-	return fmt.Sprintf("%d giây", int(d/time.Second))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
