@@ -52,8 +52,12 @@ func ReadBlanks(prep *Prepared, lines []pipeline.Line, m *digits.Model, tess lin
 			tail, _ := prep.Region(r)
 			s = hand.Measure(s, tail)
 		}
+		before := s.Region
 		if s = hand.PlaceSlash(s, grey); s.NeedsSlash {
 			continue // OCR read no slash, and none is seen: no blank known
+		}
+		if s.Region != before { // cut down to the blank once its slash is seen
+			grey, colour = prep.Region(s.Region)
 		}
 		b, crop, clean := hand.Read(s, grey, colour, m)
 		if tess != nil && clean != nil && b.Digits != "" {

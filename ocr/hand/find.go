@@ -39,6 +39,11 @@ type Spot struct {
 	// symbol's letters; the blank is known only when PlaceSlash sees the
 	// slash in the image, and is not read otherwise.
 	NeedsSlash bool
+	// wide: OCR read the label and nothing of the symbol (labelSpot), so
+	// Right is only where the blank and the symbol must have ended;
+	// PlaceSlash looks for the slash anywhere after Left, and measures
+	// the symbol's end in the image.
+	wide bool
 }
 
 // YearRegion is the printed year after a date's blank, with a margin, for
@@ -86,6 +91,10 @@ const (
 	// maxBlank: the widest blank in capital heights; a wider gap is not
 	// one blank.
 	maxBlank = 12
+	// rightColumn: the header's right column (the motto, the date line)
+	// starts past this share of the page's width; the "Số:" line's
+	// symbol ends before it.
+	rightColumn = 0.45
 	// symbolAbove, symbolBelow, symbolMargin: the printed symbol's crop
 	// about its baseline (capitals and the Đ's bar above, a comma below)
 	// and past its ends.
@@ -137,6 +146,8 @@ func Find(lines []pipeline.Line, width, height int) []Spot {
 		}
 		if number < 0 {
 			if s, ok := unslashedSpot(ws); ok {
+				out = append(out, s)
+			} else if s, ok := labelSpot(ws, width); ok {
 				out = append(out, s)
 			}
 		}
@@ -299,6 +310,62 @@ func unslashedSpot(ws []pipeline.Word) (Spot, bool) {
 			return sp, true
 		}
 		return Spot{}, false
+	}
+	return Spot{}, false
+}
+
+// labelSpot finds a number's blank on a line that opens with "Số:" when
+// OCR read nothing of the symbol after it as a symbol: beside large
+// handwriting it garbles the whole line ("số: [T nprpxH" for
+// "Số: 1117/LĐTBXH", "Số: “ZØ 'usNp" for "Số: 420/UBND"). The print's
+// height is the label's, or a printed year's on the line (the date in the
+// right column, often set larger) when handwriting is glued to the label; the blank and the
+// symbol lie between the label and the right column, at most maxBlank
+// and slashRoom capital heights on. The spot NeedsSlash, and is wide:
+// PlaceSlash finds the slash and the symbol's end in the image.
+func labelSpot(ws []pipeline.Word, width int) (Spot, bool) {
+	for k := 0; k < min(2, len(ws)); k++ {
+		// The label with its colon ("SỞ TÀI CHÍNH" is not one), in the
+		// left column.
+		l := ws[k]
+		if !isLabel(l.Text) || !strings.ContainsRune(string([]rune(l.Text)[:min(4, len([]rune(l.Text)))]), ':') || 2*l.Box.X0 >= width {
+			continue
+		}
+		lh := l.Box.Y1 - l.Box.Y0
+		h, base := 0, 0
+		for _, o := range ws[k+1:] {
+			if t := strings.TrimRight(o.Text, ".,"); len(t) == 4 && allDigits(t) {
+				h, base = o.Box.Y1-o.Box.Y0, o.Box.Y1
+			}
+		}
+		isGlued := glued(l, 3, soWidth, max(h, lh))
+		if !isGlued {
+			h, base = lh, l.Box.Y1
+		}
+		if h <= 0 {
+			return Spot{}, false
+		}
+		left, label := l.Box.X1, 0
+		if isGlued {
+			left, label = l.Box.X0+int(soWidth*float64(h)), l.Box.X0
+		}
+		end := left + int((maxBlank+slashRoom)*float64(h))
+		lettered := false // OCR read a letter, however garbled, of a symbol
+		for _, o := range ws[k+1:] {
+			if float64(o.Box.X0) >= rightColumn*float64(width) && o.Box.X0 > left || o.Box.X0 >= end {
+				end = min(end, o.Box.X0-int(regionMargin*float64(h)))
+				break
+			}
+			lettered = lettered || strings.IndexFunc(o.Text, unicode.IsLetter) >= 0
+		}
+		// An incoming-mail stamp's "Số: 2352" has no symbol.
+		if !lettered && !(isGlued && strings.IndexFunc(string([]rune(l.Text)[3:]), unicode.IsLetter) >= 0) || end-left < int(slashRoom*float64(h)) {
+			return Spot{}, false
+		}
+		sp := spot(pipeline.BlankNumber, left, end, base, h)
+		sp.label, sp.NeedsSlash, sp.wide = label, true, true
+		sp.Region.Max.X = end
+		return sp, true
 	}
 	return Spot{}, false
 }

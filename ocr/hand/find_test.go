@@ -70,6 +70,13 @@ func TestFind(t *testing.T) {
 			[]string{"number:518-646"}},
 		{"the label read sø.", []pipeline.Line{line(450, 440, "sø.? +110 /GDĐT")},
 			[]string{"number:518-670"}},
+		// OCR garbled the whole symbol beside large handwriting: the blank
+		// and the symbol lie between the label and the right column, and
+		// PlaceSlash must see the slash.
+		{"the symbol garbled past reading", []pipeline.Line{line(450, 440, "số: [T nprpxH +400 Vạn Ninh, ngày +80 tháng 5 năm 2017")},
+			[]string{"day:1472-1566", "number:522-1142?"}},
+		{"the label glued to the handwriting, the symbol garbled", []pipeline.Line{line(450, 440, "số:2Ớf vT +460 Cẩm Xuyên, ngày +80 tháng 01 năm 2024")},
+			[]string{"day:1470-1564", "number:518-1116?"}},
 		{"a department's name is no label", []pipeline.Line{line(450, 440, "SỞ TÀI CHÍNH")}, nil},
 		{"Ngãi is not ngày", []pipeline.Line{line(1200, 440, "Quảng Ngãi, tháng 3 năm 2018")}, nil},
 		{"an incoming-mail stamp has no symbol", []pipeline.Line{line(200, 800, "Số: 2352")}, nil},

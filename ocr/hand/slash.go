@@ -36,6 +36,9 @@ const (
 	// ("/2016/") is this wide; yearDigitWide: each of its digits at most.
 	yearMinWide, yearMaxWide = 1.4, 3.4
 	yearDigitWide            = 0.75
+	// wideFrom: where after the label a wide spot's slash is looked for
+	// (a number has a digit at least before it).
+	wideFrom = 0.5
 )
 
 // PlaceSlash finds the printed slash of the symbol after a number's blank
@@ -80,10 +83,20 @@ func PlaceSlash(s Spot, grey *image.Gray) Spot {
 		}
 		return -1
 	}
+	from, to := float64(est)-slashFrom*fh, float64(est)+slashTo*fh
+	if s.NeedsSlash {
+		// OCR read no slash: it may be anywhere after the label (the
+		// estimate from the symbol's letters is long when OCR garbled
+		// them), the symbol's letters still following it.
+		from = float64(s.Left-s.Region.Min.X) + wideFrom*fh
+	}
+	if s.wide {
+		to = float64(w)
+	}
 	found := -1
 	for i, c := range cs {
 		x := c.box.Min.X
-		if float64(x) < float64(est)-slashFrom*fh || float64(x) > float64(est)+slashTo*fh || !isSlash(c) {
+		if float64(x) < from || float64(x) > to || !isSlash(c) {
 			continue
 		}
 		a := next(i)
@@ -129,6 +142,22 @@ func PlaceSlash(s Spot, grey *image.Gray) Spot {
 	}
 	s.Right = s.Region.Min.X + cs[found].box.Min.X
 	s.NeedsSlash = false
+	if s.wide {
+		// The symbol ends where the print after the slash stops: its
+		// letters, hyphens and the Đ's bar follow each other closely.
+		end := cs[found].box.Max.X
+		for _, d := range cs[found+1:] {
+			if float64(d.box.Min.X-end) > letterGap*fh {
+				break
+			}
+			if d.box.Max.Y >= base-int(letterMax*fh) && d.box.Min.Y <= base+int(letterFoot*fh) {
+				end = max(end, d.box.Max.X)
+			}
+		}
+		s.SymbolEnd = s.Region.Min.X + end
+		s.Region.Max.X = min(s.Region.Max.X, s.Right+int(slashRoom*fh))
+		s.wide = false
+	}
 	return s
 }
 

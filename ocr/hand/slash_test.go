@@ -63,6 +63,16 @@ func TestPlaceSlash(t *testing.T) {
 	if got := PlaceSlash(s, slashCrop(230, false)); !got.NeedsSlash {
 		t.Error("no slash seen: the blank needs it still")
 	}
+	// A blank found from its label alone (labelSpot) may end anywhere
+	// before the right column: the slash is sought past the handwriting,
+	// and the symbol's end is measured.
+	w := Spot{Field: pipeline.BlankNumber, Left: 20, Right: 400, Base: 110, H: 40, Region: image.Rect(0, 0, 400, 150), NeedsSlash: true, wide: true}
+	if got := PlaceSlash(w, slashCrop(300, true)); got.NeedsSlash || got.Right != 300 || got.SymbolEnd != 376 || got.wide {
+		t.Errorf("label spot: NeedsSlash %v Right %d SymbolEnd %d wide %v, want false 300 376 false", got.NeedsSlash, got.Right, got.SymbolEnd, got.wide)
+	}
+	if got := PlaceSlash(w, slashCrop(300, false)); !got.NeedsSlash {
+		t.Error("label spot, no slash seen: the blank needs it still")
+	}
 	s.NeedsSlash = false
 	// The handwritten 1 is too tall to be taken for the slash, however
 	// near the estimate.
