@@ -167,9 +167,13 @@ func isHead(folded string) bool {
 
 // knownAgencies are agency abbreviations common enough in symbols to restore
 // their canonical case and letters when OCR loses them (UBNÐ, HDND, TTG).
+// The district's specialised offices (phòng) follow: their letters are
+// in the symbols of everything they draft for the People's Committee
+// (UBND-GDĐT), and a GDDT can only be GDĐT.
 var knownAgencies = []string{
 	"UBND", "HĐND", "UB", "VP", "TU", "HU", "ĐU", "TW", "BCĐ", "TTg", "CP",
 	"VPCP", "UBMTTQ", "MTTQ", "ĐTN", "BNV", "BTC", "BCA", "BQP",
+	"GDĐT", "LĐTBXH", "TNMT", "TCKH", "KTHT", "VHTT", "NNPTNT", "QLĐT",
 }
 
 func agencyByKey(key string) (string, bool) {

@@ -272,6 +272,12 @@ func (p *numberParts) parseSymbol(sym []rune) {
 			p.segs = nil
 			return
 		}
+		// A symbol is printed in capitals: a segment OCR read in small
+		// letters alone was misread ("/rp" for "/TP" beside a handwritten
+		// number), whatever capitals it stands for.
+		if c != s && strings.ToLower(s) == s {
+			p.symFixes = append(p.symFixes, s+"→"+c)
+		}
 		if amb {
 			p.ambiguous = append(p.ambiguous, i)
 		}

@@ -47,6 +47,7 @@ func TestParseNumber(t *testing.T) {
 		{"15/2O20/QĐ-UBND", "15", "2020/QĐ-UBND", true},
 		{"123/BCĐ389-VP", "123", "BCĐ389-VP", true},
 		{"1234/UBND-KTTH", "1234", "UBND-KTTH", true},
+		{"12/HD-GDDT", "12", "HD-GDĐT", true}, // the Phòng Giáo dục và Đào tạo's bar restored
 		{"B38/2016/QĐ-UBND", "838", "2016/QĐ-UBND", true},
 		{"55/CT-.UBND", "55", "CT-UBND", true},
 		{"157/QĐ-NĐ-ÚB", "157", "QĐ-NĐ-UB", true},
@@ -74,6 +75,17 @@ func TestParseNumber(t *testing.T) {
 		}
 		if ok && !validDocNumber(n+"/"+s) && !validDocNumber(n+"-"+s) {
 			t.Errorf("ParseNumber(%q): %q + %q is not canonical", tt.in, n, s)
+		}
+	}
+}
+
+// A symbol is printed in capitals: a segment read in small letters alone
+// is mended, and the mending is a doubt.
+func TestSymbolInSmallLetters(t *testing.T) {
+	for in, fixed := range map[string]bool{"63/rp": true, "31/ttr-ubnd": true, "63/TP": false, "31/TTr-UBND": false} {
+		p := parseNumber([]rune(in))
+		if !p.symOK || (len(p.symFixes) > 0) != fixed || (len(p.letterDoubts()) > 0) != fixed {
+			t.Errorf("%s: symOK %v, fixes %v, doubts %v; want mended %v", in, p.symOK, p.symFixes, p.letterDoubts(), fixed)
 		}
 	}
 }
