@@ -278,6 +278,11 @@ func (p *numberParts) parseSymbol(sym []rune) {
 		if c != s && strings.ToLower(s) == s {
 			p.symFixes = append(p.symFixes, s+"→"+c)
 		}
+		// One look-alike letter from an office's abbreviation ("KIHT" for
+		// KTHT): which it is, a person decides.
+		if a, ok := nearAgency(c); ok && !typeSlot {
+			p.symFixes = append(p.symFixes, c+"→"+a+"?")
+		}
 		if amb {
 			p.ambiguous = append(p.ambiguous, i)
 		}
@@ -330,6 +335,21 @@ func canonSeg(s string, typeSlot bool) (out string, ambiguous, ok bool) {
 		return "", false, false
 	}
 	return out, ambiguous, true
+}
+
+// nearAgency is the known agency abbreviation one look-alike letter from
+// seg (lookAlikes), when seg is none itself.
+func nearAgency(seg string) (string, bool) {
+	key := abbrKey(seg)
+	if _, ok := agencyByKey(key); ok {
+		return "", false
+	}
+	for _, a := range knownAgencies {
+		if lookAlike(key, abbrKey(a)) {
+			return a, true
+		}
+	}
+	return "", false
 }
 
 func lookupAbbr(s, key string, typeSlot bool) (out string, ambiguous, found bool) {

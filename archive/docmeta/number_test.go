@@ -80,9 +80,11 @@ func TestParseNumber(t *testing.T) {
 }
 
 // A symbol is printed in capitals: a segment read in small letters alone
-// is mended, and the mending is a doubt.
+// is mended, and the mending is a doubt; so is a segment one look-alike
+// letter from an office's abbreviation.
 func TestSymbolInSmallLetters(t *testing.T) {
-	for in, fixed := range map[string]bool{"63/rp": true, "31/ttr-ubnd": true, "63/TP": false, "31/TTr-UBND": false} {
+	for in, fixed := range map[string]bool{"63/rp": true, "31/ttr-ubnd": true, "63/TP": false, "31/TTr-UBND": false,
+		"01/TB-KIHT": true, "01/TB-KTHT": false, "12/UBND-VP": false} {
 		p := parseNumber([]rune(in))
 		if !p.symOK || (len(p.symFixes) > 0) != fixed || (len(p.letterDoubts()) > 0) != fixed {
 			t.Errorf("%s: symOK %v, fixes %v, doubts %v; want mended %v", in, p.symOK, p.symFixes, p.letterDoubts(), fixed)
