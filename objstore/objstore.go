@@ -414,3 +414,24 @@ func unsupported(err error) bool {
 	return resp.StatusCode == http.StatusNotImplemented || resp.Code == "NotImplemented" ||
 		resp.Code == "VersioningNotConfigured"
 }
+
+// Unchecked returns the bucket named in cfg without asking the service
+// whether it exists: for tests of what credentials that may not see a
+// bucket can do to it.
+func Unchecked(cfg Config) *Bucket {
+	cfg.ensureDefaults()
+	u, _ := url.Parse(cfg.Endpoint)
+	client, _ := minio.New(u.Host, &minio.Options{
+		Creds: credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""), Secure: u.Scheme == "https",
+		Region: cfg.Region, BucketLookup: minio.BucketLookupPath,
+	})
+	return &Bucket{client: client, name: cfg.Bucket}
+}
+
+// SetPolicy gives the bucket a bucket policy (JSON, as deploy/s3 ships).
+func (b *Bucket) SetPolicy(ctx context.Context, policy string) error {
+	if err := b.client.SetBucketPolicy(ctx, b.name, policy); err != nil {
+		return fmt.Errorf("objstore: policy of bucket %s: %w", b.name, translate(err))
+	}
+	return nil
+}

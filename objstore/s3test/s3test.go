@@ -196,3 +196,49 @@ func freeAddr(t testing.TB) string {
 
 // String names the server in test output.
 func (s Server) String() string { return fmt.Sprintf("%s at %s", s.Name, s.Endpoint) }
+
+// IAMServer is a versitygw started with its internal accounts (--iam-dir)
+// and admin API, on which tests make users of the "user" role: such a user
+// may reach a bucket it does not own only as the bucket's policy allows.
+type IAMServer struct {
+	Server        // the root account's
+	Admin  string // the admin API's URL
+	bin    string
+}
+
+// VersityGWIAM starts versitygw with accounts.
+func VersityGWIAM(t testing.TB) IAMServer {
+	t.Helper()
+	bin := Binary("versitygw", "SOHOA_VERSITYGW")
+	if bin == "" {
+		missing(t, "versitygw")
+	}
+	dir := t.TempDir()
+	root, side, iam := filepath.Join(dir, "root"), filepath.Join(dir, "meta"), filepath.Join(dir, "iam")
+	for _, d := range []string{root, side, iam} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := IAMServer{Server: Server{Name: "versitygw-iam", AccessKey: "rootaccess", SecretKey: "rootsecret12345"}, bin: bin}
+	addr, admin := freeAddr(t), freeAddr(t)
+	s.Endpoint, s.Admin = "http://"+addr, "http://"+admin
+	cmd := exec.Command(bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", addr, "--admin-port", admin,
+		"--iam-dir", iam, "--iam-cache-disable", "--quiet", "--health", "/healthz", "posix", "--sidecar", side, root)
+	s.proc = start(t, cmd, s.Endpoint+"/healthz", filepath.Join(dir, "versitygw.log"))
+	return s
+}
+
+// AddUser makes an account of role "user" with these keys, and returns the
+// server as that account sees it.
+func (s IAMServer) AddUser(t testing.TB, access, secret string) Server {
+	t.Helper()
+	out, err := exec.Command(s.bin, "admin", "--access", s.AccessKey, "--secret", s.SecretKey, "--endpoint-url", s.Admin,
+		"create-user", "--access", access, "--secret", secret, "--role", "user").CombinedOutput()
+	if err != nil {
+		t.Fatalf("versitygw admin create-user %s: %v\n%s", access, err, out)
+	}
+	u := s.Server
+	u.Name, u.AccessKey, u.SecretKey = s.Name+"/"+access, access, secret
+	return u
+}
