@@ -44,7 +44,9 @@ func TestShippedBucketPolicies(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	open := func(s s3test.Server, bucket string) (*objstore.Bucket, error) { return objstore.Open(ctx, s.Config(bucket)) }
+	open := func(s s3test.Server, bucket string) (*objstore.Bucket, error) {
+		return objstore.Open(ctx, s.Config(bucket))
+	}
 	mustOpen := func(s s3test.Server, bucket string) *objstore.Bucket {
 		b, err := open(s, bucket)
 		if err != nil {
