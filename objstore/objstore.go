@@ -399,14 +399,6 @@ func (b *Bucket) Protection(ctx context.Context) (Protection, error) {
 	return p, nil
 }
 
-// EnableVersioning turns versioning on for the bucket.
-func (b *Bucket) EnableVersioning(ctx context.Context) error {
-	if err := b.client.EnableVersioning(ctx, b.name); err != nil {
-		return fmt.Errorf("objstore: enable versioning of bucket %s: %w", b.name, translate(err))
-	}
-	return nil
-}
-
 // unsupported tells an error that says the service does not implement a
 // request (versitygw answers NotImplemented for what its backend lacks).
 func unsupported(err error) bool {

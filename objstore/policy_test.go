@@ -3,8 +3,6 @@ package objstore_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/sohoa/sohoa/objstore"
@@ -17,23 +15,14 @@ import (
 // archive creates in the archive bucket but can neither delete nor replace
 // what is there; nobody but the archive reaches the archive bucket.
 func TestShippedBucketPolicies(t *testing.T) {
-	srv := s3test.VersityGWIAM(t)
+	srv := s3test.VersityGWShipped(t)
 	ctx := context.Background()
-	user := func(role string) s3test.Server { return srv.AddUser(t, "sohoa-"+role, "secret-of-"+role+"-12345") }
-	// The policies name the accounts, which must exist first.
-	worker, ingest, archive := user("worker"), user("ingest"), user("archive")
+	worker, ingest, archive := srv.Roles["worker"], srv.Roles["ingest"], srv.Roles["archive"]
 	root := map[string]*objstore.Bucket{}
 	for _, name := range []string{"sohoa-work", "sohoa-archive"} {
 		b, err := objstore.Open(ctx, srv.Config(name))
 		if err != nil {
 			t.Fatal(err)
-		}
-		policy, err := os.ReadFile(filepath.Join("..", "deploy", "s3", "versitygw", name+".policy.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := b.SetPolicy(ctx, string(policy)); err != nil {
-			t.Fatalf("the shipped policy of %s is refused: %v", name, err)
 		}
 		root[name] = b
 	}

@@ -2,30 +2,20 @@ package pipeline_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/pipeline"
+	"github.com/sohoa/sohoa/pipeline/queuetest"
 )
 
 // TestShippedNATSPermissions starts a real NATS server with JetStream on
@@ -35,48 +25,8 @@ import (
 // worker (or an ingest) cannot publish sohoa.retire.*, which would make an
 // ingest move an original to done/ unarchived.
 func TestShippedNATSPermissions(t *testing.T) {
-	dir := t.TempDir()
-	auth, err := os.ReadFile(filepath.Join("..", "deploy", "nats", "auth.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "auth.conf"), auth, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pki := newPKI(t, dir)
-	conf := `listen: "127.0.0.1:-1"
-jetstream { store_dir: "` + filepath.Join(dir, "js") + `" }
-tls {
-  cert_file: "` + pki.serverCert + `"
-  key_file: "` + pki.serverKey + `"
-  ca_file: "` + pki.ca + `"
-  verify: true
-}
-include "auth.conf"
-`
-	confPath := filepath.Join(dir, "nats.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pw := map[string]string{"ingest": "ingest-pw", "worker": "worker-pw", "archive": "archive-pw", "admin": "admin-pw"}
-	for role, p := range pw {
-		t.Setenv("SOHOA_NATS_"+strings.ToUpper(role)+"_PASSWORD", p)
-	}
-	opts, err := server.ProcessConfigFile(confPath)
-	if err != nil {
-		t.Fatalf("the shipped auth.conf does not load: %v", err)
-	}
-	opts.NoSigs = true
-	ns, err := server.NewServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	t.Cleanup(ns.Shutdown)
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server did not start")
-	}
-	url := ns.ClientURL()
+	srv := queuetest.StartShipped(t)
+	url, pw := srv.URL, srv.Passwords
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	log := slog.New(slog.DiscardHandler)
@@ -85,14 +35,13 @@ include "auth.conf"
 	var mu sync.Mutex
 	refusals := map[string][]string{}
 	connect := func(role string, extra ...nats.Option) (*nats.Conn, error) {
-		o := append([]nats.Option{
-			nats.UserInfo(role, pw[role]), nats.RootCAs(pki.ca), nats.ClientCert(pki.clientCert, pki.clientKey),
+		o := append(srv.Options(role),
 			nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 				mu.Lock()
 				refusals[role] = append(refusals[role], err.Error())
 				mu.Unlock()
-			}),
-		}, extra...)
+			}))
+		o = append(o, extra...)
 		return nats.Connect(url, o...)
 	}
 	must := func(role string) *nats.Conn {
@@ -105,15 +54,19 @@ include "auth.conf"
 	}
 
 	// Without a password, without a client certificate, or without TLS: no entry.
-	if nc, err := nats.Connect(url, nats.RootCAs(pki.ca), nats.ClientCert(pki.clientCert, pki.clientKey)); err == nil {
+	if nc, err := nats.Connect(url, nats.RootCAs(srv.CA), nats.ClientCert(srv.Cert, srv.Key)); err == nil {
 		nc.Close()
 		t.Error("an anonymous client was let in")
 	}
-	if nc, err := nats.Connect(url, nats.UserInfo("worker", pw["worker"]), nats.RootCAs(pki.ca)); err == nil {
+	if nc, err := nats.Connect(url, nats.UserInfo("worker", pw["worker"]), nats.RootCAs(srv.CA)); err == nil {
 		nc.Close()
 		t.Error("a client without a certificate was let in")
 	}
-	if nc, err := nats.Connect(url, nats.UserInfo("worker", "guess"), nats.RootCAs(pki.ca), nats.ClientCert(pki.clientCert, pki.clientKey)); err == nil {
+	if nc, err := nats.Connect(strings.Replace(url, "tls://", "nats://", 1), nats.UserInfo("worker", pw["worker"])); err == nil {
+		nc.Close()
+		t.Error("a client without TLS was let in")
+	}
+	if nc, err := nats.Connect(url, nats.UserInfo("worker", "guess"), nats.RootCAs(srv.CA), nats.ClientCert(srv.Cert, srv.Key)); err == nil {
 		nc.Close()
 		t.Error("a wrong password was let in")
 	}
@@ -242,71 +195,8 @@ include "auth.conf"
 	}
 
 	// Binding before the archive created the streams says so.
-	bare := filepath.Join(dir, "bare.conf")
-	if err := os.WriteFile(bare, []byte(strings.Replace(conf, filepath.Join(dir, "js"), filepath.Join(dir, "js2"), 1)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	opts2, err := server.ProcessConfigFile(bare)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts2.NoSigs = true
-	ns2, err := server.NewServer(opts2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns2.Start()
-	t.Cleanup(ns2.Shutdown)
-	if !ns2.ReadyForConnections(10 * time.Second) {
-		t.Fatal("second nats-server did not start")
-	}
-	url = ns2.ClientURL()
+	url = srv.Start(t, "bare")
 	if _, err := pipeline.Open(ctx, must("worker"), pipeline.Config{Bind: true}, log); !errors.Is(err, pipeline.ErrNotCreated) {
 		t.Errorf("a worker binding before the archive: %v, want ErrNotCreated", err)
 	}
-}
-
-// pki is a CA with one server and one client certificate, as an office
-// makes with its own CA (README: Quyền tối thiểu).
-type pki struct{ ca, serverCert, serverKey, clientCert, clientKey string }
-
-func newPKI(t *testing.T, dir string) pki {
-	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sohoa test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	write := func(name, typ string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	issue := func(name string, serial int64, usage x509.ExtKeyUsage) (string, string) {
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-			IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kder, _ := x509.MarshalECPrivateKey(key)
-		return write(name+".pem", "CERTIFICATE", der), write(name+"-key.pem", "EC PRIVATE KEY", kder)
-	}
-	p := pki{ca: write("ca.pem", "CERTIFICATE", caDER)}
-	p.serverCert, p.serverKey = issue("server", 2, x509.ExtKeyUsageServerAuth)
-	p.clientCert, p.clientKey = issue("client", 3, x509.ExtKeyUsageClientAuth)
-	return p
 }

@@ -5,12 +5,14 @@ package s3test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -241,4 +243,44 @@ func (s IAMServer) AddUser(t testing.TB, access, secret string) Server {
 	u := s.Server
 	u.Name, u.AccessKey, u.SecretKey = s.Name+"/"+access, access, secret
 	return u
+}
+
+// Shipped is versitygw set up as deploy/s3/setup-versitygw.sh sets it up:
+// the buckets sohoa-work and sohoa-archive (the root account's), one
+// account of role "user" per stage, and the bucket policies of
+// deploy/s3/versitygw, read from those very files.
+type Shipped struct {
+	IAMServer
+	// Roles are the stages' accounts: "ingest", "worker", "archive".
+	Roles map[string]Server
+}
+
+// PolicyFile is the path of the shipped bucket policy of bucket.
+func PolicyFile(bucket string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "deploy", "s3", "versitygw", bucket+".policy.json")
+}
+
+// VersityGWShipped starts a Shipped versitygw for one test.
+func VersityGWShipped(t testing.TB) Shipped {
+	t.Helper()
+	s := Shipped{IAMServer: VersityGWIAM(t), Roles: map[string]Server{}}
+	// The policies name the accounts, which must exist first.
+	for _, role := range []string{"ingest", "worker", "archive"} {
+		s.Roles[role] = s.AddUser(t, "sohoa-"+role, "secret-of-"+role+"-12345")
+	}
+	for _, bucket := range []string{"sohoa-work", "sohoa-archive"} {
+		b, err := objstore.Open(context.Background(), s.Config(bucket))
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy, err := os.ReadFile(PolicyFile(bucket))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.SetPolicy(context.Background(), string(policy)); err != nil {
+			t.Fatalf("the shipped policy of %s is refused: %v", bucket, err)
+		}
+	}
+	return s
 }
