@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
@@ -91,5 +92,80 @@ func TestCommitAfterAnInterruptedTry(t *testing.T) {
 		if got, err := r.Store.Get(ctx, rec.Source.Key); err != nil || !bytes.Equal(got, original) {
 			t.Errorf("%s: the original is %d bytes (%v), want %d", c.name, len(got), err, len(original))
 		}
+	}
+}
+
+// TestPutOnlyArchive: the archive holding only the account deploy/s3 gives
+// it (create, never delete) archives documents, and after a try cut short
+// keeps the PDF it left without deleting anything. A leftover that is not
+// the document's cannot be deleted with that account: the document waits,
+// neither failed nor archived over it, until IT removes the object, and is
+// then archived.
+func TestPutOnlyArchive(t *testing.T) {
+	r := archivetest.NewLeastPrivilege(t)
+	ctx := context.Background()
+	r.Page(t, "putonly", archivetest.ChiThi...)
+	r.WaitArchived(t, "putonly")
+	rec, err := r.Archive.Record(ctx, "putonly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := r.Store.Get(ctx, rec.PDF.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := func(attempt int, leftover []byte) {
+		t.Helper()
+		if err := r.Store.Delete(ctx, archive.SidecarKey(rec.PDF.Key)); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Store.Put(ctx, rec.PDF.Key, leftover, "application/pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Queue.UpdateStatus(ctx, "putonly", func(s *pipeline.Status) error {
+			s.Status, s.Attempt = pipeline.StatusProcessing, attempt
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: "putonly", Attempt: attempt, Pages: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rewritten := append(bytes.Clone(pdf), "% the same document, written again\n"...)
+	retry(2, rewritten)
+	r.WaitArchived(t, "putonly")
+	if got, _ := r.Store.Get(ctx, rec.PDF.Key); !bytes.Equal(got, rewritten) {
+		t.Errorf("the PDF the interrupted try left was not kept (%d bytes)", len(got))
+	}
+
+	junk := []byte("%PDF-1.7 of something else")
+	retry(3, junk)
+	time.Sleep(3 * time.Second) // the archive tries, is refused the delete, and waits
+	st, err := r.Queue.Status(ctx, "putonly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != pipeline.StatusProcessing {
+		t.Fatalf("with another object in the way the document is %q (%s), want it waiting", st.Status, st.Reason)
+	}
+	if got, _ := r.Store.Get(ctx, rec.PDF.Key); !bytes.Equal(got, junk) {
+		t.Fatalf("the put-only archive replaced the object in the way")
+	}
+	if err := r.Store.Delete(ctx, rec.PDF.Key); err != nil { // IT, with the administrator's keys
+		t.Fatal(err)
+	}
+	r.WaitArchived(t, "putonly")
+	again, err := r.Archive.ReadRecord(ctx, archive.SidecarKey(rec.PDF.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Store.Get(ctx, rec.PDF.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(got); again.PDF.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("the record does not name the PDF stored")
 	}
 }
