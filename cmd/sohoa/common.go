@@ -136,7 +136,7 @@ func (r *remoteFlags) connectNATS(name string, log *slog.Logger) (*nats.Conn, er
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("reconnected to NATS", "server", redact(nc.ConnectedUrl())) }),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
-			log.Warn("NATS", "err", err) // a permission refused is told here
+			log.Warn("NATS reported an error (a subject these credentials may not use is reported here)", "err", err)
 		}),
 	}
 	password, err := secretEnv("SOHOA_NATS_PASSWORD")
