@@ -2,14 +2,17 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -78,12 +81,11 @@ func (c *Config) validate() error {
 // Bucket is what the archive needs of the archive bucket.
 type Bucket interface {
 	Name() string
-	Put(ctx context.Context, key string, data []byte, contentType string) error
 	Create(ctx context.Context, key string, data []byte, contentType string) error
+	CreateFrom(ctx context.Context, key string, r io.Reader, size int64, sum [sha256.Size]byte, contentType string) error
 	Get(ctx context.Context, key string) ([]byte, error)
 	Exists(ctx context.Context, key string) (bool, error)
 	Delete(ctx context.Context, key string) error
-	CopyFrom(ctx context.Context, src *objstore.Bucket, srcKey, key string) error
 	List(ctx context.Context, prefix string) iter.Seq2[objstore.Info, error]
 }
 
@@ -279,9 +281,12 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 }
 
 // commit stores the original file, the PDF, then the record — the commit
-// point, created only if absent — and indexes the document. A record
-// already there means an earlier try committed; what came before it in an
-// earlier, interrupted try (no record yet) is uncommitted and replaced.
+// point — and indexes the document. Every object is created, never put
+// over another (objstore.Bucket.Create): the same bytes already at a key
+// are an earlier try's and stand. A record already there means an earlier
+// try committed; what came before it in an earlier, interrupted try (no
+// record yet) is uncommitted, and is kept when it has the same bytes or
+// replaced (createUnnamed) when it has not.
 func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 	side := SidecarKey(rec.PDF.Key)
 	stored, err := a.ReadRecord(ctx, side)
@@ -289,13 +294,13 @@ func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 	case err == nil:
 		rec = stored // committed before: that record stands
 	case errors.Is(err, objstore.ErrNotExist):
-		if err := a.store.CopyFrom(ctx, a.work, pipeline.WorkSourceKey(rec.ID), rec.Source.Key); err != nil {
+		if err := a.storeOriginal(ctx, rec, side); err != nil {
 			return nil, err
 		}
-		if err := a.storeCrops(ctx, rec); err != nil {
+		if err := a.storeCrops(ctx, rec, side); err != nil {
 			return nil, err
 		}
-		if err := a.store.Put(ctx, rec.PDF.Key, rec.pdf, "application/pdf"); err != nil {
+		if err := a.createFirstPDF(ctx, rec, side); err != nil {
 			return nil, err
 		}
 		if err := a.createRecord(ctx, side, rec); err != nil {
@@ -310,6 +315,132 @@ func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 		return nil, err
 	}
 	return rec, a.index.Put(rec.IndexDoc())
+}
+
+// createFirstPDF creates a document's first PDF. pdfcpu writes the same
+// document in another order of objects each time, so the PDF an earlier
+// try stored before it was cut short (no record beside it) is other bytes
+// of the same document: it is recognised by its permanent file ID (the
+// first element of the trailer's /ID, a hash of the pages and metadata:
+// pdf.Write) and kept, the record then naming its bytes — nothing is
+// deleted, as the archive's put-only credentials require. Anything else
+// in the way is handled by createUnnamed.
+func (a *Archive) createFirstPDF(ctx context.Context, rec *Record, side string) error {
+	err := a.store.Create(ctx, rec.PDF.Key, rec.pdf, "application/pdf")
+	if !errors.Is(err, objstore.ErrExists) {
+		return err
+	}
+	if ok, xerr := a.store.Exists(ctx, side); xerr != nil || ok {
+		return cmp.Or(xerr, err)
+	}
+	there, gerr := a.store.Get(ctx, rec.PDF.Key)
+	if gerr != nil {
+		return gerr
+	}
+	if id := permanentID(there); id != "" && id == permanentID(rec.pdf) {
+		sum := sha256.Sum256(there)
+		rec.PDF.SHA256, rec.PDF.Size, rec.pdf = hex.EncodeToString(sum[:]), int64(len(there)), there
+		a.log.Info("the PDF an interrupted try stored is this document's, and is kept", "doc", rec.ID, "key", rec.PDF.Key)
+		return nil
+	}
+	return a.createUnnamed(ctx, rec.PDF.Key, side, func() error {
+		return a.store.Create(ctx, rec.PDF.Key, rec.pdf, "application/pdf")
+	})
+}
+
+// trailerID finds the first element of a PDF's file identifier.
+var trailerID = regexp.MustCompile(`/ID\s*\[\s*<([0-9A-Fa-f]+)>`)
+
+// permanentID is the first element of the last /ID in data, upper case;
+// "" when there is none.
+func permanentID(data []byte) string {
+	tail := data[max(0, len(data)-4096):]
+	all := trailerID.FindAllSubmatch(tail, -1)
+	if len(all) == 0 {
+		return ""
+	}
+	return strings.ToUpper(string(all[len(all)-1][1]))
+}
+
+// storeOriginal streams the original file from the work bucket into the
+// archive, create-only. Its SHA-256, which tells a retry's bytes from
+// others, is taken from the work bucket's copy itself (one more read), not
+// from the status: what was stored is what is compared.
+func (a *Archive) storeOriginal(ctx context.Context, rec *Record, side string) error {
+	src := pipeline.WorkSourceKey(rec.ID)
+	sum, err := a.hashWork(ctx, src)
+	if err != nil {
+		return err
+	}
+	return a.createUnnamed(ctx, rec.Source.Key, side, func() error {
+		rc, info, err := a.work.Open(ctx, src)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return a.store.CreateFrom(ctx, rec.Source.Key, rc, info.Size, sum, contentTypeOf(rec.Source.Format))
+	})
+}
+
+// hashWork is the SHA-256 of the object at key in the work bucket.
+func (a *Archive) hashWork(ctx context.Context, key string) ([sha256.Size]byte, error) {
+	rc, _, err := a.work.Open(ctx, key)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return [sha256.Size]byte{}, fmt.Errorf("archive: read %s: %w", key, err)
+	}
+	return [sha256.Size]byte(h.Sum(nil)), nil
+}
+
+// createUnnamed runs create, a create-only write of key, an object of the
+// version whose record is at record. Where other bytes are in the way
+// (objstore.ErrExists) and that record does not exist, they are what an
+// earlier try of this version left before it was cut short (before
+// versions were claimed, or under a claim since settled, or made by an
+// older sohoa whose bytes differed): nothing names them, and whoever
+// writes this version holds it (the docs consumer's message, or a
+// correction's claim), so they are deleted and create runs again. Where
+// the archive's credentials may not delete (objstore.ErrDenied: split
+// roles, deploy/s3/), the object stays and the document waits for IT: the
+// error says what to remove. With a record there, the version was made:
+// ErrExists.
+func (a *Archive) createUnnamed(ctx context.Context, key, record string, create func() error) error {
+	err := create()
+	if !errors.Is(err, objstore.ErrExists) {
+		return err
+	}
+	if ok, xerr := a.store.Exists(ctx, record); xerr != nil || ok {
+		return cmp.Or(xerr, err)
+	}
+	a.log.Warn("an object left without its record by a try cut short is replaced", "key", key)
+	if derr := a.store.Delete(ctx, key); derr != nil {
+		if errors.Is(derr, objstore.ErrDenied) {
+			return fmt.Errorf("archive: %s holds other bytes that an earlier, interrupted try left, "+
+				"and these credentials may not delete it: remove it with the S3 administrator's credentials "+
+				"(no record names it; the document is retried): %w", key, derr)
+		}
+		return derr
+	}
+	return create()
+}
+
+// contentTypeOf is the MIME type of a source format.
+func contentTypeOf(format string) string {
+	switch format {
+	case "jpeg":
+		return "image/jpeg"
+	case "png":
+		return "image/png"
+	case "tiff":
+		return "image/tiff"
+	case "pdf":
+		return "application/pdf"
+	}
+	return "application/octet-stream"
 }
 
 // ReadRecord reads the record stored at key (a sidecar key: SidecarKey).

@@ -67,7 +67,12 @@ func (a *Archive) settle(ctx context.Context, c pipeline.Claim) (*Record, error)
 	rec, err := a.ReadRecord(ctx, c.Record)
 	switch {
 	case errors.Is(err, objstore.ErrNotExist):
-		if err := a.store.Delete(ctx, c.PDF); err != nil && !errors.Is(err, objstore.ErrNotExist) {
+		// Credentials that may not delete (split roles) leave the PDF,
+		// which nothing names; createUnnamed says what to do should a
+		// later correction of this version meet other bytes there.
+		if err := a.store.Delete(ctx, c.PDF); errors.Is(err, objstore.ErrDenied) {
+			a.log.Warn("the PDF of a correction cut short stays: these credentials may not delete", "doc", c.Doc, "key", c.PDF)
+		} else if err != nil && !errors.Is(err, objstore.ErrNotExist) {
 			return nil, err
 		}
 		a.log.Warn("a correction cut short before its record was written is undone", "doc", c.Doc, "version", c.Version, "by", c.By)

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -238,31 +237,12 @@ func (a *Archive) makeVersion(ctx context.Context, claim pipeline.Claim, rec *Re
 // createPDF writes a new version's PDF, create-only: what is at the key
 // stays. The same bytes already there are what an earlier try of this very
 // correction wrote before it was cut short, and are taken as written.
-// Other bytes with no record beside them are a PDF that a correction cut
-// short before it wrote its record left behind (before versions were
-// claimed, or its claim since settled): nothing names it, and the claim
-// held on this version means no one else can be writing it, so it is
-// replaced. Other bytes with a record are a version made: ErrExists.
+// Other bytes are handled by createUnnamed: left by a correction cut short
+// when no record names them, a version made (ErrExists) when one does.
 func (a *Archive) createPDF(ctx context.Context, claim pipeline.Claim, data []byte) error {
-	err := a.store.Create(ctx, claim.PDF, data, "application/pdf")
-	if !errors.Is(err, objstore.ErrExists) {
-		return err
-	}
-	there, gerr := a.store.Get(ctx, claim.PDF)
-	if gerr != nil {
-		return gerr
-	}
-	if bytes.Equal(there, data) {
-		return nil
-	}
-	if ok, xerr := a.store.Exists(ctx, claim.Record); xerr != nil || ok {
-		return cmp.Or(xerr, err)
-	}
-	a.log.Warn("a PDF left without its record by a correction cut short is replaced", "doc", claim.Doc, "key", claim.PDF)
-	if derr := a.store.Delete(ctx, claim.PDF); derr != nil {
-		return derr
-	}
-	return a.store.Create(ctx, claim.PDF, data, "application/pdf")
+	return a.createUnnamed(ctx, claim.PDF, claim.Record, func() error {
+		return a.store.Create(ctx, claim.PDF, data, "application/pdf")
+	})
 }
 
 // docLocks hands out one lock per document id.

@@ -15,9 +15,9 @@ import (
 var ErrNoCrop = errors.New("archive: no such crop")
 
 // storeCrops copies the crops of rec's blanks from the work bucket beside
-// its PDF and records their fixity. A crop the worker left no image for is
+// its PDF, create-only, and records their fixity. A crop the worker left no image for is
 // dropped from the record rather than failing the document.
-func (a *Archive) storeCrops(ctx context.Context, rec *Record) error {
+func (a *Archive) storeCrops(ctx context.Context, rec *Record, side string) error {
 	for name, src := range rec.cropSrc {
 		data, err := a.work.Get(ctx, src)
 		if errors.Is(err, objstore.ErrNotExist) {
@@ -30,7 +30,9 @@ func (a *Archive) storeCrops(ctx context.Context, rec *Record) error {
 		o := rec.Crops[name]
 		sum := sha256.Sum256(data)
 		o.SHA256, o.Size = hex.EncodeToString(sum[:]), int64(len(data))
-		if err := a.store.Put(ctx, o.Key, data, "image/png"); err != nil {
+		if err := a.createUnnamed(ctx, o.Key, side, func() error {
+			return a.store.Create(ctx, o.Key, data, "image/png")
+		}); err != nil {
 			return fmt.Errorf("archive: store crop %s of %s: %w", name, rec.ID, err)
 		}
 		rec.Crops[name] = o

@@ -9,6 +9,13 @@
 // claim-checks of documents still in the pipeline (page images, OCR results)
 // and is emptied of a document once it is retired.
 //
+// The archive bucket is never overwritten: everything in it is written with
+// Create or CreateFrom, S3 conditional puts (If-None-Match: *) that the
+// service refuses when an object is at the key, and that take the same bytes
+// already there as written (a retry whose answer was lost). CheckCreateOnly
+// proves at start that the service honours them; Protection reports what it
+// adds (versioning, Object Lock). Put, which replaces, is for the work bucket.
+//
 // minio-go errors are translated where they enter: callers test
 // errors.Is(err, ErrNotExist) or errors.Is(err, ErrExists), never an S3 code.
 package objstore

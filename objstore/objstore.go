@@ -3,12 +3,14 @@ package objstore
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -109,20 +111,62 @@ func (b *Bucket) Name() string { return b.name }
 
 // Put stores data at key, replacing what was there.
 func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType string) error {
-	return b.put(ctx, key, data, contentType, false)
+	return b.put(ctx, key, data, contentType)
 }
 
-// Create stores data at key only if no object is there yet; otherwise it
-// returns an error that matches ErrExists and leaves the existing object alone.
+// Create stores data at key only if no object is there yet (S3's
+// conditional write, If-None-Match: *). An object already there with
+// exactly these bytes is taken as written: it is what an earlier try of
+// this very create left when its answer was lost (minio-go retries a put
+// whose response did not come, and the retry then meets the object), so a
+// repeated Create is safe. An object with other bytes is left alone and
+// Create returns an error that matches ErrExists.
 func (b *Bucket) Create(ctx context.Context, key string, data []byte, contentType string) error {
-	return b.put(ctx, key, data, contentType, true)
+	sum := sha256.Sum256(data)
+	return b.CreateFrom(ctx, key, bytes.NewReader(data), int64(len(data)), sum, contentType)
 }
 
-func (b *Bucket) put(ctx context.Context, key string, data []byte, contentType string, create bool) error {
+// CreateFrom is Create with the bytes read from r (size bytes, whose
+// SHA-256 is sum), for objects too large to hold in memory, such as an
+// original scan streamed from the work bucket. r is read once; an object
+// found at key is compared with sum by reading it back.
+func (b *Bucket) CreateFrom(ctx context.Context, key string, r io.Reader, size int64, sum [sha256.Size]byte, contentType string) error {
 	opts := minio.PutObjectOptions{ContentType: contentType, DisableMultipart: true}
-	if create {
-		opts.SetMatchETagExcept("*")
+	opts.SetMatchETagExcept("*")
+	_, err := b.client.PutObject(ctx, b.name, key, r, size, opts)
+	if err == nil {
+		return nil
 	}
+	err = fmt.Errorf("objstore: create %s: %w", key, translate(err))
+	if !errors.Is(err, ErrExists) {
+		return err
+	}
+	there, herr := b.hash(ctx, key)
+	if herr != nil {
+		return fmt.Errorf("%w (and reading it back to compare: %v)", err, herr)
+	}
+	if there == sum {
+		return nil
+	}
+	return err
+}
+
+// hash is the SHA-256 of the object at key, read through.
+func (b *Bucket) hash(ctx context.Context, key string) ([sha256.Size]byte, error) {
+	rc, _, err := b.Open(ctx, key)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return [sha256.Size]byte{}, fmt.Errorf("objstore: get %s: %w", key, translate(err))
+	}
+	return [sha256.Size]byte(h.Sum(nil)), nil
+}
+
+func (b *Bucket) put(ctx context.Context, key string, data []byte, contentType string) error {
+	opts := minio.PutObjectOptions{ContentType: contentType, DisableMultipart: true}
 	_, err := b.client.PutObject(ctx, b.name, key, bytes.NewReader(data), int64(len(data)), opts)
 	if err != nil {
 		return fmt.Errorf("objstore: put %s: %w", key, translate(err))
@@ -262,4 +306,124 @@ func describe(resp minio.ErrorResponse, err error) string {
 		return resp.Message
 	}
 	return err.Error()
+}
+
+// ErrNoConditionalWrites: the service stored a create-only put over an
+// object already there. sohoa's archive is never overwritten only because
+// the service refuses such puts, so a service that does not must not be
+// used for it (see CheckCreateOnly).
+var ErrNoConditionalWrites = errors.New("the S3 service does not honour conditional writes (If-None-Match: *)")
+
+// probePrefix holds the objects CheckCreateOnly writes.
+const probePrefix = "_sohoa/probe/"
+
+// CheckCreateOnly proves that the service refuses to overwrite: it creates
+// a probe object under _sohoa/probe/, then creates the same key again with
+// other bytes, which must fail with 412 Precondition Failed (or 409
+// Conflict). It returns an error matching ErrNoConditionalWrites when the
+// second create was stored, or whatever else stopped the check. The probe
+// is deleted afterwards where the credentials may delete; where they may
+// not (an archive role that may only put), one small object per start is
+// left under _sohoa/probe/.
+func (b *Bucket) CheckCreateOnly(ctx context.Context) error {
+	key := fmt.Sprintf("%s%s-%d", probePrefix, time.Now().UTC().Format("20060102T150405.000000000Z"), os.Getpid())
+	if err := b.Create(ctx, key, []byte("first"), "text/plain"); err != nil {
+		return fmt.Errorf("objstore: check of conditional writes on bucket %s: %w", b.name, err)
+	}
+	defer func() { _ = b.Delete(context.WithoutCancel(ctx), key) }()
+	opts := minio.PutObjectOptions{ContentType: "text/plain", DisableMultipart: true}
+	opts.SetMatchETagExcept("*")
+	second := []byte("second")
+	_, err := b.client.PutObject(ctx, b.name, key, bytes.NewReader(second), int64(len(second)), opts)
+	resp := minio.ToErrorResponse(err)
+	switch {
+	case err == nil:
+		return fmt.Errorf("objstore: bucket %s: %w: a second create of %s was stored", b.name, ErrNoConditionalWrites, key)
+	case resp.StatusCode == http.StatusPreconditionFailed || resp.StatusCode == http.StatusConflict ||
+		resp.Code == "PreconditionFailed" || resp.Code == "ConditionalRequestConflict":
+		got, gerr := b.Get(ctx, key)
+		if gerr != nil {
+			return fmt.Errorf("objstore: check of conditional writes on bucket %s: %w", b.name, gerr)
+		}
+		if string(got) != "first" {
+			return fmt.Errorf("objstore: bucket %s: %w: the refused create replaced %s all the same", b.name, ErrNoConditionalWrites, key)
+		}
+		return nil
+	}
+	return fmt.Errorf("objstore: check of conditional writes on bucket %s: %w", b.name, translate(err))
+}
+
+// Protection is what the service itself does to keep the bucket's objects:
+// versioning (a delete or overwrite keeps the old version) and Object Lock
+// (no version can be deleted before its retention ends).
+type Protection struct {
+	// Versioning is "Enabled", "Suspended", "Off" (never enabled), or
+	// "unsupported" (the service does not implement it, as versitygw
+	// without --versioning-dir).
+	Versioning string
+	// ObjectLock tells whether the bucket was created with Object Lock;
+	// Mode ("GOVERNANCE" or "COMPLIANCE") and Retention ("3650 DAYS") are
+	// its default retention, empty when none is set.
+	ObjectLock      bool
+	Mode, Retention string
+}
+
+// Protection reads the bucket's versioning and Object Lock configuration.
+func (b *Bucket) Protection(ctx context.Context) (Protection, error) {
+	var p Protection
+	v, err := b.client.GetBucketVersioning(ctx, b.name)
+	switch {
+	case err == nil && v.Status == "":
+		p.Versioning = "Off"
+	case err == nil:
+		p.Versioning = v.Status
+	case unsupported(err):
+		p.Versioning = "unsupported"
+	default:
+		return p, fmt.Errorf("objstore: versioning of bucket %s: %w", b.name, translate(err))
+	}
+	lock, mode, validity, unit, err := b.client.GetObjectLockConfig(ctx, b.name)
+	switch {
+	case err == nil:
+		p.ObjectLock = lock == "Enabled"
+		if mode != nil {
+			p.Mode = string(*mode)
+		}
+		if validity != nil && unit != nil {
+			p.Retention = fmt.Sprintf("%d %s", *validity, *unit)
+		}
+	case unsupported(err) || minio.ToErrorResponse(err).Code == "ObjectLockConfigurationNotFoundError":
+	default:
+		return p, fmt.Errorf("objstore: object lock of bucket %s: %w", b.name, translate(err))
+	}
+	return p, nil
+}
+
+// unsupported tells an error that says the service does not implement a
+// request (versitygw answers NotImplemented for what its backend lacks).
+func unsupported(err error) bool {
+	resp := minio.ToErrorResponse(err)
+	return resp.StatusCode == http.StatusNotImplemented || resp.Code == "NotImplemented" ||
+		resp.Code == "VersioningNotConfigured"
+}
+
+// Unchecked returns the bucket named in cfg without asking the service
+// whether it exists: for tests of what credentials that may not see a
+// bucket can do to it.
+func Unchecked(cfg Config) *Bucket {
+	cfg.ensureDefaults()
+	u, _ := url.Parse(cfg.Endpoint)
+	client, _ := minio.New(u.Host, &minio.Options{
+		Creds: credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""), Secure: u.Scheme == "https",
+		Region: cfg.Region, BucketLookup: minio.BucketLookupPath,
+	})
+	return &Bucket{client: client, name: cfg.Bucket}
+}
+
+// SetPolicy gives the bucket a bucket policy (JSON, as deploy/s3 ships).
+func (b *Bucket) SetPolicy(ctx context.Context, policy string) error {
+	if err := b.client.SetBucketPolicy(ctx, b.name, policy); err != nil {
+		return fmt.Errorf("objstore: policy of bucket %s: %w", b.name, translate(err))
+	}
+	return nil
 }

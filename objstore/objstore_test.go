@@ -1,7 +1,9 @@
 package objstore_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"log/slog"
@@ -141,6 +143,34 @@ func conformance(t *testing.T, ctx context.Context, b *objstore.Bucket) {
 	}
 	if got, _ := b.Get(ctx, "once.json"); string(got) != "first" {
 		t.Fatalf("create replaced the object: %q", got)
+	}
+	// The same bytes again are a retry whose answer was lost: taken as written.
+	if err := b.Create(ctx, "once.json", []byte("first"), "application/json"); err != nil {
+		t.Fatalf("create of the same bytes again: %v, want nil", err)
+	}
+	big := bytes.Repeat([]byte("bản gốc "), 100000)
+	sum := sha256.Sum256(big)
+	for i := range 2 {
+		if err := b.CreateFrom(ctx, "originals/a.tif", bytes.NewReader(big), int64(len(big)), sum, "image/tiff"); err != nil {
+			t.Fatalf("create from a reader (%d): %v", i, err)
+		}
+	}
+	other := sha256.Sum256([]byte("x"))
+	if err := b.CreateFrom(ctx, "originals/a.tif", bytes.NewReader([]byte("x")), 1, other, "image/tiff"); !errors.Is(err, objstore.ErrExists) {
+		t.Fatalf("create from a reader of other bytes: %v, want ErrExists", err)
+	}
+	if got, _ := b.Get(ctx, "originals/a.tif"); !bytes.Equal(got, big) {
+		t.Fatalf("create from a reader replaced the object (%d bytes)", len(got))
+	}
+	// The service honours conditional writes (the check every writer of the
+	// archive makes at start), and says what it does to keep objects.
+	if err := b.CheckCreateOnly(ctx); err != nil {
+		t.Fatalf("check of conditional writes: %v", err)
+	}
+	if p, err := b.Protection(ctx); err != nil || p.Versioning == "" {
+		t.Fatalf("protection = %+v, %v", p, err)
+	} else {
+		t.Logf("protection: %+v", p)
 	}
 
 	// List by prefix, in key order; DeletePrefix removes exactly that folder.

@@ -14,8 +14,15 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// ErrNoStatus: no document with that id is known to the pipeline.
-var ErrNoStatus = errors.New("pipeline: no such document")
+// Errors callers can test for with errors.Is.
+var (
+	// ErrNoStatus: no document with that id is known to the pipeline.
+	ErrNoStatus = errors.New("pipeline: no such document")
+	// ErrNotCreated: a Queue opened with Config.Bind found a stream or
+	// bucket missing: the role that creates them (the archive) has not
+	// started yet.
+	ErrNotCreated = errors.New("pipeline: stream or bucket not created yet (start sohoa archive first; luồng chưa được tạo: hãy khởi động sohoa archive trước)")
+)
 
 // Config of the queue's streams.
 type Config struct {
@@ -28,6 +35,11 @@ type Config struct {
 	// ReturnsMaxAge is how long the record of a message's deliveries is kept
 	// in BucketReturns (default 7 days): far longer than a message is retried.
 	ReturnsMaxAge time.Duration
+	// Bind: only look up the streams and buckets, never create or update
+	// them — for a role whose NATS credentials may not (deploy/nats:
+	// workers and ingest; the archive creates them). A missing one is
+	// ErrNotCreated.
+	Bind bool
 }
 
 func (c *Config) ensureDefaults() {
@@ -77,6 +89,9 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*Qu
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
+	if cfg.Bind {
+		return bind(ctx, nc, js, log)
+	}
 	streams := []jetstream.StreamConfig{
 		{Name: StreamPages, Subjects: []string{subjectPages + ".>"}, Retention: jetstream.WorkQueuePolicy},
 		{Name: StreamDocs, Subjects: []string{subjectDocs + ".>"}, Retention: jetstream.WorkQueuePolicy},
@@ -123,6 +138,33 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*Qu
 		return nil, fmt.Errorf("pipeline: corrections bucket: %w", err)
 	}
 	return &Queue{nc: nc, js: js, status: kv, returns: returns, claims: claims, log: log}, nil
+}
+
+// bind opens a Queue on streams and buckets that exist already.
+func bind(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, log *slog.Logger) (*Queue, error) {
+	for _, name := range []string{StreamPages, StreamDocs, StreamRetire, StreamEvents} {
+		if _, err := js.Stream(ctx, name); err != nil {
+			if errors.Is(err, jetstream.ErrStreamNotFound) {
+				err = ErrNotCreated
+			}
+			return nil, fmt.Errorf("pipeline: stream %s: %w", name, err)
+		}
+	}
+	q := &Queue{nc: nc, js: js, log: log}
+	for _, b := range []struct {
+		name string
+		kv   *jetstream.KeyValue
+	}{{BucketStatus, &q.status}, {BucketReturns, &q.returns}, {BucketCorrections, &q.claims}} {
+		kv, err := js.KeyValue(ctx, b.name)
+		if err != nil {
+			if errors.Is(err, jetstream.ErrBucketNotFound) {
+				err = ErrNotCreated
+			}
+			return nil, fmt.Errorf("pipeline: bucket %s: %w", b.name, err)
+		}
+		*b.kv = kv
+	}
+	return q, nil
 }
 
 // JetStream exposes the context for metrics and tests.

@@ -89,26 +89,44 @@ type Rig struct {
 // New starts a rig.
 func New(t testing.TB) *Rig {
 	t.Helper()
+	s3 := s3test.VersityGW(t)
+	return start(t, s3, s3)
+}
+
+// NewLeastPrivilege starts a rig whose archive holds only the S3 account
+// deploy/s3 gives the archive role (read the work bucket, read and create
+// in the archive bucket, delete nothing); the rig's Work and Store, with
+// which the test stages pages and looks, are the root account's.
+func NewLeastPrivilege(t testing.TB) *Rig {
+	t.Helper()
+	s3 := s3test.VersityGWShipped(t)
+	return start(t, s3.Server, s3.Roles["archive"])
+}
+
+func start(t testing.TB, s3, role s3test.Server) *Rig {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	q := queuetest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	s3 := s3test.VersityGW(t)
-	work, err := objstore.Open(ctx, s3.Config("sohoa-work"))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
+	open := func(s s3test.Server, name string) *objstore.Bucket {
+		b, err := objstore.Open(ctx, s.Config(name))
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		return b
 	}
-	store, err := objstore.Open(ctx, s3.Config("sohoa-archive"))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
+	work, store := open(s3, "sohoa-work"), open(s3, "sohoa-archive")
+	roleWork, roleStore := work, store
+	if role != s3 {
+		roleWork, roleStore = open(role, "sohoa-work"), open(role, "sohoa-archive")
 	}
 	ix, err := index.Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
-	ar, err := archive.New(archive.Config{Queue: q, Work: work, Store: store, Index: ix, Log: log})
+	ar, err := archive.New(archive.Config{Queue: q, Work: roleWork, Store: roleStore, Index: ix, Log: log})
 	if err != nil {
 		cancel()
 		t.Fatal(err)

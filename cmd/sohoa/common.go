@@ -71,6 +71,7 @@ type remoteFlags struct {
 	region     string
 	bucket     string
 	workBucket string
+	bind       bool
 }
 
 func (r *remoteFlags) register(fs *flag.FlagSet, needsArchive bool) {
@@ -78,6 +79,7 @@ func (r *remoteFlags) register(fs *flag.FlagSet, needsArchive bool) {
 	fs.StringVar(&r.s3, "s3", "", "S3 endpoint URL, e.g. https://s3.example.org (credentials: SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	fs.StringVar(&r.region, "s3-region", "us-east-1", "S3 region")
 	fs.StringVar(&r.workBucket, "work-bucket", defaultWorkBucket, "bucket for pages in the pipeline")
+	fs.BoolVar(&r.bind, "nats-bind", false, "only use the JetStream streams and buckets that the archive created, never create or change them (for NATS credentials that may not: deploy/nats/auth.conf)")
 	if needsArchive {
 		fs.StringVar(&r.bucket, "bucket", defaultArchiveBucket, "bucket of the archive")
 	}
@@ -98,17 +100,31 @@ func (r *remoteFlags) validate() error {
 	return nil
 }
 
-// s3Config builds a bucket config from the flags and the environment.
+// s3Config builds a bucket config from the flags and the environment. In
+// split roles each role's process has its own credentials (deploy/s3/):
+// the environment, or files named by SOHOA_S3_ACCESS_KEY_FILE and
+// SOHOA_S3_SECRET_KEY_FILE.
 func (r *remoteFlags) s3Config(bucket string) (objstore.Config, error) {
-	access := firstEnv("SOHOA_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID")
-	secret := firstEnv("SOHOA_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY")
+	access, err := secretEnv("SOHOA_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID")
+	if err != nil {
+		return objstore.Config{}, err
+	}
+	secret, err := secretEnv("SOHOA_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY")
+	if err != nil {
+		return objstore.Config{}, err
+	}
 	if access == "" || secret == "" {
-		return objstore.Config{}, errors.New("S3 credentials missing: set SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY")
+		return objstore.Config{}, errors.New("S3 credentials missing: set SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY (or SOHOA_S3_ACCESS_KEY_FILE and SOHOA_S3_SECRET_KEY_FILE)")
 	}
 	return objstore.Config{Endpoint: r.s3, AccessKey: access, SecretKey: secret, Region: r.region, Bucket: bucket}, nil
 }
 
-// connectNATS connects to an external NATS with credentials from the environment.
+// connectNATS connects to an external NATS with credentials from the
+// environment: SOHOA_NATS_CREDS (a .creds file), SOHOA_NATS_USER with
+// SOHOA_NATS_PASSWORD or SOHOA_NATS_PASSWORD_FILE, or SOHOA_NATS_TOKEN (or
+// _FILE); and TLS: SOHOA_NATS_CA (the CA that signed the servers'
+// certificates), SOHOA_NATS_CERT and SOHOA_NATS_KEY (this role's client
+// certificate, which deploy/nats/nats.conf requires).
 func (r *remoteFlags) connectNATS(name string, log *slog.Logger) (*nats.Conn, error) {
 	opts := []nats.Option{
 		nats.Name(name),
@@ -119,29 +135,41 @@ func (r *remoteFlags) connectNATS(name string, log *slog.Logger) (*nats.Conn, er
 			}
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("reconnected to NATS", "server", redact(nc.ConnectedUrl())) }),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			log.Warn("NATS reported an error (a subject these credentials may not use is reported here)", "err", err)
+		}),
+	}
+	password, err := secretEnv("SOHOA_NATS_PASSWORD")
+	if err != nil {
+		return nil, err
+	}
+	token, err := secretEnv("SOHOA_NATS_TOKEN")
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case os.Getenv("SOHOA_NATS_CREDS") != "":
 		opts = append(opts, nats.UserCredentials(os.Getenv("SOHOA_NATS_CREDS")))
 	case os.Getenv("SOHOA_NATS_USER") != "":
-		opts = append(opts, nats.UserInfo(os.Getenv("SOHOA_NATS_USER"), os.Getenv("SOHOA_NATS_PASSWORD")))
-	case os.Getenv("SOHOA_NATS_TOKEN") != "":
-		opts = append(opts, nats.Token(os.Getenv("SOHOA_NATS_TOKEN")))
+		opts = append(opts, nats.UserInfo(os.Getenv("SOHOA_NATS_USER"), password))
+	case token != "":
+		opts = append(opts, nats.Token(token))
+	}
+	if ca := os.Getenv("SOHOA_NATS_CA"); ca != "" {
+		opts = append(opts, nats.RootCAs(ca))
+	}
+	cert, key := os.Getenv("SOHOA_NATS_CERT"), os.Getenv("SOHOA_NATS_KEY")
+	switch {
+	case cert != "" && key != "":
+		opts = append(opts, nats.ClientCert(cert, key))
+	case cert != "" || key != "":
+		return nil, errors.New("NATS client certificate: set both SOHOA_NATS_CERT and SOHOA_NATS_KEY")
 	}
 	nc, err := nats.Connect(r.nats, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect to NATS at %s: %w", redact(r.nats), err)
 	}
 	return nc, nil
-}
-
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // redact removes credentials from URLs before they are logged.
@@ -167,7 +195,7 @@ func (r *remoteFlags) connectStage(ctx context.Context, common commonFlags, clie
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	q, err := openQueue(ctx, nc, common, log)
+	q, err := pipeline.Open(ctx, nc, pipeline.Config{Replicas: common.replicas, Bind: r.bind}, log)
 	if err == nil {
 		var work *objstore.Bucket
 		if work, err = openBucket(ctx, *r, r.workBucket); err == nil {

@@ -58,7 +58,7 @@ func runWorker(ctx context.Context, args []string) error {
 	var common commonFlags
 	var remote remoteFlags
 	workers := fs.Int("workers", runtime.NumCPU(), "pages read at once (one OCR engine each)")
-	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics on this address, e.g. :9101")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics, unauthenticated, on this address: :9101 is loopback (127.0.0.1:9101); name a host to reach it from elsewhere, e.g. 10.0.0.5:9101")
 	common.register(fs)
 	remote.register(fs, false)
 	log, err := common.parse(fs, args, &remote)
@@ -77,7 +77,9 @@ func runWorker(ctx context.Context, args []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return wk.Run(gctx) })
 	if *metricsAddr != "" {
-		g.Go(func() error { return serveMetrics(gctx, *metricsAddr, reg) })
+		addr := loopbackDefault(*metricsAddr)
+		log.Info("metrics served without authentication", "addr", addr)
+		g.Go(func() error { return serveMetrics(gctx, addr, reg) })
 	}
 	return g.Wait()
 }
@@ -113,6 +115,9 @@ func runArchive(ctx context.Context, args []string) error {
 	defer nc.Close()
 	arch, err := openBucket(ctx, remote, remote.bucket)
 	if err != nil {
+		return err
+	}
+	if err := guardArchive(ctx, arch, false, log); err != nil {
 		return err
 	}
 	ix, err := openIndex(ctx, dirs.index, arch, log)

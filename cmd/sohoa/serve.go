@@ -92,6 +92,10 @@ func runServe(ctx context.Context, args []string) error {
 		httpL.Close()
 		return err
 	}
+	if err := guardArchive(ctx, arch, true, log); err != nil {
+		httpL.Close()
+		return err
+	}
 	ix, err := openIndex(ctx, dirs.index, arch, log)
 	if err != nil {
 		httpL.Close()

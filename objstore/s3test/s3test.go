@@ -5,12 +5,14 @@ package s3test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -196,3 +198,89 @@ func freeAddr(t testing.TB) string {
 
 // String names the server in test output.
 func (s Server) String() string { return fmt.Sprintf("%s at %s", s.Name, s.Endpoint) }
+
+// IAMServer is a versitygw started with its internal accounts (--iam-dir)
+// and admin API, on which tests make users of the "user" role: such a user
+// may reach a bucket it does not own only as the bucket's policy allows.
+type IAMServer struct {
+	Server        // the root account's
+	Admin  string // the admin API's URL
+	bin    string
+}
+
+// VersityGWIAM starts versitygw with accounts.
+func VersityGWIAM(t testing.TB) IAMServer {
+	t.Helper()
+	bin := Binary("versitygw", "SOHOA_VERSITYGW")
+	if bin == "" {
+		missing(t, "versitygw")
+	}
+	dir := t.TempDir()
+	root, side, iam := filepath.Join(dir, "root"), filepath.Join(dir, "meta"), filepath.Join(dir, "iam")
+	for _, d := range []string{root, side, iam} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := IAMServer{Server: Server{Name: "versitygw-iam", AccessKey: "rootaccess", SecretKey: "rootsecret12345"}, bin: bin}
+	addr, admin := freeAddr(t), freeAddr(t)
+	s.Endpoint, s.Admin = "http://"+addr, "http://"+admin
+	cmd := exec.Command(bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", addr, "--admin-port", admin,
+		"--iam-dir", iam, "--iam-cache-disable", "--quiet", "--health", "/healthz", "posix", "--sidecar", side, root)
+	s.proc = start(t, cmd, s.Endpoint+"/healthz", filepath.Join(dir, "versitygw.log"))
+	return s
+}
+
+// AddUser makes an account of role "user" with these keys, and returns the
+// server as that account sees it.
+func (s IAMServer) AddUser(t testing.TB, access, secret string) Server {
+	t.Helper()
+	out, err := exec.Command(s.bin, "admin", "--access", s.AccessKey, "--secret", s.SecretKey, "--endpoint-url", s.Admin,
+		"create-user", "--access", access, "--secret", secret, "--role", "user").CombinedOutput()
+	if err != nil {
+		t.Fatalf("versitygw admin create-user %s: %v\n%s", access, err, out)
+	}
+	u := s.Server
+	u.Name, u.AccessKey, u.SecretKey = s.Name+"/"+access, access, secret
+	return u
+}
+
+// Shipped is versitygw set up as deploy/s3/setup-versitygw.sh sets it up:
+// the buckets sohoa-work and sohoa-archive (the root account's), one
+// account of role "user" per stage, and the bucket policies of
+// deploy/s3/versitygw, read from those very files.
+type Shipped struct {
+	IAMServer
+	// Roles are the stages' accounts: "ingest", "worker", "archive".
+	Roles map[string]Server
+}
+
+// PolicyFile is the path of the shipped bucket policy of bucket.
+func PolicyFile(bucket string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "deploy", "s3", "versitygw", bucket+".policy.json")
+}
+
+// VersityGWShipped starts a Shipped versitygw for one test.
+func VersityGWShipped(t testing.TB) Shipped {
+	t.Helper()
+	s := Shipped{IAMServer: VersityGWIAM(t), Roles: map[string]Server{}}
+	// The policies name the accounts, which must exist first.
+	for _, role := range []string{"ingest", "worker", "archive"} {
+		s.Roles[role] = s.AddUser(t, "sohoa-"+role, "secret-of-"+role+"-12345")
+	}
+	for _, bucket := range []string{"sohoa-work", "sohoa-archive"} {
+		b, err := objstore.Open(context.Background(), s.Config(bucket))
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy, err := os.ReadFile(PolicyFile(bucket))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.SetPolicy(context.Background(), string(policy)); err != nil {
+			t.Fatalf("the shipped policy of %s is refused: %v", bucket, err)
+		}
+	}
+	return s
+}
