@@ -49,7 +49,9 @@ func pdfConfig(size int, lim Limits) *model.Configuration {
 }
 
 // splitPDF returns the scanned image of every page of an image-only PDF.
-func splitPDF(data []byte, lim Limits) ([]Page, error) {
+// With electronic, a page without a scan (ErrNoImage) is returned as a Page
+// with Electronic set, not refused.
+func splitPDF(data []byte, lim Limits, electronic bool) ([]Page, error) {
 	// pdfcpu rebuilds a lost cross-reference table and so reads a truncated
 	// file as far as it goes; a file cut short must not pass for the whole
 	// document.
@@ -89,6 +91,9 @@ func splitPDF(data []byte, lim Limits) ([]Page, error) {
 			p, err = pdfPage(ctx, i, lim, left)
 			return err
 		})
+		if electronic && errors.Is(err, ErrNoImage) {
+			p, err = Page{Electronic: true}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
