@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sohoa/sohoa/ingest/epdf/epdftest"
 	"github.com/sohoa/sohoa/internal/need"
+	"github.com/sohoa/sohoa/internal/poll"
 )
 
 // scanOf renders a page of text with poppler and returns it as a scanner
@@ -98,6 +100,10 @@ func TestServeElectronicPDFs(t *testing.T) {
 		{"ke-hoach-da-ky.pdf", epdftest.KeHoach, signedDoc, 1, nil},
 	}
 
+	// A page poppler must not render: 5 m square, past the pixel limit
+	// even at 100 dpi. It is refused, with the reason beside it.
+	tooLarge := epdftest.Make([]epdftest.Page{{Size: [2]float64{14400, 14400}, Lines: epdftest.KeHoach.Lines}}, epdftest.Options{})
+
 	data := t.TempDir()
 	httpAddr := freeAddr(t)
 	base := "http://" + httpAddr
@@ -109,7 +115,10 @@ func TestServeElectronicPDFs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	docs := waitFinished(t, base, len(files), 5*time.Minute)
+	if err := os.WriteFile(filepath.Join(inbox, "qua-lon.pdf"), tooLarge, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs := waitFinished(t, base, len(files)+1, 5*time.Minute)
 	byName := map[string]apiDoc{}
 	for _, d := range docs {
 		byName[d.SourceName] = d
@@ -154,6 +163,17 @@ func TestServeElectronicPDFs(t *testing.T) {
 			t.Errorf("%s: a search for %s finds %+v", f.name, f.doc.Number, hits.Documents)
 		}
 	}
+
+	if d := byName["qua-lon.pdf"]; d.Status != "failed" || !strings.Contains(d.Reason, "văn bản điện tử") {
+		t.Errorf("qua-lon.pdf: %s, %q; want failed, saying why", d.Status, d.Reason)
+	}
+	poll.Until(t, 30*time.Second, func() error {
+		b, err := os.ReadFile(filepath.Join(data, "failed", "qua-lon.pdf.reason.txt"))
+		if err == nil && !strings.Contains(string(b), "Cách xử lý") {
+			return fmt.Errorf("reason %q", b)
+		}
+		return err
+	})
 
 	// The originals are kept beside their PDF/A byte for byte, the
 	// signed one's signature valid; every PDF/A passes sohoa verify.
