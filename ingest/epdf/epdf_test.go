@@ -286,6 +286,7 @@ func TestDecodeLines(t *testing.T) {
 		{"TCVN3 by font", []Font{tcvn}, []string{"Uû ban nh©n d©n", "15/2020/Q§-UBND"}, []string{"Uỷ ban nhân dân", "15/2020/QĐ-UBND"}},
 		{"Unicode beside TCVN3", []Font{tcvn, times}, []string{"Uû ban nh©n d©n", "Ủy ban nhân dân", "café"}, []string{"Uỷ ban nhân dân", "Ủy ban nhân dân", "café"}},
 		{"TCVN3 by its text alone", []Font{{Name: "Times-Roman"}}, []string{"Uû ban nh©n d©n huyÖn", "QuyÕt ®Þnh"}, []string{"Uỷ ban nhân dân huyện", "Quyết định"}},
+		{"VNI by font", []Font{{Name: "VNI-Times", Legacy: viet.VNI}}, []string{"UÛy ban nhaân daân tænh Quaûng Ngaõi", "Ñoäc laäp - Töï do - Haïnh phuùc"}, []string{"Ủy ban nhân dân tỉnh Quảng Ngãi", "Độc lập - Tự do - Hạnh phúc"}},
 		{"Latin-1 that is no TCVN3", []Font{times}, []string{"Société générale", "Müller"}, []string{"Société générale", "Müller"}},
 	}
 	for _, tt := range tests {

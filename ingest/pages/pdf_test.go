@@ -574,7 +574,33 @@ func TestSplitPDFErrors(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tc.says)
 			}
 			t.Log(err)
+			// SplitAll hands a page without a scan back for rendering,
+			// in its place, and refuses all else as Split does.
+			_, all, err := SplitAll(tc.pdf, tc.lim)
+			if errors.Is(tc.want, ErrNoImage) {
+				if err != nil || len(all) != 2 || all[0].Electronic || all[0].Data == nil || !all[1].Electronic || all[1].Data != nil {
+					t.Errorf("SplitAll: %d pages %+v, %v; want the scan, then an electronic page", len(all), all, err)
+				}
+			} else if !errors.Is(err, tc.want) || all != nil {
+				t.Errorf("SplitAll: %d pages, %v; want %v", len(all), err, tc.want)
+			}
 		})
+	}
+}
+
+// TestSplitAllRealScans: the real scans carry text (their publisher's
+// signature stamp), but every page is a scan, so none is electronic.
+func TestSplitAllRealScans(t *testing.T) {
+	for _, name := range []string{"07-CT-UBND-2018.pdf", "11-CT-UBND-2021.pdf", "157-QD-ND-UB-1999.pdf", "23-BC-UBND-2025.pdf"} {
+		_, pages, err := SplitAll(readReal(t, name), Limits{})
+		if err != nil || len(pages) == 0 {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, p := range pages {
+			if p.Electronic || len(p.Data) == 0 {
+				t.Errorf("%s page %d: electronic %v, %d bytes", name, i+1, p.Electronic, len(p.Data))
+			}
+		}
 	}
 }
 
