@@ -33,13 +33,15 @@
 //
 // # Resources and failures
 //
-// Every run of a tool has Config.Timeout and the caller's context; a page
-// is rendered at Config.DPI, lower when that would pass Config.MaxPixels,
-// and refused (pages.ErrTooLarge) when even 100 dpi would; the text of a
-// file is read up to Config.MaxText bytes. The file is written to a
-// temporary folder that Read removes. Errors wrap pages.ErrCorrupt or
-// pages.ErrTooLarge (permanent: the same file fails the same way) or
-// ErrTool (poppler is missing or was killed by the context ending, which
-// retrying can mend). Read keeps no state and may be called from several
-// goroutines at once.
+// Every run of a tool has Config.Timeout (times the pages it renders) and
+// the caller's context. Consecutive pages are rendered by one run of
+// pdftoppm, and a long file's fonts listed by one run of pdffonts, as each
+// run parses the whole file. A page is rendered at Config.DPI, lower when
+// that would pass Config.MaxPixels, and refused (pages.ErrTooLarge) when
+// even 100 dpi would; the text of a file is read up to Config.MaxText
+// bytes. The file is written to a temporary folder that Read removes.
+// Errors wrap pages.ErrCorrupt or pages.ErrTooLarge (permanent: the same
+// file fails the same way) or ErrTool (poppler is missing, or was stopped
+// because the caller's context ended: retrying can mend that). Read keeps
+// no state and may be called from several goroutines at once.
 package epdf

@@ -127,13 +127,24 @@ func Read(ctx context.Context, data []byte, which []int, cfg Config) ([]Page, er
 	}
 	res := make([]Page, 0, len(which))
 	var legacyFonts []Font
+	// The fonts of each page, or, for a long file, of them all: each run
+	// of pdffonts parses the whole file again.
+	var all []Font
+	once := len(which) > maxFontRuns
+	if once {
+		if all, err = r.fonts(ctx, src, 0); err != nil {
+			return nil, err
+		}
+	}
 	for _, n := range which {
 		if n < 1 || n > len(doc) {
 			return nil, fmt.Errorf("epdf: page %d: %w: pdftotext gave %d pages", n, pages.ErrCorrupt, len(doc))
 		}
-		fonts, err := r.fonts(ctx, src, n)
-		if err != nil {
-			return nil, err
+		fonts := all
+		if !once {
+			if fonts, err = r.fonts(ctx, src, n); err != nil {
+				return nil, err
+			}
 		}
 		p := Page{Number: n, Fonts: fonts}
 		for _, f := range fonts {
@@ -156,31 +167,48 @@ func Read(ctx context.Context, data []byte, which []int, cfg Config) ([]Page, er
 		// If the copy cannot be made, the page is rendered as it is: its
 		// text layer and metadata are still right.
 	}
-	for i := range res {
-		p := &res[i]
+	dpis := make([]float64, len(res))
+	for i, p := range res {
 		pg := doc[p.Number-1]
-		dpi, err := cfg.dpiFor(p.Number, pg.width, pg.height)
+		if dpis[i], err = cfg.dpiFor(p.Number, pg.width, pg.height); err != nil {
+			return nil, err
+		}
+	}
+	// Consecutive pages at one resolution are rendered by one run of
+	// pdftoppm: each run parses the whole file again.
+	for i := 0; i < len(res); {
+		j := i + 1
+		for j < len(res) && res[j].Number == res[j-1].Number+1 && dpis[j] == dpis[i] && j-i < maxRenderRun {
+			j++
+		}
+		imgs, err := r.render(ctx, render, res[i].Number, res[j-1].Number, dpis[i])
 		if err != nil {
 			return nil, err
 		}
-		img, err := r.render(ctx, render, p.Number, dpi)
-		if err != nil {
-			return nil, err
+		for k := i; k < j; k++ {
+			p := &res[k]
+			pg := doc[p.Number-1]
+			img := imgs[p.Number]
+			c, _, err := image.DecodeConfig(bytes.NewReader(img))
+			if err != nil {
+				return nil, fmt.Errorf("epdf: page %d: %w: pdftoppm's image: %v", p.Number, pages.ErrCorrupt, err)
+			}
+			p.Image, p.Width, p.Height, p.DPI = img, c.Width, c.Height, dpis[i]
+			kx, ky := float64(c.Width)/pg.width, float64(c.Height)/pg.height
+			lines, used := decodeLines(pg, p.Fonts)
+			p.Legacy = used
+			if usable(lines) {
+				p.Lines, p.Text = toPixels(lines, kx, ky), true
+			}
 		}
-		c, _, err := image.DecodeConfig(bytes.NewReader(img))
-		if err != nil {
-			return nil, fmt.Errorf("epdf: page %d: %w: pdftoppm's image: %v", p.Number, pages.ErrCorrupt, err)
-		}
-		p.Image, p.Width, p.Height, p.DPI = img, c.Width, c.Height, dpi
-		kx, ky := float64(c.Width)/pg.width, float64(c.Height)/pg.height
-		lines, used := decodeLines(pg, p.Fonts)
-		p.Legacy = used
-		if usable(lines) {
-			p.Lines, p.Text = toPixels(lines, kx, ky), true
-		}
+		i = j
 	}
 	return res, nil
 }
+
+// maxRenderRun is the most pages one run of pdftoppm renders, so that its
+// images in the temporary folder stay a few hundred megabytes at most.
+const maxRenderRun = 100
 
 // dpiFor is the resolution page n (w × h points) is rendered at.
 func (c Config) dpiFor(n int, w, h float64) (float64, error) {
@@ -251,25 +279,55 @@ func (c *capped) Write(p []byte) (int, error) {
 	return c.b.Write(p)
 }
 
-// render runs pdftoppm on page n at dpi and returns the PNG.
-func (r *run) render(ctx context.Context, src string, n int, dpi float64) ([]byte, error) {
-	prefix := filepath.Join(r.dir, "page-"+strconv.Itoa(n))
+// render runs pdftoppm on pages first to last at dpi and returns their
+// PNGs by page number. The run may take Timeout for each page.
+func (r *run) render(ctx context.Context, src string, first, last int, dpi float64) (map[int][]byte, error) {
+	dir, err := os.MkdirTemp(r.dir, "render-")
+	if err != nil {
+		return nil, fmt.Errorf("epdf: %w", err)
+	}
+	defer os.RemoveAll(dir)
 	d := strconv.FormatFloat(dpi, 'f', -1, 64)
-	if _, err := r.tool(ctx, "pdftoppm", "-q", "-png", "-singlefile", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n),
-		"-r", d, src, prefix); err != nil {
+	long := *r
+	long.cfg.Timeout *= time.Duration(last - first + 1)
+	if _, err := long.tool(ctx, "pdftoppm", "-q", "-png", "-f", strconv.Itoa(first), "-l", strconv.Itoa(last),
+		"-r", d, src, filepath.Join(dir, "p")); err != nil {
 		return nil, err
 	}
-	img, err := os.ReadFile(prefix + ".png")
+	// pdftoppm names them p-N.png, N zero-padded to the width of the
+	// file's page count.
+	names, err := filepath.Glob(filepath.Join(dir, "p-*.png"))
 	if err != nil {
-		return nil, fmt.Errorf("epdf: page %d: %w: pdftoppm wrote no image: %v", n, pages.ErrCorrupt, err)
+		return nil, fmt.Errorf("epdf: %w", err)
 	}
-	defer os.Remove(prefix + ".png")
-	return img, nil
+	out := map[int][]byte{}
+	for _, name := range names {
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(name), "p-"), ".png"))
+		if err != nil || n < first || n > last {
+			continue
+		}
+		if out[n], err = os.ReadFile(name); err != nil {
+			return nil, fmt.Errorf("epdf: %w", err)
+		}
+	}
+	for n := first; n <= last; n++ {
+		if out[n] == nil {
+			return nil, fmt.Errorf("epdf: page %d: %w: pdftoppm wrote no image", n, pages.ErrCorrupt)
+		}
+	}
+	return out, nil
 }
 
-// fonts lists the fonts of page n with pdffonts.
+// maxFontRuns is the most pages whose fonts are listed one by one.
+const maxFontRuns = 50
+
+// fonts lists the fonts of page n (of every page for 0) with pdffonts.
 func (r *run) fonts(ctx context.Context, src string, n int) ([]Font, error) {
-	out, err := r.tool(ctx, "pdffonts", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), src)
+	args := []string{src}
+	if n > 0 {
+		args = []string{"-f", strconv.Itoa(n), "-l", strconv.Itoa(n), src}
+	}
+	out, err := r.tool(ctx, "pdffonts", args...)
 	if err != nil {
 		return nil, err
 	}

@@ -308,3 +308,40 @@ func TestDecodeLines(t *testing.T) {
 		}
 	}
 }
+
+// Pages are rendered in runs of consecutive pages; each page gets its own
+// image and text, whatever pages are asked for.
+func TestReadManyPages(t *testing.T) {
+	needPoppler(t)
+	var pgs []epdftest.Page
+	for n := 1; n <= 12; n++ {
+		pgs = append(pgs, epdftest.Page{Lines: []epdftest.Line{
+			{Text: "Trang số " + strings.Repeat("I", n) + " của văn bản", X: 80, Top: float64(40 * n), Size: 13},
+		}})
+	}
+	data := epdftest.Make(pgs, epdftest.Options{})
+	which := []int{1, 2, 3, 5, 11, 12}
+	got, err := Read(context.Background(), data, which, Config{DPI: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(which) {
+		t.Fatalf("%d pages", len(got))
+	}
+	for i, p := range got {
+		n := which[i]
+		want := "Trang số " + strings.Repeat("I", n) + " của văn bản"
+		if p.Number != n || !slices.Equal(lineTexts(p.Lines), []string{want}) {
+			t.Errorf("page %d: number %d, lines %q", n, p.Number, lineTexts(p.Lines))
+			continue
+		}
+		img, err := png.Decode(bytes.NewReader(p.Image))
+		if err != nil {
+			t.Fatal(err)
+		}
+		top := int(float64(40*n) * 100 / 72)
+		if ink(img, image.Rect(100, top, 300, top+15)) < 0.02 {
+			t.Errorf("page %d: its image has no ink where its line is", n)
+		}
+	}
+}
