@@ -194,7 +194,13 @@ func Read(ctx context.Context, data []byte, which []int, cfg Config) ([]Page, er
 				return nil, fmt.Errorf("epdf: page %d: %w: pdftoppm's image: %v", p.Number, pages.ErrCorrupt, err)
 			}
 			p.Image, p.Width, p.Height, p.DPI = img, c.Width, c.Height, dpis[i]
-			kx, ky := float64(c.Width)/pg.width, float64(c.Height)/pg.height
+			// pdftotext gives a page turned by /Rotate its unturned size,
+			// but its words where they are on the turned page, as rendered.
+			pw, ph := pg.width, pg.height
+			if (c.Width > c.Height) != (pw > ph) && pw != ph {
+				pw, ph = ph, pw
+			}
+			kx, ky := float64(c.Width)/pw, float64(c.Height)/ph
 			lines, used := decodeLines(pg, p.Fonts)
 			p.Legacy = used
 			if usable(lines) {

@@ -345,3 +345,30 @@ func TestReadManyPages(t *testing.T) {
 		}
 	}
 }
+
+// A page turned by /Rotate is rendered turned, and its words are placed on
+// the turned page.
+func TestReadRotated(t *testing.T) {
+	needPoppler(t)
+	data := epdftest.Make([]epdftest.Page{{Lines: header, Rotate: 90}}, epdftest.Options{})
+	got, err := Read(context.Background(), data, []int{1}, Config{DPI: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got[0]
+	if p.Width <= p.Height || !p.Text {
+		t.Fatalf("%dx%d, text %v", p.Width, p.Height, p.Text)
+	}
+	img, err := png.Decode(bytes.NewReader(p.Image))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range p.Lines {
+		for _, w := range l.Words {
+			b := w.Box
+			if b.X1 > p.Width || b.Y1 > p.Height || ink(img, image.Rect(b.X0, b.Y0, b.X1, b.Y1)) < 0.02 {
+				t.Errorf("word %q at %+v: no ink there on the %dx%d page", w.Text, b, p.Width, p.Height)
+			}
+		}
+	}
+}

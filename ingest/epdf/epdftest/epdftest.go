@@ -48,7 +48,9 @@ type Line struct {
 // scanned seal) drawn at SealAt (x, top, width in points).
 type Page struct {
 	// Size in points (default A4, Width × Height).
-	Size   [2]float64
+	Size [2]float64
+	// Rotate is the page's /Rotate (0, 90, 180, 270).
+	Rotate int
 	Lines  []Line
 	Scan   image.Image
 	Seal   image.Image
@@ -192,8 +194,8 @@ func Make(pages []Page, opt Options) []byte {
 				fmt.Fprintf(&c, "BT %s %g Tf 1 0 0 1 %g %g Tm <%X> Tj ET\n", font, l.Size, l.X, base, EncodeTCVN3(l.Text, l.Font == VnTimeH))
 			}
 		}
-		w.obj(o.page, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font <<%s >> /XObject <<%s >> >> /Contents %d 0 R >>",
-			pw, ph, fonts, xobj, o.content))
+		w.obj(o.page, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /Rotate %d /MediaBox [0 0 %g %g] /Resources << /Font <<%s >> /XObject <<%s >> >> /Contents %d 0 R >>",
+			p.Rotate, pw, ph, fonts, xobj, o.content))
 		w.stream(o.content, "", c.Bytes())
 		if o.scan > 0 {
 			w.image(o.scan, p.Scan)
