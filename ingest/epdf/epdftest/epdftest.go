@@ -14,9 +14,17 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math"
+	"os"
 	"sort"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf16"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 )
 
 // Font is how a line's text is encoded.
@@ -141,13 +149,23 @@ func Make(pages []Page, opt Options) []byte {
 	}
 	cmap.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
 	w.stream(6, "", []byte(cmap.String()))
-	legacyWidths := make([]string, 224)
-	for i := range legacyWidths {
-		legacyWidths[i] = fmt.Sprint(advance(rune(32 + i)))
+	// A legacy font's widths are those of the letters its bytes draw.
+	legacyWidths := func(capitals bool) string {
+		ws := make([]string, 224)
+		for i := range ws {
+			r := rune(32 + i)
+			if u, ok := tcvn3Letter[byte(r)]; ok {
+				r = u
+			}
+			if capitals {
+				r = unicode.ToUpper(r)
+			}
+			ws[i] = fmt.Sprint(advance(r))
+		}
+		return strings.Join(ws, " ")
 	}
-	lw := strings.Join(legacyWidths, " ")
-	w.obj(7, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /.VnTime /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [%s] /FontDescriptor 9 0 R >>", lw))
-	w.obj(8, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /.VnTimeH /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [%s] /FontDescriptor 9 0 R >>", lw))
+	w.obj(7, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /.VnTime /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [%s] /FontDescriptor 9 0 R >>", legacyWidths(false)))
+	w.obj(8, fmt.Sprintf("<< /Type /Font /Subtype /TrueType /BaseFont /.VnTimeH /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [%s] /FontDescriptor 9 0 R >>", legacyWidths(true)))
 	w.obj(9, "<< /Type /FontDescriptor /FontName /.VnTime /Flags 34 /FontBBox [-568 -307 2000 1007] /ItalicAngle 0 /Ascent 891 /Descent -216 /CapHeight 662 /StemV 82 >>")
 	for i, p := range pages {
 		o := objs[i]
@@ -217,8 +235,13 @@ func Make(pages []Page, opt Options) []byte {
 // with spaces to the same length.
 const byteRangePlaceholder = "[0 0000000000 0000000000 0000000000]"
 
-// advance is a glyph's width in thousandths of an em, near Times's.
+// advance is a glyph's width in thousandths of an em: Liberation Serif's
+// (the metrics of Times New Roman, as Word writes them in /W), or near
+// them if the font is not installed.
 func advance(r rune) int {
+	if a, ok := serifAdvance(r); ok {
+		return a
+	}
 	switch {
 	case r == ' ':
 		return 250
@@ -230,6 +253,36 @@ func advance(r rune) int {
 		return 667
 	}
 	return 500
+}
+
+var serif = sync.OnceValue(func() *sfnt.Font {
+	b, err := os.ReadFile("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+	if err != nil {
+		return nil
+	}
+	f, err := sfnt.Parse(b)
+	if err != nil {
+		return nil
+	}
+	return f
+})
+
+func serifAdvance(r rune) (int, bool) {
+	f := serif()
+	if f == nil {
+		return 0, false
+	}
+	var buf sfnt.Buffer
+	gi, err := f.GlyphIndex(&buf, r)
+	if err != nil || gi == 0 {
+		return 0, false
+	}
+	upem := f.UnitsPerEm()
+	adv, err := f.GlyphAdvance(&buf, gi, fixed.Int26_6(upem), font.HintingNone)
+	if err != nil {
+		return 0, false
+	}
+	return int(math.Round(float64(adv) * 1000 / float64(upem))), true
 }
 
 type writer struct {

@@ -44,6 +44,15 @@ var tcvn3 = func() map[rune]byte {
 	return m
 }()
 
+// tcvn3Letter is the letter each byte of the encoding stands for.
+var tcvn3Letter = func() map[byte]rune {
+	m := map[byte]rune{}
+	for r, b := range tcvn3 {
+		m[b] = r
+	}
+	return m
+}()
+
 // EncodeTCVN3 encodes Unicode text in the ABC encoding. For the lower-case
 // font (.VnTime), capitals with a tone cannot be written and panic; for the
 // capitals font (.VnTimeH), every letter is written as its lower case,
