@@ -372,3 +372,34 @@ func TestReadRotated(t *testing.T) {
 		}
 	}
 }
+
+// A TCVN3 page is drawn as Vietnamese, not as the Latin-1 letters of its
+// bytes: Tesseract reads the rendered image as the decoded text.
+func TestRenderTCVN3Legibly(t *testing.T) {
+	needPoppler(t)
+	tess := need.Tool(t, "tesseract", "tesseract-ocr")
+	data := epdftest.Make([]epdftest.Page{{Lines: epdftest.ThongBao.Lines}}, epdftest.Options{})
+	got, err := Read(context.Background(), data, []int{1}, Config{DPI: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "page.png")
+	if err := os.WriteFile(f, got[0].Image, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tess, f, "-", "-l", "vie")
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tesseract: %v", err)
+	}
+	text := string(out)
+	for _, want := range []string{"ỦY BAN NHÂN DÂN", "XÃ ĐỨC PHONG", "Số: 12/TB-UBND", "Đức Phong, ngày 08 tháng 5 năm 2021", "lịch tiếp công dân"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the rendered page reads %q, want %q in it", text, want)
+		}
+	}
+	if strings.ContainsAny(text, "©§®") {
+		t.Errorf("the rendered page shows legacy bytes: %q", text)
+	}
+}
