@@ -33,8 +33,8 @@
 //
 // # Resources and failures
 //
-// Every run of a tool has Config.Timeout (times the pages it renders) and
-// the caller's context. Consecutive pages are rendered by one run of
+// Every run of a tool has Config.Timeout (times the pages it renders), the
+// caller's context, and at most Config.MaxMemory of address space. Consecutive pages are rendered by one run of
 // pdftoppm, and a long file's fonts listed by one run of pdffonts, as each
 // run parses the whole file. A page is rendered at Config.DPI, lower when
 // that would pass Config.MaxPixels, and refused (pages.ErrTooLarge) when

@@ -26,9 +26,10 @@ var ErrTool = errors.New("poppler")
 
 // Defaults of a Config.
 const (
-	DefaultDPI     = 300
-	DefaultTimeout = 2 * time.Minute
-	DefaultMaxText = 64 << 20
+	DefaultDPI       = 300
+	DefaultTimeout   = 2 * time.Minute
+	DefaultMaxText   = 64 << 20
+	DefaultMaxMemory = 2 << 30
 	// minDPI is the least resolution a page is rendered at; a page so
 	// large that this would pass the pixel limit is refused.
 	minDPI = 100
@@ -48,6 +49,11 @@ type Config struct {
 	MaxPixels int64
 	// MaxText bounds the text pdftotext may give for the file (default 64 MiB).
 	MaxText int64
+	// MaxMemory bounds the address space of each run of a tool (default
+	// 2 GiB; a page at the pixel limit needs about 600 MiB), through
+	// util-linux's prlimit, which every Debian has; a run that needs more
+	// fails, and its file is refused.
+	MaxMemory int64
 	// TempDir holds the file while the tools read it ("" for the system's).
 	TempDir string
 }
@@ -64,6 +70,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxText <= 0 {
 		c.MaxText = DefaultMaxText
+	}
+	if c.MaxMemory <= 0 {
+		c.MaxMemory = DefaultMaxMemory
 	}
 	return c
 }
@@ -245,6 +254,10 @@ func (r *run) tool(ctx context.Context, name string, args ...string) ([]byte, er
 	path, err := exec.LookPath(name)
 	if err != nil {
 		return nil, fmt.Errorf("epdf: %w: %s is not installed (apt-get install poppler-utils; deploy/install-deps.sh does)", ErrTool, name)
+	}
+	if lim, err := exec.LookPath("prlimit"); err == nil {
+		args = append([]string{"--as=" + strconv.FormatInt(r.cfg.MaxMemory, 10), "--", path}, args...)
+		path = lim
 	}
 	tctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()

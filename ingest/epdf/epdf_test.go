@@ -223,6 +223,13 @@ func TestReadBounds(t *testing.T) {
 	if !errors.Is(err, pages.ErrTooLarge) {
 		t.Errorf("past the timeout: %v, want ErrTooLarge", err)
 	}
+	// A renderer that needs more memory than it may have fails, and the
+	// file is refused.
+	need.Tool(t, "prlimit", "util-linux")
+	_, err = Read(context.Background(), big, []int{1}, Config{MaxMemory: 16 << 20})
+	if !errors.Is(err, pages.ErrCorrupt) {
+		t.Errorf("within 16 MiB: %v, want ErrCorrupt", err)
+	}
 	// The caller's context ending is not the file's fault.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
