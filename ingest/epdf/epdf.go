@@ -81,7 +81,8 @@ func (c Config) withDefaults() Config {
 type Page struct {
 	// Number of the page in the file, from 1.
 	Number int
-	// Image is the page rendered (PNG, RGB), Width × Height pixels at DPI.
+	// Image is the page rendered (PNG: grey, or RGB for a page with
+	// colour), Width × Height pixels at DPI.
 	Image         []byte
 	Width, Height int
 	DPI           float64
@@ -197,7 +198,7 @@ func Read(ctx context.Context, data []byte, which []int, cfg Config) ([]Page, er
 		for k := i; k < j; k++ {
 			p := &res[k]
 			pg := doc[p.Number-1]
-			img := imgs[p.Number]
+			img := greyIfColourless(imgs[p.Number])
 			c, _, err := image.DecodeConfig(bytes.NewReader(img))
 			if err != nil {
 				return nil, fmt.Errorf("epdf: page %d: %w: pdftoppm's image: %v", p.Number, pages.ErrCorrupt, err)

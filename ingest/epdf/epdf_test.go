@@ -410,3 +410,32 @@ func TestRenderTCVN3Legibly(t *testing.T) {
 		t.Errorf("the rendered page shows legacy bytes: %q", text)
 	}
 }
+
+// A page without colour is kept in grey (half the size); one with a red
+// seal keeps its colour.
+func TestReadGreyUnlessColour(t *testing.T) {
+	needPoppler(t)
+	seal := image.NewRGBA(image.Rect(0, 0, 100, 100))
+	for i := range seal.Pix {
+		seal.Pix[i] = 0xFF
+	}
+	for y := 20; y < 80; y++ {
+		for x := 20; x < 80; x++ {
+			seal.Set(x, y, color.RGBA{0xD0, 0x10, 0x10, 0xFF})
+		}
+	}
+	data := epdftest.Make([]epdftest.Page{{Lines: header}, {Lines: header, Seal: seal, SealAt: [3]float64{350, 500, 80}}}, epdftest.Options{})
+	got, err := Read(context.Background(), data, []int{1, 2}, Config{DPI: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []color.Model{color.GrayModel, color.RGBAModel} {
+		img, err := png.Decode(bytes.NewReader(got[i].Image))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := img.ColorModel(); m != want && !(want == color.RGBAModel && m == color.NRGBAModel) {
+			t.Errorf("page %d: colour model %T", i+1, img)
+		}
+	}
+}
