@@ -202,13 +202,17 @@ func Split(data []byte, lim Limits) (f Format, pages []Page, err error) {
 	return split(data, lim, false)
 }
 
-// SplitAll is Split for files that may be electronic originals: a PDF
-// page that Split refuses with ErrNoImage (it draws no image, or its
-// largest image covers less than a quarter of it) is returned as a Page
-// with Electronic set and no Data, in its place among the others, instead.
-// A page with a scan is a scan even when it carries text as well (a
+// SplitAll is Split for files that may be electronic originals, and for
+// PDFs whose pages a renderer must draw: a PDF page whose largest image
+// covers less than 80% of it (none, a logo, a seal, a chart beside text),
+// or that Split refuses with ErrUnsupported (an inline image, a scan in
+// strips, JBIG2, JPEG 2000, an unusual colour space), is returned as a Page
+// with Electronic set and no Data, in its place among the others, to be
+// rendered (package epdf) and read from its own text or by OCR. A page
+// with a scan over the page is a scan even when it carries text as well (a
 // scanner's own OCR layer, or the text of a digital signature's stamp):
-// its image is the original. Everything else is as for Split.
+// its image is the original. Everything else, ErrTooLarge and ErrCorrupt
+// included, is as for Split.
 func SplitAll(data []byte, lim Limits) (f Format, pages []Page, err error) {
 	return split(data, lim, true)
 }

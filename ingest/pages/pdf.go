@@ -25,6 +25,13 @@ import (
 // logo is not a scan, and its logo is not the page.
 const minCoverage = 0.25
 
+// minScanCoverage is, for SplitAll, the least part of a page its largest
+// image must cover for the page to be taken as a scan and its image taken
+// out: scanners draw the scan over the whole page. A page of an electronic
+// original with a chart or a photo over a third of it is rendered instead,
+// so that its text is read and nothing drawn beside the image is lost.
+const minScanCoverage = 0.8
+
 // pdfConfig is the pdfcpu configuration for reading one file of size bytes.
 // It is built here rather than with model.NewDefaultConfiguration, which
 // reads (and may create) pdfcpu's configuration directory: this package
@@ -49,8 +56,9 @@ func pdfConfig(size int, lim Limits) *model.Configuration {
 }
 
 // splitPDF returns the scanned image of every page of an image-only PDF.
-// With electronic, a page without a scan (ErrNoImage) is returned as a Page
-// with Electronic set, not refused.
+// With electronic, a page without a scan (ErrNoImage, at minScanCoverage),
+// or whose image this package cannot take out (ErrUnsupported), is returned
+// as a Page with Electronic set, not refused.
 func splitPDF(data []byte, lim Limits, electronic bool) ([]Page, error) {
 	// pdfcpu rebuilds a lost cross-reference table and so reads a truncated
 	// file as far as it goes; a file cut short must not pass for the whole
@@ -88,10 +96,17 @@ func splitPDF(data []byte, lim Limits, electronic bool) ([]Page, error) {
 		var p Page
 		err := guard(fmt.Sprintf("pdf page %d", i), func() error {
 			var err error
-			p, err = pdfPage(ctx, i, lim, left)
+			cover := minCoverage
+			if electronic {
+				cover = minScanCoverage
+			}
+			p, err = pdfPage(ctx, i, lim, left, cover)
 			return err
 		})
-		if electronic && errors.Is(err, ErrNoImage) {
+		// What poppler renders that this package does not take out (an
+		// inline image, strips, JBIG2, JPEG 2000, another colour space)
+		// is rendered too, and read by OCR.
+		if electronic && (errors.Is(err, ErrNoImage) || errors.Is(err, ErrUnsupported)) {
 			p, err = Page{Electronic: true}, nil
 		}
 		if err != nil {
@@ -116,7 +131,7 @@ func pdfReadError(data []byte, err error) error {
 }
 
 // pdfPage returns the scan of page n, its decoded size taken from left.
-func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget) (Page, error) {
+func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget, minCover float64) (Page, error) {
 	what := fmt.Sprintf("pdf page %d", n)
 	xref := ctx.XRefTable
 	pd, _, attrs, err := xref.PageDict(n, false)
@@ -142,7 +157,7 @@ func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget) (Page, e
 		return Page{}, fmt.Errorf("pages: %s: %w: the page image is an inline image", what, ErrUnsupported)
 	}
 	box := pageBox(attrs)
-	if c := coverage(best.ctm, box); box != nil && c < minCoverage {
+	if c := coverage(best.ctm, box); box != nil && c < minCover {
 		return Page{}, fmt.Errorf("pages: %s: %w: the largest image (%dx%d pixels) covers only %.0f%% of the page, so the page is not a scan",
 			what, ErrNoImage, best.w, best.h, 100*c)
 	}

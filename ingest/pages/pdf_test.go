@@ -577,9 +577,18 @@ func TestSplitPDFErrors(t *testing.T) {
 			// SplitAll hands a page without a scan back for rendering,
 			// in its place, and refuses all else as Split does.
 			_, all, err := SplitAll(tc.pdf, tc.lim)
-			if errors.Is(tc.want, ErrNoImage) {
-				if err != nil || len(all) != 2 || all[0].Electronic || all[0].Data == nil || !all[1].Electronic || all[1].Data != nil {
-					t.Errorf("SplitAll: %d pages %+v, %v; want the scan, then an electronic page", len(all), all, err)
+			if errors.Is(tc.want, ErrNoImage) || errors.Is(tc.want, ErrUnsupported) {
+				electronic := 0
+				for _, p := range all {
+					if p.Electronic {
+						electronic++
+					}
+					if p.Electronic != (p.Data == nil) {
+						t.Errorf("SplitAll: page %+v", p)
+					}
+				}
+				if err != nil || electronic != 1 {
+					t.Errorf("SplitAll: %d pages, %d electronic, %v; want the page Split refuses to be electronic", len(all), electronic, err)
 				}
 			} else if !errors.Is(err, tc.want) || all != nil {
 				t.Errorf("SplitAll: %d pages, %v; want %v", len(all), err, tc.want)
@@ -675,4 +684,26 @@ func encryptPDF(t *testing.T, src []byte, user, owner string) []byte {
 		t.Fatalf("pdfcpu encrypt: %v", err)
 	}
 	return b.Bytes()
+}
+
+// A page with text beside a chart over a third of it is a scan to Split
+// (its image is taken out) but not to SplitAll, which hands it on to be
+// rendered, so that its text is not lost; a scan over the whole page is a
+// scan to both.
+func TestSplitAllChartBesideText(t *testing.T) {
+	var w pdfWriter
+	chart := w.image("/Width 60 /Height 60 /BitsPerComponent 8 /ColorSpace /DeviceGray", testGray(60, 60).Pix)
+	scan := w.image("/Width 60 /Height 80 /BitsPerComponent 8 /ColorSpace /DeviceGray", testGray(60, 80).Pix)
+	pdf := w.finish([]testPDFPage{
+		{content: "BT /F1 12 Tf 72 740 Td (Report) Tj ET q 400 0 0 400 100 200 cm /Chart Do Q", xobjects: map[string]int{"Chart": chart}},
+		{content: fullPage, xobjects: map[string]int{"Im0": scan}},
+	}, "")
+	_, split, err := Split(pdf, Limits{})
+	if err != nil || len(split) != 2 || split[0].Data == nil {
+		t.Fatalf("Split: %d pages, %v", len(split), err)
+	}
+	_, all, err := SplitAll(pdf, Limits{})
+	if err != nil || len(all) != 2 || !all[0].Electronic || all[1].Electronic || all[1].Data == nil {
+		t.Fatalf("SplitAll: %+v, %v; want page 1 electronic, page 2 a scan", all, err)
+	}
 }
