@@ -13,9 +13,10 @@ import (
 
 // electronic renders the pages of a PDF that SplitAll found to draw no
 // scan, in place in pgs (each becomes a PNG page), and returns, by page
-// number, the results of those that carry usable text: their own words,
-// in the rendered image's pixels, to be stored as the worker would store
-// its OCR. Pages without usable text are left to OCR. Errors wrap
+// number, the results of those that carry usable text and no large
+// picture (pages.LargeImage): their own words, in the rendered image's
+// pixels, to be stored as the worker would store its OCR. The others are
+// left to OCR. Errors wrap
 // epdf.ErrTool (try again) or one of package pages' errors (permanent).
 func (in *Ingest) electronic(ctx context.Context, id string, data []byte, pgs []pages.Page, log *slog.Logger) (map[int]pipeline.PageText, error) {
 	var which []int
@@ -33,13 +34,17 @@ func (in *Ingest) electronic(ctx context.Context, id string, data []byte, pgs []
 	}
 	texts := map[int]pipeline.PageText{}
 	for _, r := range read {
+		cover := pgs[r.Number-1].Cover
 		pgs[r.Number-1] = pages.Page{Data: r.Image, Format: pages.PNG, Width: r.Width, Height: r.Height, DPIX: r.DPI, DPIY: r.DPI}
 		var legacy []string
 		for _, l := range r.Legacy {
 			legacy = append(legacy, l.String())
 		}
-		log.Info("electronic page", "page", r.Number, "own_text", r.Text, "legacy", strings.Join(legacy, ","), "dpi", r.DPI)
-		if !r.Text {
+		// A page with a large picture is OCR'd whole: the picture may be a
+		// scan, and the text over it only a stamp's.
+		own := r.Text && cover < pages.LargeImage
+		log.Info("electronic page", "page", r.Number, "own_text", own, "legacy", strings.Join(legacy, ","), "dpi", r.DPI, "image_cover", cover)
+		if !own {
 			continue
 		}
 		engine := "pdf text (poppler)"

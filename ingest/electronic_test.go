@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,10 @@ func TestElectronicPagesNeedNoOCR(t *testing.T) {
 			scan.SetGray(x, y, color.Gray{})
 		}
 	}
-	mixed := epdftest.Make([]epdftest.Page{{Lines: epdftest.ChiThi.Lines}, {Scan: scan}}, epdftest.Options{})
+	// Page 3: text beside a picture over half the page (it could be a
+	// scan smaller than the page under a stamp's text): OCR'd whole.
+	mixed := epdftest.Make([]epdftest.Page{{Lines: epdftest.ChiThi.Lines}, {Scan: scan},
+		{Lines: epdftest.ChiThi.Lines[8:], Seal: scan, SealAt: [3]float64{80, 300, 430}}}, epdftest.Options{})
 	text := epdftest.Make([]epdftest.Page{{Lines: epdftest.ThongBao.Lines}}, epdftest.Options{})
 	for name, data := range map[string][]byte{"hon-hop.pdf": mixed, "tcvn3.pdf": text} {
 		if err := os.WriteFile(filepath.Join(inbox, name), data, 0o644); err != nil {
@@ -129,9 +133,12 @@ func TestElectronicPagesNeedNoOCR(t *testing.T) {
 			t.Errorf("%s: the rendered page: %v", c.number, err)
 		}
 	}
-	// The scan is queued for OCR, the text pages are not.
-	if _, err := work.Get(ctx, pipeline.WorkTextKey(mixedID, 2)); !errors.Is(err, objstore.ErrNotExist) {
-		t.Errorf("the scanned page has a result before OCR: %v", err)
+	// The scan and the page with a large picture are queued for OCR, the
+	// text pages are not.
+	for _, n := range []int{2, 3} {
+		if _, err := work.Get(ctx, pipeline.WorkTextKey(mixedID, n)); !errors.Is(err, objstore.ErrNotExist) {
+			t.Errorf("page %d has a result before OCR: %v", n, err)
+		}
 	}
 	var tasks []string
 	for _, m := range fetchAll(t, q, pipeline.StreamPages, "sohoa.pages.>") {
@@ -141,8 +148,9 @@ func TestElectronicPagesNeedNoOCR(t *testing.T) {
 		}
 		tasks = append(tasks, pt.Doc+"/"+pt.Blob[strings.LastIndex(pt.Blob, "/")+1:])
 	}
-	if want := mixedID + "/page-0002.jpeg"; len(tasks) != 1 || tasks[0] != want {
-		t.Errorf("page tasks %v, want only %s", tasks, want)
+	slices.Sort(tasks)
+	if want := []string{mixedID + "/page-0002.jpeg", mixedID + "/page-0003.png"}; !slices.Equal(tasks, want) {
+		t.Errorf("page tasks %v, want %v", tasks, want)
 	}
 	var ready []string
 	for _, m := range fetchAll(t, q, pipeline.StreamDocs, "sohoa.docs.>") {

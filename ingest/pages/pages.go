@@ -66,6 +66,10 @@ type Page struct {
 	// seal). Data is nil; the page is to be read from the PDF's own text
 	// or rendered (package epdf).
 	Electronic bool
+	// Cover, for an Electronic page, is the share of the page its largest
+	// image covers (0 for none; 1 for an image this package cannot take
+	// out, which is the page's scan).
+	Cover float64
 }
 
 // Default limits, used for the zero fields of a Limits.

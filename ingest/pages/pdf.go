@@ -25,6 +25,12 @@ import (
 // logo is not a scan, and its logo is not the page.
 const minCoverage = 0.25
 
+// LargeImage is the share of an electronic page (Page.Cover) from which its
+// largest image is a picture of its own, perhaps a scan smaller than the
+// page with a signature stamp's text over it: such a page is read by OCR
+// from its rendering, text and image alike, rather than from its text.
+const LargeImage = minCoverage
+
 // minScanCoverage is, for SplitAll, the least part of a page its largest
 // image must cover for the page to be taken as a scan and its image taken
 // out: scanners draw the scan over the whole page. A page of an electronic
@@ -107,7 +113,16 @@ func splitPDF(data []byte, lim Limits, electronic bool) ([]Page, error) {
 		// inline image, strips, JBIG2, JPEG 2000, another colour space)
 		// is rendered too, and read by OCR.
 		if electronic && (errors.Is(err, ErrNoImage) || errors.Is(err, ErrUnsupported)) {
-			p, err = Page{Electronic: true}, nil
+			var ce *coverError
+			switch {
+			case errors.As(err, &ce):
+				p = Page{Electronic: true, Cover: ce.cover}
+			case errors.Is(err, ErrUnsupported):
+				p = Page{Electronic: true, Cover: 1} // a scan after all
+			default:
+				p = Page{Electronic: true} // no image
+			}
+			err = nil
 		}
 		if err != nil {
 			return nil, err
@@ -116,6 +131,15 @@ func splitPDF(data []byte, lim Limits, electronic bool) ([]Page, error) {
 	}
 	return pages, nil
 }
+
+// coverError is the ErrNoImage of a page whose largest image covers too
+// little of it to be its scan, and how much it covers.
+type coverError struct {
+	error
+	cover float64
+}
+
+func (e *coverError) Unwrap() error { return e.error }
 
 // pdfReadError sorts an error from reading a PDF: a file that needs a
 // password (or uses encryption pdfcpu cannot open) is ErrEncrypted, anything
@@ -158,8 +182,8 @@ func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget, minCover
 	}
 	box := pageBox(attrs)
 	if c := coverage(best.ctm, box); box != nil && c < minCover {
-		return Page{}, fmt.Errorf("pages: %s: %w: the largest image (%dx%d pixels) covers only %.0f%% of the page, so the page is not a scan",
-			what, ErrNoImage, best.w, best.h, 100*c)
+		return Page{}, &coverError{fmt.Errorf("pages: %s: %w: the largest image (%dx%d pixels) covers only %.0f%% of the page, so the page is not a scan",
+			what, ErrNoImage, best.w, best.h, 100*c), c}
 	}
 	if box != nil {
 		if other := uncovered(sc.images, best, box); other >= maxUncovered {

@@ -706,4 +706,7 @@ func TestSplitAllChartBesideText(t *testing.T) {
 	if err != nil || len(all) != 2 || !all[0].Electronic || all[1].Electronic || all[1].Data == nil {
 		t.Fatalf("SplitAll: %+v, %v; want page 1 electronic, page 2 a scan", all, err)
 	}
+	if c := all[0].Cover; c < 0.32 || c > 0.34 || c < LargeImage {
+		t.Errorf("the chart covers %.3f of the page, want 400×400 of 612×792 pt", c)
+	}
 }
