@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,9 @@ type Config struct {
 	Timeout time.Duration
 	// MaxPixels of one rendered page (default pipeline.MaxPagePixels).
 	MaxPixels int64
-	// MaxText bounds the text pdftotext may give for the file (default 64 MiB).
+	// MaxText bounds the text pdftotext may give for the pages (default
+	// 256 MiB: its XHTML takes about 100 bytes a word, so some 2000 full
+	// pages).
 	MaxText int64
 	// MaxMemory bounds the address space of each run of a tool (default
 	// 2 GiB; a page at the pixel limit needs about 600 MiB), through
@@ -127,14 +130,28 @@ func Read(ctx context.Context, data []byte, which []int, cfg Config) ([]Page, er
 	}
 	r := &run{cfg: cfg, dir: dir, env: "FONTCONFIG_FILE=" + fc}
 
-	out, err := r.tool(ctx, "pdftotext", "-bbox-layout", "-enc", "UTF-8", "-q", src, "-")
+	if len(which) == 0 {
+		return nil, nil
+	}
+	// The text of the pages from the first asked for to the last: one run,
+	// with the time of as many pages. Its pages are numbered from first.
+	first, last := slices.Min(which), slices.Max(which)
+	if first < 1 {
+		return nil, fmt.Errorf("epdf: page %d: %w", first, pages.ErrCorrupt)
+	}
+	long := *r
+	long.cfg.Timeout *= time.Duration(last - first + 1)
+	out, err := long.tool(ctx, "pdftotext", "-bbox-layout", "-enc", "UTF-8", "-q",
+		"-f", strconv.Itoa(first), "-l", strconv.Itoa(last), src, "-")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := parseBBox(out)
+	got, err := parseBBox(out)
 	if err != nil {
 		return nil, fmt.Errorf("epdf: pdftotext: %w: %v", pages.ErrCorrupt, err)
 	}
+	doc := make([]bboxPage, first-1, first-1+len(got)) // page n is doc[n-1]
+	doc = append(doc, got...)
 	res := make([]Page, 0, len(which))
 	var legacyFonts []Font
 	// The fonts of each page, or, for a long file, of them all: each run

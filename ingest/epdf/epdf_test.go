@@ -327,7 +327,13 @@ func TestReadManyPages(t *testing.T) {
 		}})
 	}
 	data := epdftest.Make(pgs, epdftest.Options{})
-	which := []int{1, 2, 3, 5, 11, 12}
+	for _, which := range [][]int{{1, 2, 3, 5, 11, 12}, {5, 11}} {
+		readPages(t, data, which)
+	}
+}
+
+func readPages(t *testing.T, data []byte, which []int) {
+	t.Helper()
 	got, err := Read(context.Background(), data, which, Config{DPI: 100})
 	if err != nil {
 		t.Fatal(err)
