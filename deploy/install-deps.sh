@@ -11,18 +11,22 @@ if [[ $mode == model ]]; then
   # digits in, and Liberation Serif for the printed letters it learns to reject.
   pkgs=(fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-liberation2)
 else
-# OCR (Tesseract 5 with Vietnamese and orientation data) and its headers for cgo.
+# OCR (Tesseract 5 with Vietnamese and orientation data) and its headers for cgo;
+# poppler (pdftoppm, pdftotext, pdffonts) to render electronic PDFs and read
+# their text, with Liberation standing in for their fonts (Times New Roman,
+# Arial) when they are not embedded.
 pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev pkg-config
-      ca-certificates)
+      ca-certificates poppler-utils fonts-liberation2)
 fi
 if [[ $mode == test || $mode == bench ]]; then
-  # pdftotext and friends to check archived PDFs; qpdf for structure checks;
+  # pdftotext and pdfsig to check archived PDFs; qpdf for structure checks;
+  # openssl to sign a test PDF;
   # fonts with Vietnamese glyphs for the synthetic test scans, and handwriting
   # fonts for the digits written into their blanks; a real browser (headless)
   # for the web interface's test.
   # libtiff-tools (tiffinfo, tiffcp) and python3-pil (Little CMS through
   # ImageCms) are independent decoders for the ccitt and ICC tests.
-  pkgs+=(poppler-utils qpdf python3-pikepdf libtiff-tools python3-pil fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
+  pkgs+=(qpdf openssl python3-pikepdf libtiff-tools python3-pil fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
          fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
 fi
 if [[ $mode == bench ]]; then

@@ -7,6 +7,13 @@
 // (package pages); stores each page as a claim-check blob in the work bucket;
 // records the document's status; and publishes one PageTask per page.
 //
+// The pages of an electronic PDF that draw no scan are rendered with poppler
+// (package epdf), and each becomes a PNG page like a scan's. One that carries
+// usable text needs no OCR: ingest stores its own text as the page's result
+// (pipeline.PageText, where a worker stores OCR) before any page is queued,
+// and queues no PageTask for it; when no page of a file needs OCR, ingest
+// itself tells the archive that the document is ready (DocReady).
+//
 // The original stays in the inbox while its document is in the pipeline. It is
 // moved to done/ only when the archive has committed the document's PDF and
 // says so (a Retire message on this ingest's own subject), or to failed/ with

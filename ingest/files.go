@@ -83,7 +83,7 @@ func orDash(s string) string {
 
 // What a clerk is told, by kind of failure.
 const (
-	adviceUnsupported = "Không đọc được: định dạng tệp không được hỗ trợ. sohoa nhận ảnh quét JPEG, PNG, TIFF hoặc tệp PDF chỉ chứa ảnh quét.\n" +
+	adviceUnsupported = "Không đọc được: định dạng tệp không được hỗ trợ. sohoa nhận ảnh quét JPEG, PNG, TIFF và tệp PDF (bản quét hoặc văn bản điện tử).\n" +
 		"Cách xử lý: hãy cài máy quét lưu ra một trong các định dạng đó (hoặc lưu lại tệp sang định dạng đó), rồi thả lại vào thư mục inbox."
 	adviceCorrupt = "Không đọc được: tệp bị hỏng hoặc chưa được chép hết.\n" +
 		"Cách xử lý: hãy chép lại tệp từ máy quét, hoặc quét lại văn bản, rồi thả lại vào thư mục inbox."
@@ -101,8 +101,11 @@ const (
 		"Cách xử lý: hãy báo cho bộ phận CNTT kiểm tra thư mục failed (còn chỗ trống, đúng quyền ghi), hoặc tự chuyển tệp ra khỏi inbox."
 	adviceEmpty = "Không xử lý: tệp không có trang nào (tệp rỗng 0 byte, hoặc tệp PDF không có trang).\n" +
 		"Cách xử lý: hãy xem máy quét đã lưu xong tệp chưa, rồi chép lại tệp (hoặc quét lại văn bản) và thả lại vào thư mục inbox."
-	adviceNoImage = "Không xử lý: tệp PDF này không phải bản quét (có trang không chứa ảnh quét, ví dụ PDF xuất từ phần mềm soạn thảo).\n" +
-		"Cách xử lý: hãy thả vào đây bản quét của văn bản giấy. Văn bản điện tử gốc đã có chữ, không cần số hóa lại."
+	// adviceElectronic: poppler could not render or read an electronic
+	// PDF's page (it is damaged, or too large or too complex to render
+	// in the time allowed).
+	adviceElectronic = "Không đọc được: trang của văn bản điện tử (PDF có chữ) bị hỏng, hoặc quá lớn hay quá phức tạp để hiển thị an toàn.\n" +
+		"Cách xử lý: hãy mở tệp bằng phần mềm đọc PDF và in lại ra một tệp PDF mới (hoặc in ra giấy rồi quét), rồi thả lại vào thư mục inbox."
 )
 
 // advise picks the clerk's advice for an error from package pages.
@@ -112,8 +115,6 @@ func advise(err error) string {
 		return adviceEncrypted
 	case errors.Is(err, pages.ErrTooLarge):
 		return adviceTooLarge
-	case errors.Is(err, pages.ErrNoImage):
-		return adviceNoImage
 	case errors.Is(err, pages.ErrEmpty):
 		return adviceEmpty
 	case errors.Is(err, pages.ErrUnsupported):

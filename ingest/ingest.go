@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sohoa/sohoa/ingest/epdf"
 	"github.com/sohoa/sohoa/ingest/pages"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
@@ -45,6 +46,9 @@ type Config struct {
 	FileTimeout time.Duration
 	// Limits on pages and pixels.
 	Limits pages.Limits
+	// Electronic is how the pages of electronic PDFs are rendered and their
+	// text read (package epdf; the zero value means its defaults).
+	Electronic epdf.Config
 }
 
 func (c *Config) ensureDefaults() {
@@ -66,6 +70,9 @@ func (c *Config) ensureDefaults() {
 	}
 	if c.FileTimeout <= 0 {
 		c.FileTimeout = 15 * time.Minute
+	}
+	if c.Electronic.MaxPixels <= 0 {
+		c.Electronic.MaxPixels = c.Limits.MaxPixels // 0: the same default
 	}
 }
 
@@ -294,9 +301,18 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 		return in.retireLate(ctx, held, pipeline.Retire{Doc: id, Outcome: pipeline.OutcomeFailed, Reason: st.Reason, Attempt: st.Attempt})
 	}
 
-	format, pgs, err := pages.Split(data, in.cfg.Limits)
+	format, pgs, err := pages.SplitAll(data, in.cfg.Limits)
 	if err != nil {
 		return in.reject(ctx, held, id, hex.EncodeToString(sum[:]), pipeline.Permanent(advise(err), err))
+	}
+	// Pages of an electronic original: rendered, and read from their own
+	// text where they have it (those need no OCR).
+	texts, err := in.electronic(ctx, id, data, pgs, log)
+	switch {
+	case errors.Is(err, epdf.ErrTool):
+		return err // poppler missing, or shutting down: not the file's fault
+	case err != nil:
+		return in.reject(ctx, held, id, hex.EncodeToString(sum[:]), pipeline.Permanent(adviceElectronic, err))
 	}
 	// The file as dropped, for the archive to keep beside the PDF/A.
 	if err := in.work.Put(ctx, pipeline.WorkSourceKey(id), data, contentType(format)); err != nil {
@@ -305,6 +321,18 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 	for i, p := range pgs {
 		key := pipeline.WorkPageKey(id, i+1, string(p.Format))
 		if err := in.work.Put(ctx, key, p.Data, contentType(p.Format)); err != nil {
+			return err
+		}
+	}
+	// A page's own text is its result, as a worker would store its OCR:
+	// stored before any page is queued, so that the worker that finishes
+	// the last scanned page counts it.
+	for _, t := range texts {
+		b, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		if err := in.work.Put(ctx, pipeline.WorkTextKey(id, t.Page), b, "application/json"); err != nil {
 			return err
 		}
 	}
@@ -334,6 +362,9 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 		}
 	}
 	for i, p := range pgs {
+		if _, ok := texts[i+1]; ok {
+			continue // read from its own text
+		}
 		t := pipeline.PageTask{
 			Doc: id, Attempt: st.Attempt, Page: i + 1, Pages: len(pgs),
 			Blob: pipeline.WorkPageKey(id, i+1, string(p.Format)), Format: string(p.Format),
@@ -343,8 +374,14 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 			return err
 		}
 	}
+	if len(texts) == len(pgs) {
+		// Every page was read from its text: no worker will say so.
+		if err := in.q.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: st.Attempt, Pages: len(pgs)}); err != nil {
+			return err
+		}
+	}
 	if created {
-		log.Info("queued", "pages", len(pgs), "format", format)
+		log.Info("queued", "pages", len(pgs), "format", format, "text_pages", len(texts))
 	} else {
 		log.Info("queued again", "pages", len(pgs), "status", st.Status, "attempt", st.Attempt)
 	}

@@ -19,6 +19,13 @@
 // file is its own page, a JPEG inside a PDF is taken out byte for byte, and
 // CCITT G4 stays G4 (in a minimal single-page TIFF).
 //
+// # Electronic originals
+//
+// Split refuses a PDF page that draws no scan (ErrNoImage). SplitAll, which
+// ingest uses, hands such a page back in its place, marked Electronic and
+// without data, for package epdf to render and read from its own text; a
+// page with a scan stays a scan even when it carries text too.
+//
 // # Failures
 //
 // Every error wraps one of ErrUnsupported, ErrCorrupt, ErrEncrypted,

@@ -61,6 +61,15 @@ type Page struct {
 	// PNG pHYs, TIFF resolution, or the size at which a PDF page shows the
 	// image); 0 if the file does not say.
 	DPIX, DPIY float64
+	// Electronic, from SplitAll only: a PDF page that draws no scan (a page
+	// of an electronic original: text, perhaps with a logo or a scanned
+	// seal). Data is nil; the page is to be read from the PDF's own text
+	// or rendered (package epdf).
+	Electronic bool
+	// Cover, for an Electronic page, is the share of the page its largest
+	// image covers (0 for none; 1 for an image this package cannot take
+	// out, which is the page's scan).
+	Cover float64
 }
 
 // Default limits, used for the zero fields of a Limits.
@@ -194,6 +203,25 @@ func (l Limits) checkPixels(what string, w, h int64) error {
 // does not panic on any input and does not modify data; it keeps no state
 // and may be called from several goroutines at once.
 func Split(data []byte, lim Limits) (f Format, pages []Page, err error) {
+	return split(data, lim, false)
+}
+
+// SplitAll is Split for files that may be electronic originals, and for
+// PDFs whose pages a renderer must draw: a PDF page whose largest image
+// covers less than 80% of it (none, a logo, a seal, a chart beside text),
+// or that Split refuses with ErrUnsupported (an inline image, a scan in
+// strips, JBIG2, JPEG 2000, an unusual colour space), is returned as a Page
+// with Electronic set and no Data, in its place among the others, to be
+// rendered (package epdf) and read from its own text or by OCR. A page
+// with a scan over the page is a scan even when it carries text as well (a
+// scanner's own OCR layer, or the text of a digital signature's stamp):
+// its image is the original. Everything else, ErrTooLarge and ErrCorrupt
+// included, is as for Split.
+func SplitAll(data []byte, lim Limits) (f Format, pages []Page, err error) {
+	return split(data, lim, true)
+}
+
+func split(data []byte, lim Limits, electronic bool) (f Format, pages []Page, err error) {
 	lim = lim.withDefaults()
 	f, err = Detect(data)
 	if err != nil {
@@ -214,7 +242,7 @@ func Split(data []byte, lim Limits) (f Format, pages []Page, err error) {
 	case TIFF:
 		pages, err = splitTIFF(data, lim)
 	case PDF:
-		pages, err = splitPDF(data, lim)
+		pages, err = splitPDF(data, lim, electronic)
 	}
 	if err != nil {
 		return f, nil, err

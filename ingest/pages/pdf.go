@@ -25,6 +25,19 @@ import (
 // logo is not a scan, and its logo is not the page.
 const minCoverage = 0.25
 
+// LargeImage is the share of an electronic page (Page.Cover) from which its
+// largest image is a picture of its own, perhaps a scan smaller than the
+// page with a signature stamp's text over it: such a page is read by OCR
+// from its rendering, text and image alike, rather than from its text.
+const LargeImage = minCoverage
+
+// minScanCoverage is, for SplitAll, the least part of a page its largest
+// image must cover for the page to be taken as a scan and its image taken
+// out: scanners draw the scan over the whole page. A page of an electronic
+// original with a chart or a photo over a third of it is rendered instead,
+// so that its text is read and nothing drawn beside the image is lost.
+const minScanCoverage = 0.8
+
 // pdfConfig is the pdfcpu configuration for reading one file of size bytes.
 // It is built here rather than with model.NewDefaultConfiguration, which
 // reads (and may create) pdfcpu's configuration directory: this package
@@ -49,7 +62,10 @@ func pdfConfig(size int, lim Limits) *model.Configuration {
 }
 
 // splitPDF returns the scanned image of every page of an image-only PDF.
-func splitPDF(data []byte, lim Limits) ([]Page, error) {
+// With electronic, a page without a scan (ErrNoImage, at minScanCoverage),
+// or whose image this package cannot take out (ErrUnsupported), is returned
+// as a Page with Electronic set, not refused.
+func splitPDF(data []byte, lim Limits, electronic bool) ([]Page, error) {
 	// pdfcpu rebuilds a lost cross-reference table and so reads a truncated
 	// file as far as it goes; a file cut short must not pass for the whole
 	// document.
@@ -86,9 +102,28 @@ func splitPDF(data []byte, lim Limits) ([]Page, error) {
 		var p Page
 		err := guard(fmt.Sprintf("pdf page %d", i), func() error {
 			var err error
-			p, err = pdfPage(ctx, i, lim, left)
+			cover := minCoverage
+			if electronic {
+				cover = minScanCoverage
+			}
+			p, err = pdfPage(ctx, i, lim, left, cover)
 			return err
 		})
+		// What poppler renders that this package does not take out (an
+		// inline image, strips, JBIG2, JPEG 2000, another colour space)
+		// is rendered too, and read by OCR.
+		if electronic && (errors.Is(err, ErrNoImage) || errors.Is(err, ErrUnsupported)) {
+			var ce *coverError
+			switch {
+			case errors.As(err, &ce):
+				p = Page{Electronic: true, Cover: ce.cover}
+			case errors.Is(err, ErrUnsupported):
+				p = Page{Electronic: true, Cover: 1} // a scan after all
+			default:
+				p = Page{Electronic: true} // no image
+			}
+			err = nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -96,6 +131,15 @@ func splitPDF(data []byte, lim Limits) ([]Page, error) {
 	}
 	return pages, nil
 }
+
+// coverError is the ErrNoImage of a page whose largest image covers too
+// little of it to be its scan, and how much it covers.
+type coverError struct {
+	error
+	cover float64
+}
+
+func (e *coverError) Unwrap() error { return e.error }
 
 // pdfReadError sorts an error from reading a PDF: a file that needs a
 // password (or uses encryption pdfcpu cannot open) is ErrEncrypted, anything
@@ -111,7 +155,7 @@ func pdfReadError(data []byte, err error) error {
 }
 
 // pdfPage returns the scan of page n, its decoded size taken from left.
-func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget) (Page, error) {
+func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget, minCover float64) (Page, error) {
 	what := fmt.Sprintf("pdf page %d", n)
 	xref := ctx.XRefTable
 	pd, _, attrs, err := xref.PageDict(n, false)
@@ -137,9 +181,9 @@ func pdfPage(ctx *model.Context, n int, lim Limits, left *decodeBudget) (Page, e
 		return Page{}, fmt.Errorf("pages: %s: %w: the page image is an inline image", what, ErrUnsupported)
 	}
 	box := pageBox(attrs)
-	if c := coverage(best.ctm, box); box != nil && c < minCoverage {
-		return Page{}, fmt.Errorf("pages: %s: %w: the largest image (%dx%d pixels) covers only %.0f%% of the page, so the page is not a scan",
-			what, ErrNoImage, best.w, best.h, 100*c)
+	if c := coverage(best.ctm, box); box != nil && c < minCover {
+		return Page{}, &coverError{fmt.Errorf("pages: %s: %w: the largest image (%dx%d pixels) covers only %.0f%% of the page, so the page is not a scan",
+			what, ErrNoImage, best.w, best.h, 100*c), c}
 	}
 	if box != nil {
 		if other := uncovered(sc.images, best, box); other >= maxUncovered {

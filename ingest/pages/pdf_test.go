@@ -574,7 +574,42 @@ func TestSplitPDFErrors(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tc.says)
 			}
 			t.Log(err)
+			// SplitAll hands a page without a scan back for rendering,
+			// in its place, and refuses all else as Split does.
+			_, all, err := SplitAll(tc.pdf, tc.lim)
+			if errors.Is(tc.want, ErrNoImage) || errors.Is(tc.want, ErrUnsupported) {
+				electronic := 0
+				for _, p := range all {
+					if p.Electronic {
+						electronic++
+					}
+					if p.Electronic != (p.Data == nil) {
+						t.Errorf("SplitAll: page %+v", p)
+					}
+				}
+				if err != nil || electronic != 1 {
+					t.Errorf("SplitAll: %d pages, %d electronic, %v; want the page Split refuses to be electronic", len(all), electronic, err)
+				}
+			} else if !errors.Is(err, tc.want) || all != nil {
+				t.Errorf("SplitAll: %d pages, %v; want %v", len(all), err, tc.want)
+			}
 		})
+	}
+}
+
+// TestSplitAllRealScans: the real scans carry text (their publisher's
+// signature stamp), but every page is a scan, so none is electronic.
+func TestSplitAllRealScans(t *testing.T) {
+	for _, name := range []string{"07-CT-UBND-2018.pdf", "11-CT-UBND-2021.pdf", "157-QD-ND-UB-1999.pdf", "23-BC-UBND-2025.pdf"} {
+		_, pages, err := SplitAll(readReal(t, name), Limits{})
+		if err != nil || len(pages) == 0 {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, p := range pages {
+			if p.Electronic || len(p.Data) == 0 {
+				t.Errorf("%s page %d: electronic %v, %d bytes", name, i+1, p.Electronic, len(p.Data))
+			}
+		}
 	}
 }
 
@@ -649,4 +684,29 @@ func encryptPDF(t *testing.T, src []byte, user, owner string) []byte {
 		t.Fatalf("pdfcpu encrypt: %v", err)
 	}
 	return b.Bytes()
+}
+
+// A page with text beside a chart over a third of it is a scan to Split
+// (its image is taken out) but not to SplitAll, which hands it on to be
+// rendered, so that its text is not lost; a scan over the whole page is a
+// scan to both.
+func TestSplitAllChartBesideText(t *testing.T) {
+	var w pdfWriter
+	chart := w.image("/Width 60 /Height 60 /BitsPerComponent 8 /ColorSpace /DeviceGray", testGray(60, 60).Pix)
+	scan := w.image("/Width 60 /Height 80 /BitsPerComponent 8 /ColorSpace /DeviceGray", testGray(60, 80).Pix)
+	pdf := w.finish([]testPDFPage{
+		{content: "BT /F1 12 Tf 72 740 Td (Report) Tj ET q 400 0 0 400 100 200 cm /Chart Do Q", xobjects: map[string]int{"Chart": chart}},
+		{content: fullPage, xobjects: map[string]int{"Im0": scan}},
+	}, "")
+	_, split, err := Split(pdf, Limits{})
+	if err != nil || len(split) != 2 || split[0].Data == nil {
+		t.Fatalf("Split: %d pages, %v", len(split), err)
+	}
+	_, all, err := SplitAll(pdf, Limits{})
+	if err != nil || len(all) != 2 || !all[0].Electronic || all[1].Electronic || all[1].Data == nil {
+		t.Fatalf("SplitAll: %+v, %v; want page 1 electronic, page 2 a scan", all, err)
+	}
+	if c := all[0].Cover; c < 0.32 || c > 0.34 || c < LargeImage {
+		t.Errorf("the chart covers %.3f of the page, want 400×400 of 612×792 pt", c)
+	}
 }
