@@ -81,5 +81,18 @@
 //
 // # Measured
 //
-// FIGURES
+// The shipped weights (make model: 14 epochs, seed 1) read 99.06% of
+// MNIST's 10,000 test digits (go run ./ocr/digits/train -eval). On the
+// generated handwritten headers of fixtures/handset (MNIST test digits and
+// handwriting-font digits written into the blanks, a third each 1-bit, grey
+// and colour; go test ./fixtures/handset -run TestRun -v -args -n 300
+// -seed S), as the worker and the archive read them, at commit 7cf48bc:
+//
+//	seed   number right  right, certain  date right  right, certain  wrong and certain
+//	2000   78.7%         50.3%           87.0%       62.3%           0
+//	9100   77.3%         46.3%           86.3%       63.0%           0
+//
+// Reading a page's blanks takes about 150 ms on one core, of which the
+// network's part is a few milliseconds; the rest is Tesseract reading the
+// same marks, the symbol and the year again. make bench prints the table.
 package digits
