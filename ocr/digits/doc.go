@@ -92,7 +92,9 @@
 //	2000   78.7%         50.3%           87.0%       62.3%           0
 //	9100   77.3%         46.3%           86.3%       63.0%           0
 //
-// Reading a page's blanks takes about 150 ms on one core, of which the
-// network's part is a few milliseconds; the rest is Tesseract reading the
-// same marks, the symbol and the year again. make bench prints the table.
+// Reading a page's blanks takes about 150 ms; the network reads a digit in
+// about half a millisecond (BenchmarkPredict, on this 2-core machine under
+// load), and trying the cuts of touching digits asks it a few dozen times a
+// glyph; most of the rest is Tesseract reading the same marks, the symbol
+// and the year again. make bench prints the table.
 package digits
