@@ -94,6 +94,11 @@ func TestShippedNATSPermissions(t *testing.T) {
 	if err := ingest.PublishPage(ctx, pipeline.PageTask{Doc: st.ID, Attempt: 1, Page: 1, Pages: 1, Blob: "work/doc1/p1", Format: "png"}); err != nil {
 		t.Fatalf("ingest: publish a page: %v", err)
 	}
+	// An electronic original's pages are read from their own text in the
+	// ingest, which then tells the archive the document is ready.
+	if err := ingest.PublishDocReady(ctx, pipeline.DocReady{Doc: "doc-text", Attempt: 1, Pages: 1}); err != nil {
+		t.Fatalf("ingest: announce an electronic document ready: %v", err)
+	}
 	cons, err := worker.Consumer(ctx, pipeline.ConsumerConfig{Stream: pipeline.StreamPages, Name: pipeline.ConsumerOCR, Filter: "sohoa.pages.>", AckWait: pipeline.AckWaitOCR})
 	if err != nil {
 		t.Fatalf("worker: consumer: %v", err)

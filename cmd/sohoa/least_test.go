@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoa/sohoa/ingest/epdf/epdftest"
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/objstore/s3test"
 	"github.com/sohoa/sohoa/pipeline/queuetest"
@@ -53,15 +54,23 @@ func TestSplitRolesLeastPrivilege(t *testing.T) {
 	poll.Until(t, time.Minute, func() error { _, err := os.Stat(inbox); return err })
 	const file = "07-CT-UBND-2018.pdf"
 	copyFile(t, filepath.Join("..", "..", "fixtures", "real", file), filepath.Join(inbox, file))
-	for _, d := range waitFinished(t, base, 1, 10*time.Minute) {
+	// An electronic original, all text: no page goes to OCR, and the
+	// ingest itself tells the archive the document is ready.
+	const electronic = "quyet-dinh-dien-tu.pdf"
+	if err := os.WriteFile(filepath.Join(inbox, electronic), epdftest.Make([]epdftest.Page{{Lines: epdftest.QuyetDinh.Lines}}, epdftest.Options{}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range waitFinished(t, base, 2, 10*time.Minute) {
 		if d.Status != "archived" {
 			t.Errorf("%s: %s %s", d.SourceName, d.Status, d.Reason)
 		}
 	}
-	poll.Until(t, 30*time.Second, func() error {
-		_, err := os.Stat(filepath.Join(data, "done", file))
-		return err
-	})
+	for _, f := range []string{file, electronic} {
+		poll.Until(t, 30*time.Second, func() error {
+			_, err := os.Stat(filepath.Join(data, "done", f))
+			return err
+		})
+	}
 	for name, p := range map[string]*proc{"archive": ar, "worker": w, "ingest": in} {
 		b, _ := os.ReadFile(p.log)
 		for _, refused := range []string{"Permissions Violation", "Access Denied", "AccessDenied", "access denied"} {
