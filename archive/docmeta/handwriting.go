@@ -418,7 +418,14 @@ func (r *reading) handDate(dr dateResult, ctx Context) dateResult {
 	day, dayOK := part(d.day, dayB, handDay, 1, 31, d.blank(r.pg))
 	mon, monOK := part(d.month, monB, handMonth, 1, 12, false)
 	if day == "" || mon == "" {
+		// A blank that reads as no day or month at all (71, nothing)
+		// leaves OCR's reading of the line — which read it glued to
+		// "ngày" as print, "ngày3," — in doubt.
 		dr.reasons = dedupe(append(dr.reasons, reasons...))
+		if len(reasons) > 0 && dr.certain {
+			dr.certain = false
+			dr.conf = min(dr.conf*flaggedConfScale, flaggedConfMax)
+		}
 		return dr
 	}
 	t := time.Date(dr.year, time.Month(atoi(mon)), atoi(day), 0, 0, 0, 0, time.UTC)

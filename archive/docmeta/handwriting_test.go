@@ -269,3 +269,29 @@ func TestDateBesideUnreadNumber(t *testing.T) {
 		}
 	}
 }
+
+// OCR read the handwritten day glued to "ngày" as print ("ngày3,"), and the
+// blank reads as no day at all (71): the date is not certain, whatever the
+// line's confidence.
+func TestDayGluedAgainstUnreadableBlank(t *testing.T) {
+	pt := hdr{so: "Số: 07/CT-UBND", date: "Quảng Ngãi, ngày3, tháng 3 năm 2018", typ: "CHỈ THỊ",
+		agency: []string{"ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"}, subject: []string{"Về tăng cường công tác thi hành án hành chính"}, body: bodyText}.build()
+	for _, l := range pt.Lines {
+		for i, w := range l.Words {
+			if w.Text == "ngày3," {
+				b := hb(pipeline.BlankDay, "71", 0.69, 0.995)
+				b.Box = pipeline.Box{X0: w.Box.X0 + 60, Y0: l.Box.Y0 - 60, X1: l.Words[i+1].Box.X0 + 5, Y1: l.Box.Y1 + 30}
+				b.Crop = "work/test/day.png"
+				pt.Blanks = append(pt.Blanks, b)
+			}
+		}
+	}
+	if len(pt.Blanks) != 1 {
+		t.Fatal("the test page has no glued day")
+	}
+	m := ExtractIn([]*pipeline.PageText{pt}, Context{})
+	checkInvariants(t, m)
+	if m.Confidence[FieldDate] >= 0.85 || !m.NeedsReview {
+		t.Errorf("date %q confidence %.2f review %v %q: want it in doubt", m.Date, m.Confidence[FieldDate], m.NeedsReview, m.Review)
+	}
+}
