@@ -43,15 +43,11 @@ const (
 	// scores below cutRival of theirs. On seed 2000's 300 headers, 47
 	// such cuts were right and none wrong; wrong cuts read that well had
 	// rivals of 0.83 and more (a wide 0 as 67). A 1 cut from a glyph
-	// wider than oneAspect (across its slant) needs cutSureOne: a slice of
-	// another digit reads as a 1, and on seed 9100 a 1 touching a 9 whose
-	// loop the blur had filled read as a sure 11 (0.998 and 0.9975, pieces
-	// 0.43 and 0.35 as wide as high), nothing else reading at all. A 1 is
-	// one stroke: the 1s rightly cut from touching pairs on seed 2000 were
-	// 0.17 to 0.37 as wide as high, most under a third.
+	// needs cutSureOne: any thin slice of a digit reads as a 1, and on
+	// held-out seed 9100 a 1 touching a 9 whose loop the blur had filled
+	// read as a sure 11 (0.998 and 0.9975), nothing else reading at all.
 	cutSure    = 0.99
 	cutSureOne = 0.999
-	oneAspect  = 0.34
 	cutRival   = 0.7
 	// edgeReach: a glyph that starts this close to the print before the
 	// blank, or ends this close to the print after it (in capital heights),
@@ -210,7 +206,7 @@ func cutBySide(cs []comp, w, h, base int) bool {
 func doubtfulCut(ps []piece) bool {
 	for _, p := range ps {
 		sure := float32(cutSure)
-		if p.digit == 1 && p.aspect > oneAspect {
+		if p.digit == 1 {
 			sure = cutSureOne
 		}
 		if p.cut && (p.prob < sure || p.rival >= cutRival) {
