@@ -318,17 +318,19 @@ func unslashedSpot(ws []pipeline.Word) (Spot, bool) {
 // OCR read nothing of the symbol after it as a symbol: beside large
 // handwriting it garbles the whole line ("số: [T nprpxH" for
 // "Số: 1117/LĐTBXH", "Số: “ZØ 'usNp" for "Số: 420/UBND"). The print's
-// height is the label's, or a printed year's on the line (the date in the
-// right column, often set larger) when handwriting is glued to the label; the blank and the
-// symbol lie between the label and the right column, at most maxBlank
-// and slashRoom capital heights on. The spot NeedsSlash, and is wide:
-// PlaceSlash finds the slash and the symbol's end in the image.
+// height is the label's, or a printed year's on the line (the date in
+// the right column, often set larger) when handwriting is glued to the
+// label; the blank and the symbol lie between the label and the right
+// column, at most maxBlank and slashRoom capital heights on. The spot
+// NeedsSlash, and is wide: PlaceSlash finds the slash and the symbol's
+// end in the image.
 func labelSpot(ws []pipeline.Word, width int) (Spot, bool) {
 	for k := 0; k < min(2, len(ws)); k++ {
 		// The label with its colon ("SỞ TÀI CHÍNH" is not one), in the
 		// left column.
 		l := ws[k]
-		if !isLabel(l.Text) || !strings.ContainsRune(string([]rune(l.Text)[:min(4, len([]rune(l.Text)))]), ':') || 2*l.Box.X0 >= width {
+		lr := []rune(l.Text)
+		if !isLabel(l.Text) || !strings.ContainsRune(string(lr[:min(4, len(lr))]), ':') || 2*l.Box.X0 >= width {
 			continue
 		}
 		lh := l.Box.Y1 - l.Box.Y0
@@ -359,7 +361,7 @@ func labelSpot(ws []pipeline.Word, width int) (Spot, bool) {
 			lettered = lettered || strings.IndexFunc(o.Text, unicode.IsLetter) >= 0
 		}
 		// An incoming-mail stamp's "Số: 2352" has no symbol.
-		if !lettered && !(isGlued && strings.IndexFunc(string([]rune(l.Text)[3:]), unicode.IsLetter) >= 0) || end-left < int(slashRoom*float64(h)) {
+		if !lettered && !(isGlued && strings.IndexFunc(string(lr[min(3, len(lr)):]), unicode.IsLetter) >= 0) || end-left < int(slashRoom*float64(h)) {
 			return Spot{}, false
 		}
 		sp := spot(pipeline.BlankNumber, left, end, base, h)
