@@ -6,7 +6,6 @@ import (
 	"errors"
 	"image"
 	"image/color"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,9 +19,7 @@ import (
 	"github.com/sohoa/sohoa/internal/need"
 	"github.com/sohoa/sohoa/internal/poll"
 	"github.com/sohoa/sohoa/objstore"
-	"github.com/sohoa/sohoa/objstore/s3test"
 	"github.com/sohoa/sohoa/pipeline"
-	"github.com/sohoa/sohoa/pipeline/queuetest"
 )
 
 // fetchAll returns every message on subjects filter of stream.
@@ -58,19 +55,8 @@ func TestElectronicPagesNeedNoOCR(t *testing.T) {
 	for _, tool := range []string{"pdftotext", "pdftoppm", "pdffonts"} {
 		need.Tool(t, tool, "poppler-utils")
 	}
-	log := slog.New(slog.DiscardHandler)
-	q := queuetest.Start(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	work, err := objstore.Open(ctx, s3test.VersityGW(t).Config("sohoa-work"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := t.TempDir()
-	inbox := filepath.Join(root, "inbox")
-	if err := os.MkdirAll(inbox, 0o775); err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, 50*time.Millisecond)
+	q, work, ctx, inbox := r.q, r.work, r.ctx, r.inbox // New made the folders
 	scan := image.NewGray(image.Rect(0, 0, 400, 560))
 	for i := range scan.Pix {
 		scan.Pix[i] = 0xF0
@@ -90,14 +76,7 @@ func TestElectronicPagesNeedNoOCR(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	in, err := New(Config{Inbox: inbox, Done: filepath.Join(root, "done"), Failed: filepath.Join(root, "failed"),
-		Name: "test", Poll: 50 * time.Millisecond, Settle: 50 * time.Millisecond}, q, work, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- in.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	r.start()
 
 	mixedID, textID := docID(mixed), docID(text)
 	poll.Until(t, 60*time.Second, func() error {

@@ -30,6 +30,7 @@ import (
 // its inbox, done and failed folders in a temporary folder.
 type rig struct {
 	q                   *pipeline.Queue
+	work                *objstore.Bucket
 	in                  *Ingest
 	inbox, done, failed string
 	ctx                 context.Context
@@ -47,7 +48,7 @@ func newRig(t *testing.T, settle time.Duration) *rig {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	r := &rig{q: q, ctx: ctx, inbox: filepath.Join(root, "inbox"), done: filepath.Join(root, "done"), failed: filepath.Join(root, "failed")}
+	r := &rig{q: q, work: work, ctx: ctx, inbox: filepath.Join(root, "inbox"), done: filepath.Join(root, "done"), failed: filepath.Join(root, "failed")}
 	r.in, err = New(Config{Inbox: r.inbox, Done: r.done, Failed: r.failed, Name: "test",
 		Poll: 50 * time.Millisecond, Settle: settle, Workers: 2}, q, work, slog.New(slog.DiscardHandler))
 	if err != nil {
