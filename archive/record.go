@@ -55,6 +55,10 @@ type Record struct {
 
 	PDF    Object `json:"pdf"`
 	Source Source `json:"source"`
+	// Stack is set on a document cut from a stack (inbox/tach/); its
+	// Source is then the stack's file, stored once for all its parts, and
+	// Source.Pages the stack's pages it holds.
+	Stack *Stack `json:"stack,omitempty"`
 	// Crops are the header's blanks as scanned, under docmeta.CropNumber
 	// and docmeta.CropDate: PNG images stored beside the first version's
 	// PDF, shown beside the fields on the review page. Later versions keep
@@ -117,6 +121,25 @@ type Source struct {
 	Format string `json:"format"`
 	Key    string `json:"key,omitempty"`
 	Size   int64  `json:"size,omitempty"`
+	// Pages are the pages of the original this document is made of,
+	// numbered as in the original from 1, when it is made of only some of
+	// them (one part of a stack, or of a document split by an archivist);
+	// empty when it holds them all.
+	Pages []int `json:"pages,omitempty"`
+}
+
+// Stack says where a document cut from a stack came from: a file dropped
+// into inbox/tach/ that held several documents (Record.Stack).
+type Stack struct {
+	// ID is the stack's own identity (from the SHA-256 of the file, as a
+	// document's), Part this document's place in it from 1, of Parts.
+	ID    string `json:"id"`
+	Part  int    `json:"part"`
+	Parts int    `json:"parts"`
+	// Separators are the pages of the stack taken as separator sheets
+	// (sohoa's printed sheet, or a blank sheet between documents) and left
+	// out of every part, numbered as in the stack.
+	Separators []int `json:"separators,omitempty"`
 }
 
 // MadeBy names the software versions that made the record.
