@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -151,7 +152,8 @@ func New(cfg Config, q *pipeline.Queue, work pageStore, log *slog.Logger) (*Inge
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	for _, d := range []string{cfg.Inbox, cfg.Done, cfg.Failed} {
+	// inbox/tach/ is where stacks are dropped (pipeline.StackDir).
+	for _, d := range []string{cfg.Inbox, filepath.Join(cfg.Inbox, pipeline.StackDir), cfg.Done, cfg.Failed} {
 		if err := os.MkdirAll(d, 0o775); err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
@@ -341,6 +343,7 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 	fresh := pipeline.Status{
 		ID: id, SHA256: hex.EncodeToString(sum[:]), SourceName: filepath.Base(rel), SourcePath: rel,
 		Ingest: in.cfg.Name, Format: string(format), Size: int64(len(data)), Pages: len(pgs), Status: pipeline.StatusQueued, Attempt: 1,
+		Stack: isStack(rel),
 	}
 	if ts := pages.SigningTimes(data); len(ts) > 0 {
 		fresh.Signed = ts[0]
@@ -354,6 +357,7 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 			if s.Status == pipeline.StatusFailed {
 				s.Status, s.Reason, s.Attempt = pipeline.StatusQueued, "", s.Attempt+1
 				s.SourceName, s.SourcePath, s.Ingest, s.Pages = fresh.SourceName, fresh.SourcePath, fresh.Ingest, fresh.Pages
+				s.Stack = fresh.Stack
 			}
 			return nil
 		})
@@ -368,7 +372,7 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 		t := pipeline.PageTask{
 			Doc: id, Attempt: st.Attempt, Page: i + 1, Pages: len(pgs),
 			Blob: pipeline.WorkPageKey(id, i+1, string(p.Format)), Format: string(p.Format),
-			DPIX: p.DPIX, DPIY: p.DPIY,
+			DPIX: p.DPIX, DPIY: p.DPIY, Stack: st.Stack,
 		}
 		if err := in.q.PublishPage(ctx, t); err != nil {
 			return err
@@ -403,6 +407,13 @@ func (in *Ingest) ingest(ctx context.Context, rel string) error {
 		in.w.again(rel, time.Now())
 	}
 	return nil
+}
+
+// isStack tells whether the file at rel (relative to the inbox) is a
+// stack: anywhere under inbox/tach/.
+func isStack(rel string) bool {
+	first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+	return strings.EqualFold(first, pipeline.StackDir) && first != filepath.ToSlash(rel)
 }
 
 // readFailed counts a failed read of a file and returns how many there

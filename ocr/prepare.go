@@ -15,6 +15,7 @@ import (
 	"github.com/sohoa/sohoa/ccitt"
 	"github.com/sohoa/sohoa/ocr/clean"
 	"github.com/sohoa/sohoa/ocr/deskew"
+	"github.com/sohoa/sohoa/ocr/separator"
 	"github.com/sohoa/sohoa/ocr/tesseract"
 	"github.com/sohoa/sohoa/pipeline"
 )
@@ -49,6 +50,9 @@ type Prepared struct {
 	// Ink is the share of the page inside its margins that is ink in the
 	// black-and-white copy (see EmptyPage).
 	Ink float64
+	// Separator is true when the page is a separator sheet (its barcode
+	// found by package separator).
+	Separator bool
 
 	// src is the scan as decoded and upright the corrected grey page at
 	// the scan's resolution, kept for Region.
@@ -142,7 +146,7 @@ func Prepare(data []byte, format string, dpi float64, osd orienter) (*Prepared, 
 		OCRDPI: dpi * float64(bw.Rect.Dx()) / float64(upright.Rect.Dx()),
 		Width:  upright.Rect.Dx(), Height: upright.Rect.Dy(),
 		Rotation: rot, Skew: deg, OrientationConfidence: conf,
-		Ink: inkShare(bw),
+		Ink: inkShare(bw), Separator: separator.Find(bw),
 		src: img, upright: upright,
 	}
 	if rot == 0 && deg == 0 {

@@ -251,7 +251,7 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 	s := <-w.slots
 	prep, lines, err := ReadPage(img, t.Format, dpi, s, s.rec)
 	var blanks []Blank
-	if err == nil && t.Page <= HeaderPages {
+	if err == nil && (t.Page <= HeaderPages || t.Stack) {
 		blanks = ReadBlanks(prep, lines, digits.Default(), s.rec, dpi)
 	}
 	name := s.rec.Name()
@@ -263,7 +263,7 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 		Doc: t.Doc, Page: t.Page, Image: t.Blob, Format: t.Format,
 		Width: prep.Width, Height: prep.Height, DPIX: t.DPIX, DPIY: t.DPIY,
 		Rotation: prep.Rotation, Skew: prep.Skew, Lines: lines, Engine: name,
-		Ink: prep.Ink, Empty: EmptyPage(prep.Ink, lines),
+		Ink: prep.Ink, Empty: EmptyPage(prep.Ink, lines), Separator: prep.Separator,
 	}
 	if prep.Fixed != nil {
 		res.Image = pipeline.WorkImageKey(t.Doc, t.Page, prep.FixedFormat)

@@ -113,6 +113,24 @@ type Status struct {
 	// source file carries, as it states it (pages.SigningTimes); zero when
 	// it has none. The archive checks a date read by hand against it.
 	Signed time.Time `json:"signed,omitzero"`
+	// Stack: the file was dropped into inbox/tach/ and holds several
+	// documents, which the archive cuts it into (StackDir).
+	Stack bool `json:"stack,omitempty"`
+	// Parts are the ids of the documents a stack was cut into, in order,
+	// once archived (Key is then the first's).
+	Parts []string `json:"parts,omitempty"`
+}
+
+// StackDir is the folder of the inbox whose files are stacks: one run of
+// the scanner's feeder through several documents, cut into one document
+// at each first page and separator sheet.
+const StackDir = "tach"
+
+// PartID is the identity of the part of stack that begins at its page
+// first: as DocID, from the stack's id and that page, so that a retry cuts
+// the same parts under the same ids.
+func PartID(stack string, first int) string {
+	return DocID(sha256.Sum256(fmt.Appendf(nil, "sohoa stack %s page %d", stack, first)))
 }
 
 // PageTask asks a worker to read one page. Blob is the key, in the work
@@ -127,6 +145,10 @@ type PageTask struct {
 	Format string  `json:"format"`
 	DPIX   float64 `json:"dpi_x,omitempty"`
 	DPIY   float64 `json:"dpi_y,omitempty"`
+	// Stack: the page is of a stack (inbox/tach/), where any page may be
+	// the first of a document: its header's handwritten blanks are read
+	// whatever its place.
+	Stack bool `json:"stack,omitempty"`
 }
 
 // DocReady tells the archive that every page of Doc has its OCR result in

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -274,10 +276,11 @@ func (q *Queue) UpdateStatus(ctx context.Context, id string, change func(*Status
 			return Status{}, err
 		}
 		before := st
+		before.Parts = slices.Clone(st.Parts)
 		if err := change(&st); err != nil {
 			return Status{}, err
 		}
-		if st == before {
+		if reflect.DeepEqual(st, before) {
 			return st, nil
 		}
 		st.Updated = time.Now().UTC()

@@ -32,6 +32,9 @@ type PageText struct {
 	// OCR read.
 	Empty bool    `json:"empty,omitempty"`
 	Ink   float64 `json:"ink"`
+	// Separator: the page is a separator sheet (package ocr/separator),
+	// laid between two documents of a stack; never archived.
+	Separator bool `json:"separator,omitempty"`
 	// Blanks are the header's blanks that are filled in by hand (the
 	// number before its printed symbol, the day and month of the date
 	// line), as the worker found and read them on this page.
