@@ -155,6 +155,8 @@ func (a *Archive) handle(ctx context.Context, msg jetstream.Msg) error {
 		return a.announce(ctx, st)
 	case st.Status == pipeline.StatusFailed || st.Attempt != r.Attempt:
 		return nil
+	case st.Stack:
+		return a.archiveStack(ctx, st)
 	}
 	rec, err := a.assemble(ctx, st)
 	if err != nil {
@@ -176,8 +178,9 @@ func (a *Archive) handle(ctx context.Context, msg jetstream.Msg) error {
 	return a.announce(ctx, st)
 }
 
-// assemble builds the PDF and the record of one document.
-func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, error) {
+// readTexts reads what the workers (or the ingest, for pages with their
+// own text) stored of each page of a document.
+func (a *Archive) readTexts(ctx context.Context, st pipeline.Status) ([]*pipeline.PageText, error) {
 	texts := make([]*pipeline.PageText, st.Pages)
 	for i := range texts {
 		data, err := a.work.Get(ctx, pipeline.WorkTextKey(st.ID, i+1))
@@ -189,6 +192,15 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 			return nil, pipeline.Permanent(adviceInternal, fmt.Errorf("archive: OCR result of page %d: %w", i+1, err))
 		}
 		texts[i] = &t
+	}
+	return texts, nil
+}
+
+// assemble builds the PDF and the record of one document.
+func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, error) {
+	texts, err := a.readTexts(ctx, st)
+	if err != nil {
+		return nil, err
 	}
 	// Blank sheets (the backs of one-sided pages in a duplex run) are left
 	// out, and named in the record by their number in the original.
@@ -204,7 +216,19 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 	if len(kept) == 0 {
 		return nil, pipeline.Permanent(adviceAllEmpty, fmt.Errorf("archive: all %d pages are blank sheets", len(texts)))
 	}
-	texts = kept
+	rec, err := a.build(ctx, st, st.ID, kept, blank)
+	if err != nil {
+		return nil, err
+	}
+	base := BaseKey(rec.Agency, rec.Date, rec.DocNumber, rec.ID)
+	rec.Source.Key, rec.Source.Size = ObjectKey(base, 1, "original."+sourceExt(st.Format)), st.Size
+	return rec, nil
+}
+
+// build makes the PDF and the record of document id from the pages texts
+// of the file st (blank: the pages of it left out as blank sheets). The
+// record's Source names the file; where it is stored is the caller's.
+func (a *Archive) build(ctx context.Context, st pipeline.Status, id string, texts []*pipeline.PageText, blank []int) (*Record, error) {
 	meta := docmeta.ExtractIn(texts, docmeta.Context{Taken: st.Created, Signed: st.Signed})
 	now := time.Now().UTC()
 	info := pdf.Info{
@@ -253,7 +277,7 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		pageInfo[i] = PageInfo{Width: t.Width, Height: t.Height, DPI: t.DPIX, Rotation: t.Rotation, Skew: t.Skew, Words: n}
 	}
 	rec := &Record{
-		Schema: SchemaVersion, ID: st.ID, Version: 1,
+		Schema: SchemaVersion, ID: id, Version: 1,
 		DocNumber: meta.DocNumber, Number: meta.Number, Symbol: meta.Symbol, Date: meta.Date,
 		Type: meta.Type, Agency: meta.Agency, Parent: meta.Parent, Subject: meta.Subject, Place: meta.Place,
 		Language: "vi", Pages: len(texts), BlankPages: blank,
@@ -265,15 +289,18 @@ func (a *Archive) assemble(ctx context.Context, st pipeline.Status) (*Record, er
 		Archived: now,
 		MadeBy:   MadeBy{Sohoa: Version, OCR: joinKeys(engines)},
 	}
-	base := BaseKey(meta.Agency, meta.Date, meta.DocNumber, st.ID)
+	base := BaseKey(meta.Agency, meta.Date, meta.DocNumber, id)
 	rec.PDF = Object{Key: ObjectKey(base, 1, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
-	rec.Source.Key, rec.Source.Size = ObjectKey(base, 1, "original."+sourceExt(st.Format)), st.Size
 	for name, src := range meta.Crops {
 		if rec.Crops == nil {
 			rec.Crops, rec.cropSrc = map[string]Object{}, map[string]string{}
 		}
 		rec.Crops[name] = Object{Key: ObjectKey(base, 1, "crop-"+name+".png")}
 		rec.cropSrc[name] = src
+	}
+	// Below the intake standard: archived, and reviewed with how to rescan.
+	if rs := intakeReasons(texts); len(rs) > 0 {
+		rec.NeedsReview, rec.Review = true, append(rec.Review, rs...)
 	}
 	rec.fillTT02()
 	rec.pdf = buf.Bytes()
@@ -294,8 +321,10 @@ func (a *Archive) commit(ctx context.Context, rec *Record) (*Record, error) {
 	case err == nil:
 		rec = stored // committed before: that record stands
 	case errors.Is(err, objstore.ErrNotExist):
-		if err := a.storeOriginal(ctx, rec, side); err != nil {
-			return nil, err
+		if !rec.sharedSource {
+			if err := a.storeOriginal(ctx, rec, side); err != nil {
+				return nil, err
+			}
 		}
 		if err := a.storeCrops(ctx, rec, side); err != nil {
 			return nil, err
@@ -478,9 +507,14 @@ func sourceExt(format string) string {
 	return format
 }
 
-// announce publishes the archived event and retires the original.
+// announce publishes the archived event (one per part of a stack) and
+// retires the original.
 func (a *Archive) announce(ctx context.Context, st pipeline.Status) error {
-	if err := a.q.PublishArchived(ctx, pipeline.Archived{
+	if st.Stack {
+		if err := a.announceParts(ctx, st); err != nil {
+			return err
+		}
+	} else if err := a.q.PublishArchived(ctx, pipeline.Archived{
 		ID: st.ID, DocNumber: st.DocNumber, Key: st.Key, Bucket: a.bucket, SHA256: st.PDFSHA256, Pages: st.Pages,
 	}); err != nil {
 		return err

@@ -80,6 +80,9 @@ type Record struct {
 	TT02 TT02 `json:"tt02"`
 
 	pdf []byte // the PDF itself, before it is stored
+	// sharedSource: Source is a stack's file, stored once for all its
+	// parts before them (Archive.archiveStack), not by commit.
+	sharedSource bool
 	// cropSrc are the work-bucket keys the crops are copied from, by name.
 	cropSrc map[string]string
 }
