@@ -19,6 +19,7 @@ import (
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/docmeta"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/ocr/separator"
 	"github.com/sohoa/sohoa/pipeline"
 )
 
@@ -307,6 +308,25 @@ func (s *Server) pagePipeline(w http.ResponseWriter, r *http.Request) {
 	n := s.nav(r, "Tiến trình xử lý", "pipeline")
 	n.Refresh = counts[pipeline.StatusQueued]+counts[pipeline.StatusProcessing] > 0
 	render(w, http.StatusOK, "pipeline.html", map[string]any{"Nav": n, "Docs": docs, "Counts": counts})
+}
+
+// separatorSVG is the separator sheet's barcode (package ocr/separator):
+// its narrow module 1 mm, its bars 25 mm tall — 147 mm wide with its quiet
+// zones, inside an A4 page's margins.
+var separatorSVG = func() template.HTML {
+	svg, err := separator.SVG(separator.Code, 1, 25)
+	if err != nil {
+		panic(err) // the code is a constant Code 39 can say
+	}
+	return template.HTML(svg)
+}()
+
+// pageSeparator is the separator sheet, to print and lay between the
+// documents of a stack (inbox/tach/).
+func (s *Server) pageSeparator(w http.ResponseWriter, r *http.Request) {
+	render(w, http.StatusOK, "separator.html", map[string]any{
+		"Nav": s.nav(r, "Tờ phân tách văn bản", ""), "Barcode": separatorSVG, "Code": separator.Code,
+	})
 }
 
 // form is the correction form as the archivist filled it in.

@@ -274,6 +274,7 @@ func (s *Server) routes() []route {
 		{"GET", "/review/{id}", archivist, audit.View, s.pageReviewDoc},
 		{"GET", "/review/{id}/next", archivist, "", s.pageReviewSkip},
 		{"GET", "/pipeline", viewer, "", s.pagePipeline},
+		{"GET", "/to-phan-tach", viewer, "", s.pageSeparator},
 		{"GET", "/documents/{id}", viewer, audit.View, s.pageDoc},
 		{"GET", "/documents/{id}/audit", admin, "", s.pageAudit},
 		{"POST", "/documents/{id}/correct", archivist, "", s.pageCorrect},
@@ -344,14 +345,19 @@ type Detail struct {
 	Crops map[string]string `json:"crops,omitempty"`
 	// BlankPages are the pages of the original left out as blank sheets.
 	BlankPages []int `json:"blank_pages,omitempty"`
+	// Stack is set on a document cut from a stack (inbox/tach/).
+	Stack *archive.Stack `json:"stack,omitempty"`
 }
 
-// Original is the file as it was dropped, kept beside the PDF/A.
+// Original is the file as it was dropped, kept beside the PDF/A. Pages
+// are the pages of it the document holds, when it holds only some (a part
+// of a stack): its download is then the whole file.
 type Original struct {
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256"`
 	Format string `json:"format"`
 	Size   int64  `json:"size,omitempty"`
+	Pages  []int  `json:"pages,omitempty"`
 }
 
 func fromIndex(d index.Doc) Document {
@@ -380,10 +386,10 @@ func fromRecord(r *archive.Record) Detail {
 			Key: r.PDF.Key, Version: r.Version, Created: r.Created, Archived: r.Archived,
 		},
 		Text: r.Text, Review: r.Review, Confidence: r.Confidence, ParentAgency: r.Parent, Place: r.Place,
-		Corrections: r.Corrections, BlankPages: r.BlankPages,
+		Corrections: r.Corrections, BlankPages: r.BlankPages, Stack: r.Stack,
 	}
 	if r.Source.Key != "" {
-		d.Original = &Original{Name: r.Source.Name, SHA256: r.Source.SHA256, Format: r.Source.Format, Size: r.Source.Size}
+		d.Original = &Original{Name: r.Source.Name, SHA256: r.Source.SHA256, Format: r.Source.Format, Size: r.Source.Size, Pages: r.Source.Pages}
 	}
 	for name := range r.Crops {
 		if d.Crops == nil {
