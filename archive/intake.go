@@ -26,7 +26,7 @@ func intakeReasons(texts []*pipeline.PageText) []string {
 	for _, t := range texts {
 		dpi := math.Min(t.DPIX, t.DPIY)
 		switch {
-		case t.DPIX <= 0 || t.DPIY <= 0:
+		case t.DPIAssumed || t.DPIX <= 0 || t.DPIY <= 0:
 			unknown = append(unknown, strconv.Itoa(t.Page))
 		case dpi < minDPI-0.5:
 			low = append(low, strconv.Itoa(t.Page))

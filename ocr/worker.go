@@ -291,7 +291,7 @@ func (w *Worker) read(ctx context.Context, t pipeline.PageTask, textKey string, 
 		res.Blanks = append(res.Blanks, b.Blank)
 	}
 	if res.DPIX <= 0 || res.DPIY <= 0 {
-		res.DPIX, res.DPIY = defaultDPI, defaultDPI
+		res.DPIX, res.DPIY, res.DPIAssumed = defaultDPI, defaultDPI, true
 	}
 	data, err := json.Marshal(res)
 	if err != nil {

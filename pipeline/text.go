@@ -15,6 +15,9 @@ type PageText struct {
 	Height int     `json:"height"`
 	DPIX   float64 `json:"dpi_x"`
 	DPIY   float64 `json:"dpi_y"`
+	// DPIAssumed: the file did not say its resolution, and DPIX and DPIY
+	// are what the worker assumed (an office scanner's default).
+	DPIAssumed bool `json:"dpi_assumed,omitempty"`
 	// Rotation (0, 90, 180, 270, clockwise) and Skew (degrees) that the
 	// worker corrected before reading.
 	Rotation int     `json:"rotation"`

@@ -175,9 +175,21 @@ func TestServeStack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got := waitFinished(t, base, len(docs), 10*time.Minute)
+	// Beside it, a single scan saved without its resolution (Go's PNG
+	// encoder writes none): below what the intake standard can check, so
+	// archived and sent to review with how to rescan.
+	var noDPI bytes.Buffer
+	if err := png.Encode(&noDPI, docs[1].pages[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "inbox", "khong-ro-dpi.png"), noDPI.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	got := waitFinished(t, base, len(docs)+1, 10*time.Minute)
 	type detail struct {
 		apiDoc
+		Review   []string `json:"review"`
 		Original struct {
 			Name   string `json:"name"`
 			SHA256 string `json:"sha256"`
@@ -195,6 +207,14 @@ func TestServeStack(t *testing.T) {
 		var full detail
 		if err := getJSON(base, "/api/documents/"+d.ID, &full); err != nil {
 			t.Fatal(err)
+		}
+		if d.SourceName == "khong-ro-dpi.png" {
+			if !full.NeedsReview || !slices.ContainsFunc(full.Review, func(r string) bool {
+				return strings.Contains(r, "không ghi độ phân giải") && strings.Contains(r, "quét lại ở 300 dpi")
+			}) || full.Stack != nil {
+				t.Errorf("a scan with no resolution: review %v %q, stack %v; want review with how to rescan", full.NeedsReview, full.Review, full.Stack)
+			}
+			continue
 		}
 		if full.Status != "archived" || full.Stack == nil {
 			t.Fatalf("%s: %s (%s), stack %v", d.ID, full.Status, full.Reason, full.Stack)
