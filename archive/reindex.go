@@ -21,8 +21,8 @@ func Reindex(ctx context.Context, st Bucket, ix *index.Index, log *slog.Logger) 
 		if err != nil {
 			return 0, err
 		}
-		if !strings.HasSuffix(o.Key, ".json") {
-			continue
+		if !strings.HasSuffix(o.Key, ".json") || strings.HasPrefix(o.Key, DossierPrefix) {
+			continue // hồ sơ are read from the bucket as they are
 		}
 		if err := ctx.Err(); err != nil {
 			return 0, err

@@ -24,9 +24,10 @@ if [[ $mode == test || $mode == bench ]]; then
   # fonts with Vietnamese glyphs for the synthetic test scans, and handwriting
   # fonts for the digits written into their blanks; a real browser (headless)
   # for the web interface's test.
-  # libtiff-tools (tiffinfo, tiffcp) and python3-pil (Little CMS through
-  # ImageCms) are independent decoders for the ccitt and ICC tests.
-  pkgs+=(qpdf openssl python3-pikepdf libtiff-tools python3-pil fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
+  # libtiff-tools (tiffinfo, tiffcp), python3-pil (Little CMS through
+  # ImageCms) and argyll (iccdump) are independent decoders for the ccitt
+  # and ICC tests.
+  pkgs+=(qpdf openssl python3-pikepdf libtiff-tools python3-pil argyll fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
          fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
 fi
 if [[ $mode == bench ]]; then

@@ -139,7 +139,7 @@ func start(t testing.TB, s3, role s3test.Server) *Rig {
 }
 
 // Page hands the archive a one-page document as the workers leave it: a
-// blank A4 page image at 150 dpi and its OCR, one line of words per line
+// blank A4 page image at 200 dpi (the intake standard's least) and its OCR, one line of words per line
 // given, every character read with confidence 99.
 func (r *Rig) Page(t testing.TB, id string, lines ...string) {
 	t.Helper()
@@ -219,7 +219,7 @@ func (r *Rig) PagesWithEmpty(t testing.TB, id string, empty []bool, lines ...str
 func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]byte) pipeline.PageText {
 	t.Helper()
 	ctx := context.Background()
-	img := image.NewGray(image.Rect(0, 0, 1240, 1754))
+	img := image.NewGray(image.Rect(0, 0, 1654, 2339))
 	for i := range img.Pix {
 		img.Pix[i] = 255
 	}
@@ -234,7 +234,7 @@ func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]b
 	if err := r.Work.Put(ctx, pipeline.WorkSourceKey(id), b.Bytes(), "image/png"); err != nil {
 		t.Fatal(err)
 	}
-	pt := pipeline.PageText{Doc: id, Page: 1, Image: imgKey, Format: "png", Width: 1240, Height: 1754, DPIX: 150, DPIY: 150}
+	pt := pipeline.PageText{Doc: id, Page: 1, Image: imgKey, Format: "png", Width: 1654, Height: 2339, DPIX: 200, DPIY: 200}
 	for i, l := range lines {
 		y := 100 + 40*i
 		line := pipeline.Line{Box: pipeline.Box{X0: 100, Y0: y, X1: 1100, Y1: y + 30}, Para: 1}

@@ -25,6 +25,8 @@ const (
 	View        = "view"
 	Download    = "download" // the PDF/A (Detail "pdf") or the original ("original")
 	Correct     = "correct"
+	// Dossier: a hồ sơ made or changed (Document: its id; Detail: the version).
+	Dossier = "dossier"
 	// Account: a change to the accounts (Detail: what, to whom), by the
 	// command or the person that made it, at the time it was made.
 	Account = "account"

@@ -53,6 +53,10 @@ func (s *Server) recordRoute(r *http.Request, c caller, rt route) error {
 	return s.record(r, c, rt.record, r.PathValue("id"), detail)
 }
 
+func (s *Server) recordDossier(r *http.Request, d *archive.Dossier) error {
+	return s.record(r, callerOf(r), audit.Dossier, d.ID, fmt.Sprintf("version %d", d.Version))
+}
+
 func (s *Server) recordCorrection(r *http.Request, rec *archive.Record) error {
 	return s.record(r, callerOf(r), audit.Correct, rec.ID, fmt.Sprintf("version %d", rec.Version))
 }

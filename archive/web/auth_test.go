@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
 	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
@@ -114,7 +115,17 @@ func TestRoles(t *testing.T) {
 	if len(ops) < 15 {
 		t.Fatalf("only %d operations to try", len(ops))
 	}
-	fill := strings.NewReplacer("{id}", "c1", "{name}", "number", "{$}", "", "/api/audit", "/api/audit?document=c1")
+	// A hồ sơ for the dossier routes' {id}; their POSTs take JSON.
+	dossier, err := s.rig.Archive.CreateDossier(context.Background(), archive.DossierFields{Title: ptr("Hồ sơ thử"), Retention: ptr("10 năm")}, "kiểm thử")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := strings.NewReplacer("/api/dossiers/{id}", "/api/dossiers/"+dossier.ID,
+		"{id}", "c1", "{name}", "number", "{$}", "", "/api/audit", "/api/audit?document=c1")
+	jsonBodies := map[string]string{
+		"/api/dossiers":                `{"title": "Hồ sơ khác", "retention": "vĩnh viễn"}`,
+		"/api/dossiers/{id}/documents": `{"id": "c1"}`,
+	}
 	callers := []struct {
 		name string
 		role auth.Role
@@ -138,6 +149,9 @@ func TestRoles(t *testing.T) {
 				body, hdr["Content-Type"] = `{}`, "application/json" // changes nothing
 			case "POST":
 				body, hdr["Content-Type"] = "", "application/x-www-form-urlencoded"
+			}
+			if b, ok := jsonBodies[o.path]; ok {
+				body, hdr["Content-Type"] = b, "application/json"
 			}
 			resp, got := send(t, o.method, u, body, hdr)
 			api := isAPI(o.path)

@@ -119,12 +119,15 @@ func (c *Config) validate() error {
 
 // Server serves the API and the pages.
 type Server struct {
-	q      *pipeline.Queue
-	index  *index.Index
-	store  Objects
-	arch   Archive
-	gather prometheus.Gatherer
-	log    *slog.Logger
+	q     *pipeline.Queue
+	index *index.Index
+	store Objects
+	arch  Archive
+	// dossiers are the archive's hồ sơ, when it keeps them (the archive
+	// stage does: *archive.Archive); nil, their routes answer 404.
+	dossiers Dossiers
+	gather   prometheus.Gatherer
+	log      *slog.Logger
 
 	accounts *auth.Store
 	sessions *auth.Sessions
@@ -157,8 +160,9 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	dossiers, _ := cfg.Archive.(Dossiers)
 	return &Server{
-		q: cfg.Queue, index: cfg.Index, store: cfg.Objects, arch: cfg.Archive, gather: cfg.Metrics, log: cfg.Log,
+		q: cfg.Queue, index: cfg.Index, store: cfg.Objects, arch: cfg.Archive, dossiers: dossiers, gather: cfg.Metrics, log: cfg.Log,
 		pending:  map[string]pipeline.Status{},
 		accounts: cfg.Accounts, sessions: cfg.Sessions, throttle: cfg.Throttle, addrThrottle: addrThrottle(),
 		trusted: cfg.TrustedProxies, hosts: normalHosts(cfg.AllowedHosts), csrfKey: newKey(), audit: cfg.Audit,
@@ -279,6 +283,12 @@ func (s *Server) routes() []route {
 		{"GET", "/documents/{id}/audit", admin, "", s.pageAudit},
 		{"POST", "/documents/{id}/correct", archivist, "", s.pageCorrect},
 	}
+	rs = append(rs,
+		route{"GET", "/api/dossiers", viewer, "", s.withDossiers(s.apiDossiers)},
+		route{"POST", "/api/dossiers", archivist, "", s.withDossiers(s.apiCreateDossier)},
+		route{"GET", "/api/dossiers/{id}", viewer, audit.View, s.withDossiers(s.apiDossier)},
+		route{"PATCH", "/api/dossiers/{id}", archivist, "", s.withDossiers(s.apiUpdateDossier)},
+		route{"POST", "/api/dossiers/{id}/documents", archivist, "", s.withDossiers(s.apiAddToDossier)})
 	if s.gather != nil {
 		rs = append(rs, route{"GET", "/metrics", viewer, "", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
 	}
@@ -728,6 +738,8 @@ func httpError(err error) (int, string) {
 		return http.StatusServiceUnavailable, "Không ghi được nhật ký truy cập nên chưa thể phục vụ; hãy thử lại sau hoặc báo bộ phận CNTT (cannot write the audit: refused)"
 	case errors.Is(err, errNoDocument), errors.Is(err, archive.ErrNotFound), errors.Is(err, objstore.ErrNotExist):
 		return http.StatusNotFound, "Không có văn bản này (no such document)"
+	case errors.Is(err, archive.ErrNoDossier):
+		return http.StatusNotFound, "Không có hồ sơ này (no such dossier)"
 	case errors.Is(err, archive.ErrNoCrop):
 		return http.StatusNotFound, "Không có ảnh cắt của ô viết tay này: văn bản không có ô đó, hoặc được lưu trữ trước khi có ảnh cắt (no such crop of this document)"
 	case errors.Is(err, errUnconfirmed):

@@ -94,6 +94,14 @@ if there is any.`)
 			if err != nil {
 				return err
 			}
+			if strings.HasPrefix(o.Key, archive.DossierPrefix) {
+				// A hồ sơ's version: its JSON must read as one.
+				var d archive.Dossier
+				if err := json.Unmarshal(side, &d); err != nil || d.Schema != archive.DossierSchema || d.ID == "" {
+					report(o.Key, []string{fmt.Sprintf("not a dossier (hồ sơ) version: %v", err)})
+				}
+				continue
+			}
 			// Every JSON object in the archive bucket is a document's
 			// record: one that cannot be read is a document that cannot be
 			// verified, and says so (exit status 1), never skipped.

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+
+	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/auth"
+)
+
+// Dossiers is what the web needs of the archive's hồ sơ (see
+// archive.Dossier).
+type Dossiers interface {
+	CreateDossier(ctx context.Context, f archive.DossierFields, by string) (*archive.Dossier, error)
+	Dossier(ctx context.Context, id string) (*archive.Dossier, error)
+	Dossiers(ctx context.Context) ([]*archive.Dossier, error)
+	UpdateDossier(ctx context.Context, id string, f archive.DossierFields, by string) (*archive.Dossier, error)
+	AddToDossier(ctx context.Context, id, doc, by string) (*archive.Dossier, error)
+}
+
+var _ Dossiers = (*archive.Archive)(nil)
+
+// withDossiers serves h where the archive keeps hồ sơ, 404 elsewhere.
+func (s *Server) withDossiers(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.dossiers == nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "Máy chủ này không giữ hồ sơ (this server keeps no dossiers)"})
+			return
+		}
+		h(w, r)
+	}
+}
+
+// dossierBody is a hồ sơ's fields as the API takes them.
+type dossierBody struct {
+	Fonds     *string `json:"fonds"`
+	Catalog   *string `json:"catalog"`
+	Number    *string `json:"number"`
+	Title     *string `json:"title"`
+	Start     *string `json:"start"`
+	End       *string `json:"end"`
+	Retention *string `json:"retention"`
+	Access    *string `json:"access"`
+	Language  *string `json:"language"`
+	Keywords  *string `json:"keywords"`
+	Note      *string `json:"note"`
+	Sheets    *int    `json:"sheets"`
+	Pages     *int    `json:"pages"`
+}
+
+func (b dossierBody) fields() archive.DossierFields {
+	return archive.DossierFields{Fonds: b.Fonds, Catalog: b.Catalog, Number: b.Number, Title: b.Title, Start: b.Start,
+		End: b.End, Retention: b.Retention, Access: b.Access, Language: b.Language, Keywords: b.Keywords, Note: b.Note,
+		Sheets: b.Sheets, Pages: b.Pages}
+}
+
+// decodeJSON reads r's body into v, refusing unknown fields; false (and
+// the 400 answered) when it is not such JSON.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body) // harden bounds it
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Nội dung không phải JSON hợp lệ (invalid JSON): " + err.Error()})
+		return false
+	}
+	return true
+}
+
+// mayRead tells whether the caller may read hồ sơ d: a restricted one
+// (chế độ sử dụng hạn chế) only archivists and administrators.
+func mayRead(r *http.Request, d *archive.Dossier) bool {
+	return d.Access != archive.AccessRestricted || callerOf(r).Can(auth.Archivist)
+}
+
+func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) {
+	all, err := s.dossiers.Dossiers(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	all = slices.DeleteFunc(all, func(d *archive.Dossier) bool { return !mayRead(r, d) })
+	writeJSON(w, http.StatusOK, map[string]any{"total": len(all), "dossiers": all})
+}
+
+func (s *Server) apiCreateDossier(w http.ResponseWriter, r *http.Request) {
+	var b dossierBody
+	if !decodeJSON(w, r, &b) {
+		return
+	}
+	d, err := s.dossiers.CreateDossier(r.Context(), b.fields(), callerOf(r).Name)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if err := s.recordDossier(r, d); err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Location", "/api/dossiers/"+d.ID)
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request) {
+	d, err := s.dossiers.Dossier(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if !mayRead(r, d) {
+		s.fail(w, archive.ErrNoDossier) // a restricted hồ sơ is not shown to exist
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) apiUpdateDossier(w http.ResponseWriter, r *http.Request) {
+	var b dossierBody
+	if !decodeJSON(w, r, &b) {
+		return
+	}
+	d, err := s.dossiers.UpdateDossier(r.Context(), r.PathValue("id"), b.fields(), callerOf(r).Name)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if err := s.recordDossier(r, d); err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) apiAddToDossier(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		ID string `json:"id"`
+	}
+	if !decodeJSON(w, r, &b) {
+		return
+	}
+	d, err := s.dossiers.AddToDossier(r.Context(), r.PathValue("id"), b.ID, callerOf(r).Name)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if err := s.recordDossier(r, d); err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
