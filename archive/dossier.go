@@ -82,7 +82,7 @@ type Dossier struct {
 // fields are left as they are.
 type DossierFields struct {
 	Fonds, Catalog, Number, Title, Start, End, Retention, Access, Language, Keywords, Note *string
-	Sheets, Pages                                                                           *int
+	Sheets, Pages                                                                          *int
 }
 
 // Errors of the hồ sơ functions that callers test for (besides

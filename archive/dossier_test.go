@@ -61,7 +61,9 @@ func TestDossiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Version != 4 || d.RetentionYears != 0 || d.Retention != "vĩnh viễn" || d.UpdatedBy != "Trần Văn Bình" ||
-		!slices.ContainsFunc(d.Changes, func(c archive.Change) bool { return c.Field == "retention" && c.From == "10 năm" && c.To == "vĩnh viễn" }) {
+		!slices.ContainsFunc(d.Changes, func(c archive.Change) bool {
+			return c.Field == "retention" && c.From == "10 năm" && c.To == "vĩnh viễn"
+		}) {
 		t.Fatalf("updated %+v", d)
 	}
 	same, err := r.Archive.UpdateDossier(ctx, d.ID, archive.DossierFields{End: ptr("2020-12-31")}, "Trần Văn Bình")
