@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/auth"
@@ -18,6 +20,7 @@ type Dossiers interface {
 	Dossiers(ctx context.Context) ([]*archive.Dossier, error)
 	UpdateDossier(ctx context.Context, id string, f archive.DossierFields, by string) (*archive.Dossier, error)
 	AddToDossier(ctx context.Context, id, doc, by string) (*archive.Dossier, error)
+	ExportDossier(ctx context.Context, id, by string, w io.Writer) error
 }
 
 var _ Dossiers = (*archive.Archive)(nil)
@@ -149,4 +152,29 @@ func (s *Server) apiAddToDossier(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+// apiExportDossier sends the hồ sơ's hand-over package (a BagIt bag in a
+// zip: archive.ExportDossier). The package is made while it is sent: an
+// error after the first bytes ends the download short, which the bag's
+// manifest then shows.
+func (s *Server) apiExportDossier(w http.ResponseWriter, r *http.Request) {
+	d, err := s.dossiers.Dossier(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if !mayRead(r, d) {
+		s.fail(w, archive.ErrNoDossier)
+		return
+	}
+	name := archive.Slug(d.Code)
+	if name == "" {
+		name = "ho-so-" + d.ID
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ToLower(name)+`.zip"`)
+	if err := s.dossiers.ExportDossier(r.Context(), d.ID, callerOf(r).Name, w); err != nil {
+		s.log.Error("dossier export cut short", "dossier", d.ID, "err", err)
+	}
 }

@@ -71,6 +71,10 @@ func TestDossierAPI(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `"tb"`) {
 		t.Errorf("a viewer reads a public dossier: %d %s", code, body)
 	}
+	code, body = sendAs(t, "GET", s.base+"/api/dossiers/"+d.ID+"/export", view, "")
+	if code != http.StatusOK || !strings.HasPrefix(body, "PK") || !strings.Contains(body, "H15-2020-7/bagit.txt") {
+		t.Errorf("a viewer exports a public dossier: %d %.60q", code, body)
+	}
 	code, _ = sendAs(t, "PATCH", s.base+"/api/dossiers/"+d.ID, view, `{"access": "restricted"}`)
 	if code != http.StatusForbidden {
 		t.Errorf("a viewer changed a dossier: %d", code)
@@ -81,6 +85,9 @@ func TestDossierAPI(t *testing.T) {
 	}
 	if code, body = sendAs(t, "GET", s.base+"/api/dossiers/"+d.ID, view, ""); code != http.StatusNotFound {
 		t.Errorf("a viewer reads a restricted dossier: %d %s", code, body)
+	}
+	if code, _ = sendAs(t, "GET", s.base+"/api/dossiers/"+d.ID+"/export", view, ""); code != http.StatusNotFound {
+		t.Errorf("a viewer exports a restricted dossier: %d", code)
 	}
 	if _, body = sendAs(t, "GET", s.base+"/api/dossiers", view, ""); strings.Contains(body, d.ID) {
 		t.Errorf("a viewer's list shows a restricted dossier: %s", body)

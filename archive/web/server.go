@@ -288,7 +288,8 @@ func (s *Server) routes() []route {
 		route{"POST", "/api/dossiers", archivist, "", s.withDossiers(s.apiCreateDossier)},
 		route{"GET", "/api/dossiers/{id}", viewer, audit.View, s.withDossiers(s.apiDossier)},
 		route{"PATCH", "/api/dossiers/{id}", archivist, "", s.withDossiers(s.apiUpdateDossier)},
-		route{"POST", "/api/dossiers/{id}/documents", archivist, "", s.withDossiers(s.apiAddToDossier)})
+		route{"POST", "/api/dossiers/{id}/documents", archivist, "", s.withDossiers(s.apiAddToDossier)},
+		route{"GET", "/api/dossiers/{id}/export", viewer, audit.Download, s.withDossiers(s.apiExportDossier)})
 	if s.gather != nil {
 		rs = append(rs, route{"GET", "/metrics", viewer, "", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{}).ServeHTTP})
 	}

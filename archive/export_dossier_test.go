@@ -1,0 +1,125 @@
+package archive_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/sohoa/sohoa/archive"
+	"github.com/sohoa/sohoa/archive/archivetest"
+)
+
+// A hồ sơ of two documents exports as a BagIt bag whose every payload
+// file is in the manifest with its checksum, whose tag files are in the
+// tag manifest, and whose tables list both documents' numbers.
+func TestExportDossier(t *testing.T) {
+	r := archivetest.New(t)
+	ctx := context.Background()
+	r.Page(t, "tb", archivetest.ThongBao...)
+	r.Page(t, "ct", archivetest.ChiThi...)
+	r.WaitArchived(t, "tb")
+	ct := r.WaitArchived(t, "ct")
+	d, err := r.Archive.CreateDossier(ctx, archive.DossierFields{Fonds: ptr("H15"), Catalog: ptr("2020"), Number: ptr("3"),
+		Title: ptr("Hồ sơ thông báo và chỉ thị"), Retention: ptr("vĩnh viễn")}, "Lê Thị Hoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []string{"ct", "tb"} {
+		if d, err = r.Archive.AddToDossier(ctx, d.ID, doc, "Lê Thị Hoa"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.Archive.ExportDossier(ctx, d.ID, "Lê Thị Hoa", &buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(f.Name, "H15-2020-3/") {
+			t.Errorf("%s outside the bag's folder", f.Name)
+		}
+		files[strings.TrimPrefix(f.Name, "H15-2020-3/")] = b
+	}
+	if string(files["bagit.txt"]) != "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
+		t.Errorf("bagit.txt: %q", files["bagit.txt"])
+	}
+	check := func(manifest string) map[string]bool {
+		listed := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(string(files[manifest])), "\n") {
+			sum, name, ok := strings.Cut(line, "  ")
+			data, there := files[name]
+			s := sha256.Sum256(data)
+			if !ok || !there || hex.EncodeToString(s[:]) != sum {
+				t.Errorf("%s: %q does not match the file", manifest, line)
+			}
+			listed[name] = true
+		}
+		return listed
+	}
+	payload := check("manifest-sha256.txt")
+	for name := range files {
+		if strings.HasPrefix(name, "data/") && !payload[name] {
+			t.Errorf("%s is not in the manifest", name)
+		}
+	}
+	tags := check("tagmanifest-sha256.txt")
+	for _, name := range []string{"bagit.txt", "bag-info.txt", "manifest-sha256.txt"} {
+		if !tags[name] {
+			t.Errorf("%s is not in the tag manifest", name)
+		}
+	}
+	if n := len(payload); n != 3+2*3 { // ho-so.json/.csv, van-ban.csv; per document PDF, original, record
+		t.Errorf("%d payload files: %v", n, payload)
+	}
+	if !strings.Contains(string(files["bag-info.txt"]), "External-Identifier: H15.2020.3") {
+		t.Errorf("bag-info.txt: %s", files["bag-info.txt"])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["data/van-ban.csv"], []byte("\ufeff")))).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("van-ban.csv: %d rows (%v)", len(rows), err)
+	}
+	for i, id := range []string{"ct", "tb"} {
+		rec, err := r.Archive.Record(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := rows[i+1]
+		if row[0] != "sohoa:"+id || row[1] != "H15.2020.3" || row[2] != fmt.Sprint(i+1) || row[4] != rec.Number || row[5] != rec.Symbol ||
+			row[3] != rec.Type || row[14] != rec.PDF.SHA256 {
+			t.Errorf("van-ban.csv row %d %q, want %s's %q %q", i+1, row, id, rec.Number, rec.Symbol)
+		}
+	}
+	if rows[1][4] != "07" || rows[2][5] != "TB-UBND" {
+		t.Errorf("van-ban.csv: %q %q", rows[1], rows[2])
+	}
+	for _, row := range rows[1:] {
+		if data := files[path.Join("data/van-ban", "001-"+archive.Slug(ct.DocNumber), path.Base(ct.Key))]; len(data) == 0 || !bytes.HasPrefix(data, []byte("%PDF-")) {
+			t.Errorf("no PDF of %s in the bag (row %q)", ct.DocNumber, row)
+		}
+	}
+	head, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["data/ho-so.csv"], []byte("\ufeff")))).ReadAll()
+	if err != nil || len(head) != 2 || head[1][0] != "H15.2020.3" || head[1][5] != "vĩnh viễn" || head[1][10] != "2" {
+		t.Errorf("ho-so.csv: %q (%v)", head, err)
+	}
+}
