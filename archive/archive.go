@@ -474,7 +474,11 @@ func contentTypeOf(format string) string {
 
 // ReadRecord reads the record stored at key (a sidecar key: SidecarKey).
 func (a *Archive) ReadRecord(ctx context.Context, key string) (*Record, error) {
-	data, err := a.store.Get(ctx, key)
+	return readRecord(ctx, a.store, key)
+}
+
+func readRecord(ctx context.Context, st Bucket, key string) (*Record, error) {
+	data, err := st.Get(ctx, key)
 	if err != nil {
 		return nil, err
 	}

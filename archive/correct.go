@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sohoa/sohoa/archive/docmeta"
+	"github.com/sohoa/sohoa/archive/index"
 	"github.com/sohoa/sohoa/archive/pdf"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
@@ -283,14 +284,19 @@ func (l *docLocks) lock(id string) (unlock func()) {
 // Record returns the latest version of document id's record, as the
 // index knows it; ErrNotFound when no archived document has that id.
 func (a *Archive) Record(ctx context.Context, id string) (*Record, error) {
-	doc, ok, err := a.index.Get(id)
+	return recordIn(ctx, a.store, a.index, id)
+}
+
+// recordIn is Record in the archive bucket st, as the index ix knows it.
+func recordIn(ctx context.Context, st Bucket, ix *index.Index, id string) (*Record, error) {
+	doc, ok, err := ix.Get(id)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, ErrNotFound
 	}
-	rec, err := a.ReadRecord(ctx, SidecarKey(doc.Key))
+	rec, err := readRecord(ctx, st, SidecarKey(doc.Key))
 	if errors.Is(err, objstore.ErrNotExist) {
 		return nil, ErrNotFound
 	}

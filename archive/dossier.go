@@ -129,11 +129,16 @@ func (a *Archive) CreateDossier(ctx context.Context, f DossierFields, by string)
 // Dossier returns the latest version of hồ sơ id; ErrNoDossier when there
 // is none.
 func (a *Archive) Dossier(ctx context.Context, id string) (*Dossier, error) {
+	return DossierIn(ctx, a.store, id)
+}
+
+// DossierIn is the latest version of hồ sơ id in the archive bucket st.
+func DossierIn(ctx context.Context, st Bucket, id string) (*Dossier, error) {
 	if !isHexID(id) {
 		return nil, ErrNoDossier
 	}
 	last := ""
-	for o, err := range a.store.List(ctx, DossierPrefix+id+"/") {
+	for o, err := range st.List(ctx, DossierPrefix+id+"/") {
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +149,7 @@ func (a *Archive) Dossier(ctx context.Context, id string) (*Dossier, error) {
 	if last == "" {
 		return nil, ErrNoDossier
 	}
-	return a.readDossier(ctx, last)
+	return readDossier(ctx, st, last)
 }
 
 // Dossiers returns the latest version of every hồ sơ, by code.
@@ -162,7 +167,7 @@ func (a *Archive) Dossiers(ctx context.Context) ([]*Dossier, error) {
 	}
 	out := make([]*Dossier, 0, len(latest))
 	for _, key := range latest {
-		d, err := a.readDossier(ctx, key)
+		d, err := readDossier(ctx, a.store, key)
 		if err != nil {
 			return nil, err
 		}
@@ -237,8 +242,8 @@ func (a *Archive) storeDossier(ctx context.Context, d *Dossier) error {
 	return a.store.Create(ctx, DossierKey(d.ID, d.Version), data, "application/json; charset=utf-8")
 }
 
-func (a *Archive) readDossier(ctx context.Context, key string) (*Dossier, error) {
-	data, err := a.store.Get(ctx, key)
+func readDossier(ctx context.Context, st Bucket, key string) (*Dossier, error) {
+	data, err := st.Get(ctx, key)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sohoa/sohoa/archive/index"
 )
 
 // The hand-over package.
@@ -37,7 +39,13 @@ import (
 // named in bag-info.txt). A restricted hồ sơ is exported like any other:
 // who may ask for it is the caller's to decide.
 func (a *Archive) ExportDossier(ctx context.Context, id, by string, w io.Writer) error {
-	d, err := a.Dossier(ctx, id)
+	return ExportDossier(ctx, a.store, a.index, id, by, w)
+}
+
+// ExportDossier is Archive.ExportDossier on the archive bucket st and its
+// index ix, for the command that exports with no archive running.
+func ExportDossier(ctx context.Context, st Bucket, ix *index.Index, id, by string, w io.Writer) error {
+	d, err := DossierIn(ctx, st, id)
 	if err != nil {
 		return err
 	}
@@ -50,7 +58,7 @@ func (a *Archive) ExportDossier(ctx context.Context, id, by string, w io.Writer)
 
 	recs := make([]*Record, len(d.Documents))
 	for i, doc := range d.Documents {
-		if recs[i], err = a.Record(ctx, doc); err != nil {
+		if recs[i], err = recordIn(ctx, st, ix, doc); err != nil {
 			return fmt.Errorf("archive: export dossier %s: document %s: %w", d.Code, doc, err)
 		}
 	}
@@ -66,12 +74,12 @@ func (a *Archive) ExportDossier(ctx context.Context, id, by string, w io.Writer)
 	originals := map[string]bool{}
 	for i, rec := range recs {
 		dir := fmt.Sprintf("data/van-ban/%03d-%s", i+1, cmpOr(Slug(rec.DocNumber), "chua-so"))
-		if err := bag.copyObject(ctx, a, dir+"/"+rec.ID+".pdf", rec.PDF.Key); err != nil {
+		if err := bag.copyObject(ctx, st, dir+"/"+rec.ID+".pdf", rec.PDF.Key); err != nil {
 			return err
 		}
 		if rec.Source.Key != "" && !originals[rec.Source.Key] {
 			originals[rec.Source.Key] = true
-			if err := bag.copyObject(ctx, a, dir+"/"+rec.ID+".original."+sourceExt(rec.Source.Format), rec.Source.Key); err != nil {
+			if err := bag.copyObject(ctx, st, dir+"/"+rec.ID+".original."+sourceExt(rec.Source.Format), rec.Source.Key); err != nil {
 				return err
 			}
 		}
@@ -143,8 +151,8 @@ func (b *bagWriter) writeCSV(name string, rows [][]string) error {
 }
 
 // copyObject copies the archive object at key into the bag as name.
-func (b *bagWriter) copyObject(ctx context.Context, a *Archive, name, key string) error {
-	data, err := a.store.Get(ctx, key)
+func (b *bagWriter) copyObject(ctx context.Context, st Bucket, name, key string) error {
+	data, err := st.Get(ctx, key)
 	if err != nil {
 		return fmt.Errorf("archive: export %s: %w", key, err)
 	}

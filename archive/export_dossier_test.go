@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -122,4 +123,94 @@ func TestExportDossier(t *testing.T) {
 	if err != nil || len(head) != 2 || head[1][0] != "H15.2020.3" || head[1][5] != "vĩnh viễn" || head[1][10] != "2" {
 		t.Errorf("ho-so.csv: %q (%v)", head, err)
 	}
+}
+
+// The package imports into another archive (its own bucket and index):
+// the same documents, the same PDFs, the same hồ sơ, again without harm;
+// a package with one byte changed is refused whole.
+func TestImportDossier(t *testing.T) {
+	r := archivetest.New(t)
+	ctx := context.Background()
+	r.Page(t, "ct", archivetest.ChiThi...)
+	ct := r.WaitArchived(t, "ct")
+	d, err := r.Archive.CreateDossier(ctx, archive.DossierFields{Title: ptr("Hồ sơ chỉ thị"), Retention: ptr("20 năm")}, "Lê Thị Hoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err = r.Archive.AddToDossier(ctx, d.ID, "ct", "Lê Thị Hoa"); err != nil {
+		t.Fatal(err)
+	}
+	var bag bytes.Buffer
+	if err := r.Archive.ExportDossier(ctx, d.ID, "Lê Thị Hoa", &bag); err != nil {
+		t.Fatal(err)
+	}
+
+	other := archivetest.New(t)
+	tampered := rewriteZip(t, bag.Bytes(), func(name string, data []byte) []byte {
+		if strings.HasSuffix(name, ".pdf") {
+			data = bytes.Clone(data)
+			data[len(data)/2] ^= 1
+		}
+		return data
+	})
+	if _, _, err := archive.ImportDossier(ctx, other.Store, other.Index, bytes.NewReader(tampered), int64(len(tampered))); !errors.Is(err, archive.ErrBadBag) {
+		t.Fatalf("a package with a PDF changed: %v, want ErrBadBag", err)
+	}
+	if _, err := other.Archive.Record(ctx, "ct"); !errors.Is(err, archive.ErrNotFound) {
+		t.Fatalf("a refused package left a document behind: %v", err)
+	}
+	for range 2 { // again: the same bytes are there, nothing fails
+		got, n, err := archive.ImportDossier(ctx, other.Store, other.Index, bytes.NewReader(bag.Bytes()), int64(bag.Len()))
+		if err != nil || n != 1 || got.ID != d.ID {
+			t.Fatalf("import: %v, %d documents", err, n)
+		}
+	}
+	rec, err := other.Archive.Record(ctx, "ct")
+	if err != nil || rec.PDF.SHA256 != ct.PDFSHA256 || rec.DocNumber != ct.DocNumber {
+		t.Fatalf("imported document: %+v (%v)", rec, err)
+	}
+	pdf, err := other.Store.Get(ctx, rec.PDF.Key)
+	if s := sha256.Sum256(pdf); err != nil || hex.EncodeToString(s[:]) != ct.PDFSHA256 {
+		t.Errorf("the imported PDF is not the archived one (%v)", err)
+	}
+	if orig, err := other.Store.Get(ctx, rec.Source.Key); err != nil || len(orig) == 0 {
+		t.Errorf("no original imported: %v", err)
+	}
+	got, err := other.Archive.Dossier(ctx, d.ID)
+	if err != nil || got.Version != d.Version || len(got.Documents) != 1 || got.Documents[0] != "ct" {
+		t.Errorf("imported dossier %+v (%v)", got, err)
+	}
+}
+
+// rewriteZip copies a zip, each file's content through change.
+func rewriteZip(t *testing.T, data []byte, change func(name string, data []byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(change(f.Name, b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }

@@ -53,6 +53,8 @@ commands:
   archive   assemble PDFs, store, index, serve the web (split roles: --nats, --s3)
   verify    check PDFs against PDF/A-2u and their records' SHA-256
   reindex   rebuild the search index from the archive bucket alone
+  export    write a hồ sơ's hand-over package (BagIt zip), serve stopped
+  import    take hand-over packages into this archive, every checksum checked, serve stopped
   search    search the index from the command line
   user      add, reset or disable the people who sign in to the web
   token     create, list or revoke the tokens systems use on the API
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string) error {
 		return runVerify(ctx, rest)
 	case "reindex":
 		return runReindex(ctx, rest)
+	case "export":
+		return runExport(ctx, rest)
+	case "import":
+		return runImport(ctx, rest)
 	case "search":
 		return runSearch(ctx, rest)
 	case "user":
