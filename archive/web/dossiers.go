@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -177,4 +178,32 @@ func (s *Server) apiExportDossier(w http.ResponseWriter, r *http.Request) {
 	if err := s.dossiers.ExportDossier(r.Context(), d.ID, callerOf(r).Name, w); err != nil {
 		s.log.Error("dossier export cut short", "dossier", d.ID, "err", err)
 	}
+}
+
+// apiEdXML sends an archived document as an edXML message (QCVN
+// 102:2016: archive.EdXML), its PDF/A inside.
+func (s *Server) apiEdXML(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.archived(w, r)
+	if !ok {
+		return
+	}
+	rc, _, err := s.store.Open(r.Context(), rec.PDF.Key)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	pdf, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	var out bytes.Buffer
+	if err := archive.EdXML(rec, pdf, &out); err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+rec.ID+`.edxml"`)
+	_, _ = w.Write(out.Bytes())
 }

@@ -103,6 +103,11 @@ func TestDossierAPI(t *testing.T) {
 	if code, _ = sendAs(t, "GET", s.base+"/api/dossiers/"+strings.Repeat("a", 32), arch, ""); code != http.StatusNotFound {
 		t.Errorf("an unknown dossier: %d", code)
 	}
+	if code, body = sendAs(t, "GET", s.base+"/api/documents/tb/edxml", view, ""); code != http.StatusOK ||
+		!strings.Contains(body, archive.EdXMLNamespace) || !strings.Contains(body, "<edXML:CodeNotation>TB-UBND</edXML:CodeNotation>") ||
+		!strings.Contains(body, "<ContentTransferEncoded>JVBER") {
+		t.Errorf("edXML: %d %.300s", code, body)
+	}
 	if code, _ = sendAs(t, "GET", s.base+"/api/dossiers", "", ""); code != http.StatusUnauthorized {
 		t.Errorf("no account: %d", code)
 	}

@@ -272,6 +272,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/documents/{id}/pdf", viewer, audit.Download, s.pdf},
 		{"GET", "/api/documents/{id}/original", viewer, audit.Download, s.original},
 		{"GET", "/api/documents/{id}/crops/{name}", viewer, "", s.crop},
+		{"GET", "/api/documents/{id}/edxml", viewer, audit.Download, s.apiEdXML},
 		{"GET", "/api/audit", admin, "", s.apiAudit},
 		{"GET", "/{$}", viewer, audit.Search, s.pageSearch},
 		{"GET", "/review", archivist, "", s.pageReview},
