@@ -30,7 +30,6 @@ import (
 // EdXMLNamespace is QCVN 102:2016's XML namespace.
 const EdXMLNamespace = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 
-
 type edxmlMessage struct {
 	XMLName  xml.Name `xml:"edXML:edXML"`
 	NS       string   `xml:"xmlns:edXML,attr"`
