@@ -108,6 +108,11 @@ func TestDossierAPI(t *testing.T) {
 		!strings.Contains(body, "<ContentTransferEncoded>JVBER") {
 		t.Errorf("edXML: %d %.300s", code, body)
 	}
+	// The agency printed on it, a district's, was abolished on 1 July 2025.
+	if code, body = sendAs(t, "GET", s.base+"/api/documents/tb", view, ""); code != http.StatusOK ||
+		!strings.Contains(body, `"agency_successor"`) || !strings.Contains(body, `"level": "district"`) || !strings.Contains(body, "phông đóng") {
+		t.Errorf("the agency's successor: %d %.2000s", code, body)
+	}
 	if code, _ = sendAs(t, "GET", s.base+"/api/dossiers", "", ""); code != http.StatusUnauthorized {
 		t.Errorf("no account: %d", code)
 	}

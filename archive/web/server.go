@@ -31,6 +31,7 @@ import (
 	"github.com/sohoa/sohoa/archive/audit"
 	"github.com/sohoa/sohoa/archive/auth"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/archive/reform"
 	"github.com/sohoa/sohoa/objstore"
 	"github.com/sohoa/sohoa/pipeline"
 	"github.com/sohoa/sohoa/viet"
@@ -359,6 +360,10 @@ type Detail struct {
 	BlankPages []int `json:"blank_pages,omitempty"`
 	// Stack is set on a document cut from a stack (inbox/tach/).
 	Stack *archive.Stack `json:"stack,omitempty"`
+	// AgencySuccessor says what became of the agency printed on it in the
+	// reform of 1 July 2025, when it does not stand as it was (its
+	// province merged, its district abolished); the agency stays as printed.
+	AgencySuccessor *reform.Succession `json:"agency_successor,omitempty"`
 }
 
 // Original is the file as it was dropped, kept beside the PDF/A. Pages
@@ -399,6 +404,9 @@ func fromRecord(r *archive.Record) Detail {
 		},
 		Text: r.Text, Review: r.Review, Confidence: r.Confidence, ParentAgency: r.Parent, Place: r.Place,
 		Corrections: r.Corrections, BlankPages: r.BlankPages, Stack: r.Stack,
+	}
+	if s := reform.Successor(r.Agency, r.Parent); s.Changed {
+		d.AgencySuccessor = &s
 	}
 	if r.Source.Key != "" {
 		d.Original = &Original{Name: r.Source.Name, SHA256: r.Source.SHA256, Format: r.Source.Format, Size: r.Source.Size, Pages: r.Source.Pages}
