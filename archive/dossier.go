@@ -62,12 +62,15 @@ type Dossier struct {
 	// number of years ("10 năm"); RetentionYears is 0 for permanent.
 	Retention      string `json:"retention"`
 	RetentionYears int    `json:"retention_years"`
-	Access         string `json:"access"` // AccessPublic or AccessRestricted
-	Language       string `json:"language,omitempty"`
-	Sheets         int    `json:"sheets,omitempty"` // số lượng tờ
-	Pages          int    `json:"pages,omitempty"`  // số lượng trang
-	Keywords       string `json:"keywords,omitempty"`
-	Note           string `json:"note,omitempty"`
+	// Due is the day its retention runs out (YYYY-MM-DD): RetentionYears
+	// after End; "" for a permanent hồ sơ or one with no end yet.
+	Due      string `json:"due,omitempty"`
+	Access   string `json:"access"` // AccessPublic or AccessRestricted
+	Language string `json:"language,omitempty"`
+	Sheets   int    `json:"sheets,omitempty"` // số lượng tờ
+	Pages    int    `json:"pages,omitempty"`  // số lượng trang
+	Keywords string `json:"keywords,omitempty"`
+	Note     string `json:"note,omitempty"`
 	// Documents are the ids of the hồ sơ's documents, in order.
 	Documents []string `json:"documents"`
 
@@ -175,6 +178,18 @@ func (a *Archive) Dossiers(ctx context.Context) ([]*Dossier, error) {
 	}
 	slices.SortFunc(out, func(x, y *Dossier) int { return strings.Compare(x.Code+"\x00"+x.ID, y.Code+"\x00"+y.ID) })
 	return out, nil
+}
+
+// DueDossiers are the hồ sơ whose retention has run out by the day now,
+// for appraisal (thẩm định): an archivist and a council decide what is
+// destroyed; nothing is destroyed here, nor automatically.
+func (a *Archive) DueDossiers(ctx context.Context, now time.Time) ([]*Dossier, error) {
+	all, err := a.Dossiers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := now.Format(time.DateOnly)
+	return slices.DeleteFunc(all, func(d *Dossier) bool { return d.Due == "" || d.Due > today }), nil
 }
 
 // UpdateDossier changes hồ sơ id's fields as f gives them, in a new
@@ -336,6 +351,10 @@ func (d *Dossier) apply(f DossierFields, by string, now time.Time, record bool) 
 		return fmt.Errorf("%w: a dossier's retention cannot be empty", ErrInvalid)
 	}
 	_, d.RetentionYears, _ = ParseRetention(d.Retention)
+	d.Due = ""
+	if end, err := time.Parse(time.DateOnly, d.End); err == nil && d.RetentionYears > 0 {
+		d.Due = end.AddDate(d.RetentionYears, 0, 0).Format(time.DateOnly)
+	}
 	if d.Access == "" {
 		d.Access = AccessPublic
 	}

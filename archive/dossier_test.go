@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/archivetest"
@@ -66,6 +67,22 @@ func TestDossiers(t *testing.T) {
 		}) {
 		t.Fatalf("updated %+v", d)
 	}
+	if d.Due != "" {
+		t.Errorf("a permanent dossier is due %s", d.Due)
+	}
+	// Ten years from its end: due then, and listed for appraisal from that day.
+	short, err := r.Archive.CreateDossier(ctx, archive.DossierFields{Title: ptr("Hồ sơ 10 năm"), Retention: ptr("10 năm"),
+		Start: ptr("2010-01-04"), End: ptr("2010-12-30")}, "Lê Thị Hoa")
+	if err != nil || short.Due != "2020-12-30" {
+		t.Fatalf("due %q (%v), want 2020-12-30", short.Due, err)
+	}
+	for day, want := range map[string]int{"2020-12-29": 0, "2020-12-30": 1, "2026-01-01": 1} {
+		now, _ := time.Parse(time.DateOnly, day)
+		due, err := r.Archive.DueDossiers(ctx, now)
+		if err != nil || len(due) != want || (want == 1 && due[0].ID != short.ID) {
+			t.Errorf("due on %s: %d (%v), want %d", day, len(due), err, want)
+		}
+	}
 	same, err := r.Archive.UpdateDossier(ctx, d.ID, archive.DossierFields{End: ptr("2020-12-31")}, "Trần Văn Bình")
 	if err != nil || same.Version != 4 {
 		t.Errorf("a change that changes nothing made version %d (%v)", same.Version, err)
@@ -103,7 +120,7 @@ func TestDossiers(t *testing.T) {
 		t.Fatalf("the other archive reads %+v (%v)", got, err)
 	}
 	all, err := other.Dossiers(ctx)
-	if err != nil || len(all) != 1 || all[0].ID != d.ID {
+	if err != nil || len(all) != 2 || !slices.ContainsFunc(all, func(x *archive.Dossier) bool { return x.ID == d.ID }) {
 		t.Fatalf("the other archive lists %d dossiers (%v)", len(all), err)
 	}
 	if _, err := other.Dossier(ctx, strings.Repeat("0", 32)); !errors.Is(err, archive.ErrNoDossier) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/auth"
@@ -19,6 +20,7 @@ type Dossiers interface {
 	CreateDossier(ctx context.Context, f archive.DossierFields, by string) (*archive.Dossier, error)
 	Dossier(ctx context.Context, id string) (*archive.Dossier, error)
 	Dossiers(ctx context.Context) ([]*archive.Dossier, error)
+	DueDossiers(ctx context.Context, now time.Time) ([]*archive.Dossier, error)
 	UpdateDossier(ctx context.Context, id string, f archive.DossierFields, by string) (*archive.Dossier, error)
 	AddToDossier(ctx context.Context, id, doc, by string) (*archive.Dossier, error)
 	ExportDossier(ctx context.Context, id, by string, w io.Writer) error
@@ -79,7 +81,11 @@ func mayRead(r *http.Request, d *archive.Dossier) bool {
 }
 
 func (s *Server) apiDossiers(w http.ResponseWriter, r *http.Request) {
-	all, err := s.dossiers.Dossiers(r.Context())
+	list := s.dossiers.Dossiers
+	if r.URL.Query().Get("due") == "true" {
+		list = func(ctx context.Context) ([]*archive.Dossier, error) { return s.dossiers.DueDossiers(ctx, time.Now()) }
+	}
+	all, err := list(r.Context())
 	if err != nil {
 		s.fail(w, err)
 		return
