@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -294,6 +295,20 @@ func waitOneArchived(t *testing.T, base string) {
 		}
 		return errors.New("nothing archived yet")
 	})
+}
+
+// inboxLeft lists the files (not the folders: inbox/tach/ stays) left in
+// the inbox, by their paths in it.
+func inboxLeft(inbox string) []string {
+	var left []string
+	_ = filepath.WalkDir(inbox, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(inbox, path)
+			left = append(left, rel)
+		}
+		return nil
+	})
+	return left
 }
 
 // copySlowly writes a file the way a scanner on a network share does: in
@@ -636,13 +651,8 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// The inbox is empty; the originals are in done/, unchanged.
 	poll.Until(t, 30*time.Second, func() error {
-		left, _ := os.ReadDir(inbox)
-		if len(left) != 0 {
-			var names []string
-			for _, e := range left {
-				names = append(names, e.Name())
-			}
-			return fmt.Errorf("inbox still holds %v", names)
+		if left := inboxLeft(inbox); len(left) != 0 {
+			return fmt.Errorf("inbox still holds %v", left)
 		}
 		return nil
 	})

@@ -83,9 +83,8 @@ func checkOutcome(t *testing.T, base, data string, names []string, total time.Du
 		}
 	}
 	poll.Until(t, time.Minute, func() error {
-		left, _ := os.ReadDir(filepath.Join(data, "inbox"))
-		if len(left) != 0 {
-			return fmt.Errorf("inbox still holds %d files, first %s", len(left), left[0].Name())
+		if left := inboxLeft(filepath.Join(data, "inbox")); len(left) != 0 {
+			return fmt.Errorf("inbox still holds %d files, first %s", len(left), left[0])
 		}
 		return nil
 	})
