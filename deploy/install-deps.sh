@@ -26,8 +26,11 @@ if [[ $mode == test || $mode == bench ]]; then
   # for the web interface's test.
   # libtiff-tools (tiffinfo, tiffcp) and python3-pil (Little CMS through
   # ImageCms) are independent decoders for the ccitt and ICC tests.
+  # softhsm2 is the PKCS#11 token archive/sign's tests sign with (a key
+  # imported into a token made in a temporary folder); opensc's pkcs11-tool
+  # is there to look into such a token by hand.
   pkgs+=(qpdf openssl python3-pikepdf libtiff-tools python3-pil fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
-         fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
+         fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium softhsm2 opensc)
 fi
 if [[ $mode == bench ]]; then
   # The tool sohoa is measured against, on the same pages.
