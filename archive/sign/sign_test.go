@@ -375,3 +375,31 @@ func TestTimestamp(t *testing.T) {
 		t.Error("Sign succeeds with a time-stamping service that fails")
 	}
 }
+
+// TestRetitled: a correction rewrites a signed file (pdf.Retitle) and signs
+// the new version; the old signature, no longer over these bytes, must not
+// be left behind as a broken one.
+func TestRetitled(t *testing.T) {
+	key, chain := testPKI(t, "ecdsa")
+	s := newSigner(t, key, chain, "")
+	signed, err := s.Sign(context.Background(), testPDF(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re bytes.Buffer
+	if err := pdf.Retitle(&re, signed, pdf.Info{Title: "Trích yếu đã sửa", Identifier: "16/2020/QĐ-UBND", Language: "vi", Producer: "sohoa test",
+		Created: time.Date(2020, 3, 15, 9, 30, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	if sigs, err := Signatures(re.Bytes()); err != nil || len(sigs) != 0 {
+		t.Errorf("the retitled file keeps %d signatures (%v), want none", len(sigs), err)
+	}
+	again, err := s.Sign(context.Background(), re.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSigned(t, again)
+	if lastFirstID(again) != lastFirstID(signed) {
+		t.Error("the permanent ID changed")
+	}
+}
