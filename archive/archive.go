@@ -50,6 +50,12 @@ type Config struct {
 	// (default 15 minutes). A document past it is given up as though it had
 	// killed the process: twice, and it is failed.
 	DocDeadline time.Duration
+	// Sign, if set, signs every PDF just before it is stored: a
+	// document's first version and each correction's (archive/sign's
+	// Signer.Sign). It must keep the first element of the trailer's /ID
+	// (createFirstPDF knows an earlier try's PDF by it). Nil: PDFs are
+	// stored unsigned. Its errors are taken as transient: retried.
+	Sign func(ctx context.Context, pdf []byte) ([]byte, error)
 }
 
 func (c *Config) ensureDefaults() {
@@ -258,7 +264,11 @@ func (a *Archive) build(ctx context.Context, st pipeline.Status, id string, text
 	if err := pdf.Write(&buf, pages, info); err != nil {
 		return nil, pipeline.Permanent(adviceInternal, fmt.Errorf("archive: write PDF: %w", err))
 	}
-	sum := sha256.Sum256(buf.Bytes())
+	data, err := a.signed(ctx, buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
 	var text strings.Builder
 	engines := map[string]bool{}
 	for i, t := range texts {
@@ -290,7 +300,7 @@ func (a *Archive) build(ctx context.Context, st pipeline.Status, id string, text
 		MadeBy:   MadeBy{Sohoa: Version, OCR: joinKeys(engines)},
 	}
 	base := BaseKey(meta.Agency, meta.Date, meta.DocNumber, id)
-	rec.PDF = Object{Key: ObjectKey(base, 1, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}
+	rec.PDF = Object{Key: ObjectKey(base, 1, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
 	for name, src := range meta.Crops {
 		if rec.Crops == nil {
 			rec.Crops, rec.cropSrc = map[string]Object{}, map[string]string{}
@@ -303,8 +313,21 @@ func (a *Archive) build(ctx context.Context, st pipeline.Status, id string, text
 		rec.NeedsReview, rec.Review = true, append(rec.Review, rs...)
 	}
 	rec.fillTT02()
-	rec.pdf = buf.Bytes()
+	rec.pdf = data
 	return rec, nil
+}
+
+// signed returns a PDF as it is to be stored: signed with the archive's
+// key (Config.Sign), or as it is when no key is configured.
+func (a *Archive) signed(ctx context.Context, pdf []byte) ([]byte, error) {
+	if a.cfg.Sign == nil {
+		return pdf, nil
+	}
+	out, err := a.cfg.Sign(ctx, pdf)
+	if err != nil {
+		return nil, fmt.Errorf("archive: sign the PDF: %w", err)
+	}
+	return out, nil
 }
 
 // commit stores the original file, the PDF, then the record — the commit

@@ -160,9 +160,13 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	if err := pdf.Retitle(&out, src, info); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(out.Bytes())
+	data, err := a.signed(ctx, out.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
 	base := BaseKey(rec.Agency, rec.Date, rec.DocNumber, rec.ID)
-	rec.PDF = Object{Key: ObjectKey(base, rec.Version, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(out.Len())}
+	rec.PDF = Object{Key: ObjectKey(base, rec.Version, "pdf"), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
 	rec.Archived = now
 	rec.MadeBy.Sohoa = Version
 	rec.fillTT02()
@@ -175,7 +179,7 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 		}
 		return nil, err
 	}
-	made, err := a.makeVersion(ctx, claim, &rec, out.Bytes())
+	made, err := a.makeVersion(ctx, claim, &rec, data)
 	if err != nil && !errors.Is(err, errCrashTest) {
 		// Finish or undo now what was done of it; if that fails too (the
 		// service still away), the claim stays and is settled later. The

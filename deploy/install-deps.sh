@@ -27,8 +27,11 @@ if [[ $mode == test || $mode == bench ]]; then
   # libtiff-tools (tiffinfo, tiffcp), python3-pil (Little CMS through
   # ImageCms) and argyll (iccdump) are independent decoders for the ccitt
   # and ICC tests.
+  # softhsm2 is the PKCS#11 token archive/sign's tests sign with (a key
+  # imported into a token made in a temporary folder); opensc's pkcs11-tool
+  # is there to look into such a token by hand.
   pkgs+=(qpdf openssl python3-pikepdf libtiff-tools python3-pil argyll fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core
-         fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium)
+         fonts-dkg-handwriting fonts-breip fonts-bwht fonts-klee fonts-femkeklaver chromium softhsm2 opensc)
 fi
 if [[ $mode == bench ]]; then
   # The tool sohoa is measured against, on the same pages.

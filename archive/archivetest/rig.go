@@ -86,11 +86,12 @@ type Rig struct {
 	S3          s3test.Server // the server both buckets are on
 }
 
-// New starts a rig.
-func New(t testing.TB) *Rig {
+// New starts a rig; configure, if given, changes the archive's Config
+// before it starts (e.g. sets Sign).
+func New(t testing.TB, configure ...func(*archive.Config)) *Rig {
 	t.Helper()
 	s3 := s3test.VersityGW(t)
-	return start(t, s3, s3)
+	return start(t, s3, s3, configure...)
 }
 
 // NewLeastPrivilege starts a rig whose archive holds only the S3 account
@@ -103,7 +104,7 @@ func NewLeastPrivilege(t testing.TB) *Rig {
 	return start(t, s3.Server, s3.Roles["archive"])
 }
 
-func start(t testing.TB, s3, role s3test.Server) *Rig {
+func start(t testing.TB, s3, role s3test.Server, configure ...func(*archive.Config)) *Rig {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	q := queuetest.Start(t)
@@ -126,7 +127,11 @@ func start(t testing.TB, s3, role s3test.Server) *Rig {
 		cancel()
 		t.Fatal(err)
 	}
-	ar, err := archive.New(archive.Config{Queue: q, Work: roleWork, Store: roleStore, Index: ix, Log: log})
+	cfg := archive.Config{Queue: q, Work: roleWork, Store: roleStore, Index: ix, Log: log}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	ar, err := archive.New(cfg)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
