@@ -100,29 +100,45 @@ func (s *Server) apiCreateDossier(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.dossiers.CreateDossier(r.Context(), b.fields(), callerOf(r).Name)
+	if err == nil {
+		w.Header().Set("Location", "/api/dossiers/"+d.ID)
+	}
+	s.answerChanged(w, r, d, err, http.StatusCreated)
+}
+
+// answerChanged answers a change of hồ sơ d (err: it failed) with d, once
+// the audit has it.
+func (s *Server) answerChanged(w http.ResponseWriter, r *http.Request, d *archive.Dossier, err error, status int) {
+	if err == nil {
+		err = s.recordDossier(r, d)
+	}
+	if err != nil {
+		w.Header().Del("Location")
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, status, d)
+}
+
+// readable is the hồ sơ of the request's {id} for its caller; false (and
+// the error answered) when there is none, or it is restricted and the
+// caller may not see it (not shown to exist).
+func (s *Server) readable(w http.ResponseWriter, r *http.Request) (*archive.Dossier, bool) {
+	d, err := s.dossiers.Dossier(r.Context(), r.PathValue("id"))
+	if err == nil && !mayRead(r, d) {
+		err = archive.ErrNoDossier
+	}
 	if err != nil {
 		s.fail(w, err)
-		return
+		return nil, false
 	}
-	if err := s.recordDossier(r, d); err != nil {
-		s.fail(w, err)
-		return
-	}
-	w.Header().Set("Location", "/api/dossiers/"+d.ID)
-	writeJSON(w, http.StatusCreated, d)
+	return d, true
 }
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request) {
-	d, err := s.dossiers.Dossier(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, err)
-		return
+	if d, ok := s.readable(w, r); ok {
+		writeJSON(w, http.StatusOK, d)
 	}
-	if !mayRead(r, d) {
-		s.fail(w, archive.ErrNoDossier) // a restricted hồ sơ is not shown to exist
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
 }
 
 func (s *Server) apiUpdateDossier(w http.ResponseWriter, r *http.Request) {
@@ -131,15 +147,7 @@ func (s *Server) apiUpdateDossier(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.dossiers.UpdateDossier(r.Context(), r.PathValue("id"), b.fields(), callerOf(r).Name)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	if err := s.recordDossier(r, d); err != nil {
-		s.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.answerChanged(w, r, d, err, http.StatusOK)
 }
 
 func (s *Server) apiAddToDossier(w http.ResponseWriter, r *http.Request) {
@@ -150,15 +158,7 @@ func (s *Server) apiAddToDossier(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.dossiers.AddToDossier(r.Context(), r.PathValue("id"), b.ID, callerOf(r).Name)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	if err := s.recordDossier(r, d); err != nil {
-		s.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.answerChanged(w, r, d, err, http.StatusOK)
 }
 
 // apiExportDossier sends the hồ sơ's hand-over package (a BagIt bag in a
@@ -166,13 +166,8 @@ func (s *Server) apiAddToDossier(w http.ResponseWriter, r *http.Request) {
 // error after the first bytes ends the download short, which the bag's
 // manifest then shows.
 func (s *Server) apiExportDossier(w http.ResponseWriter, r *http.Request) {
-	d, err := s.dossiers.Dossier(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	if !mayRead(r, d) {
-		s.fail(w, archive.ErrNoDossier)
+	d, ok := s.readable(w, r)
+	if !ok {
 		return
 	}
 	name := archive.Slug(d.Code)

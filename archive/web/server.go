@@ -606,10 +606,7 @@ type correction struct {
 
 func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	var c correction
-	dec := json.NewDecoder(r.Body) // harden bounds it
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Nội dung không phải JSON hợp lệ (invalid JSON): " + err.Error()})
+	if !decodeJSON(w, r, &c) {
 		return
 	}
 	c.By = callerOf(r).Name // who is the account, never what the body says

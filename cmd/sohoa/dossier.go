@@ -5,11 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/sohoa/sohoa/archive"
 	"github.com/sohoa/sohoa/archive/index"
+	"github.com/sohoa/sohoa/objstore"
 )
 
 // runExport writes a hồ sơ's hand-over package (archive.ExportDossier)
@@ -32,15 +34,7 @@ func runExport(ctx context.Context, args []string) error {
 	if *dossier == "" {
 		return usageError{"export: --dossier ID is required (GET /api/dossiers lists them)"}
 	}
-	dirs, err := newDataDirs(*dataFlag)
-	if err != nil {
-		return err
-	}
-	b, err := archiveBucket(ctx, remote, dirs, log)
-	if err != nil {
-		return err
-	}
-	ix, err := openIndexOffline(dirs.index)
+	b, ix, err := openOffline(ctx, remote, *dataFlag, log)
 	if err != nil {
 		return err
 	}
@@ -94,15 +88,7 @@ func runImport(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{"import: name the package(s) to import: sohoa import --data DATA FILE.zip …"}
 	}
-	dirs, err := newDataDirs(*dataFlag)
-	if err != nil {
-		return err
-	}
-	b, err := archiveBucket(ctx, remote, dirs, log)
-	if err != nil {
-		return err
-	}
-	ix, err := openIndexOffline(dirs.index)
+	b, ix, err := openOffline(ctx, remote, *dataFlag, log)
 	if err != nil {
 		return err
 	}
@@ -130,11 +116,21 @@ func runImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// openIndexOffline opens the index of a data folder that no server holds.
-func openIndexOffline(dir string) (*index.Index, error) {
-	ix, err := index.Open(dir)
-	if err != nil && strings.Contains(err.Error(), "timeout") {
-		return nil, fmt.Errorf("%w (is sohoa serve running on this folder? stop it first)", err)
+// openOffline opens the archive bucket (the data folder's embedded store,
+// or the S3 service of --s3) and the data folder's index, which no server
+// may hold meanwhile.
+func openOffline(ctx context.Context, remote remoteFlags, data string, log *slog.Logger) (*objstore.Bucket, *index.Index, error) {
+	dirs, err := newDataDirs(data)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ix, err
+	b, err := archiveBucket(ctx, remote, dirs, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, err := index.Open(dirs.index)
+	if err != nil && strings.Contains(err.Error(), "timeout") {
+		return nil, nil, fmt.Errorf("%w (is sohoa serve running on this folder? stop it first)", err)
+	}
+	return b, ix, err
 }
