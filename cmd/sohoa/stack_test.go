@@ -245,6 +245,10 @@ func TestServeStack(t *testing.T) {
 		if n := pdfPages(t, pdf); n != len(d.pages) {
 			t.Errorf("part %d: its PDF has %d pages, want %d", i+1, n, len(d.pages))
 		}
+		// The document page says where in the stack it came from.
+		if page := string(get(t, base+"/documents/"+g.ID)); !strings.Contains(page, fmt.Sprintf("Văn bản thứ %d trong %d văn bản", i+1, len(docs))) {
+			t.Errorf("part %d: its page does not say which part of the stack it is", i+1)
+		}
 		// The stack's file, whole, is every part's original.
 		if orig := get(t, base+"/api/documents/"+g.ID+"/original"); !bytes.Equal(orig, file) {
 			t.Errorf("part %d: the original is not the stack's file (%d bytes, want %d)", i+1, len(orig), len(file))
