@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/zip"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -73,7 +74,7 @@ func ExportDossier(ctx context.Context, st Bucket, ix *index.Index, id, by strin
 	}
 	originals := map[string]bool{}
 	for i, rec := range recs {
-		dir := fmt.Sprintf("data/van-ban/%03d-%s", i+1, cmpOr(Slug(rec.DocNumber), "chua-so"))
+		dir := fmt.Sprintf("data/van-ban/%03d-%s", i+1, cmp.Or(Slug(rec.DocNumber), "chua-so"))
 		if err := bag.copyObject(ctx, st, dir+"/"+rec.ID+".pdf", rec.PDF.Key); err != nil {
 			return err
 		}
@@ -91,13 +92,6 @@ func ExportDossier(ctx context.Context, st Bucket, ix *index.Index, id, by strin
 		return err
 	}
 	return z.Close()
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // bagWriter writes a bag's files into a zip, keeping their checksums.
@@ -184,7 +178,7 @@ func (b *bagWriter) finish(d *Dossier, by string) error {
 	}
 	info := fmt.Sprintf("Source-Organization: %s\nBagging-Date: %s\nExternal-Identifier: %s\nExternal-Description: %s\n"+
 		"Contact-Name: %s\nBag-Software-Agent: sohoa %s\nPayload-Oxum: %d.%d\n",
-		oneLine(cmpOr(d.Fonds, "sohoa")), time.Now().UTC().Format(time.DateOnly), oneLine(cmpOr(d.Code, d.ID)),
+		oneLine(cmp.Or(d.Fonds, "sohoa")), time.Now().UTC().Format(time.DateOnly), oneLine(cmp.Or(d.Code, d.ID)),
 		oneLine(d.Title), oneLine(by), Version, b.octets, len(b.order))
 	if err := b.tag("bag-info.txt", info); err != nil {
 		return err
@@ -214,7 +208,7 @@ func dossierTable(d *Dossier, recs []*Record) [][]string {
 		{"Mã hồ sơ", "Mã phông", "Mục lục số hoặc năm hình thành hồ sơ", "Số và ký hiệu hồ sơ", "Tiêu đề hồ sơ",
 			"Thời hạn bảo quản", "Chế độ sử dụng", "Ngôn ngữ", "Thời gian bắt đầu", "Thời gian kết thúc",
 			"Tổng số văn bản trong hồ sơ", "Số lượng tờ", "Số lượng trang", "Từ khóa", "Ghi chú"},
-		{d.Code, d.Fonds, d.Catalog, d.Number, d.Title, d.Retention, accessName(d.Access), cmpOr(d.Language, "Tiếng Việt"),
+		{d.Code, d.Fonds, d.Catalog, d.Number, d.Title, d.Retention, accessName(d.Access), cmp.Or(d.Language, "Tiếng Việt"),
 			dmy(d.Start), dmy(d.End), strconv.Itoa(len(recs)), zeroEmpty(d.Sheets), zeroEmpty(pages), d.Keywords, d.Note},
 	}
 }

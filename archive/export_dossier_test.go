@@ -3,6 +3,7 @@ package archive_test
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -27,7 +28,7 @@ func TestExportDossier(t *testing.T) {
 	r.Page(t, "tb", archivetest.ThongBao...)
 	r.Page(t, "ct", archivetest.ChiThi...)
 	r.WaitArchived(t, "tb")
-	ct := r.WaitArchived(t, "ct")
+	r.WaitArchived(t, "ct")
 	d, err := r.Archive.CreateDossier(ctx, archive.DossierFields{Fonds: ptr("H15"), Catalog: ptr("2020"), Number: ptr("3"),
 		Title: ptr("Hồ sơ thông báo và chỉ thị"), Retention: ptr("vĩnh viễn")}, "Lê Thị Hoa")
 	if err != nil {
@@ -42,26 +43,13 @@ func TestExportDossier(t *testing.T) {
 	if err := r.Archive.ExportDossier(ctx, d.ID, "Lê Thị Hoa", &buf); err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
+	eachZipFile(t, buf.Bytes(), func(name string, b []byte) {
+		if !strings.HasPrefix(name, "H15-2020-3/") {
+			t.Errorf("%s outside the bag's folder", name)
 		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(f.Name, "H15-2020-3/") {
-			t.Errorf("%s outside the bag's folder", f.Name)
-		}
-		files[strings.TrimPrefix(f.Name, "H15-2020-3/")] = b
-	}
+		files[strings.TrimPrefix(name, "H15-2020-3/")] = b
+	})
 	if string(files["bagit.txt"]) != "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
 		t.Errorf("bagit.txt: %q", files["bagit.txt"])
 	}
@@ -114,9 +102,15 @@ func TestExportDossier(t *testing.T) {
 	if rows[1][4] != "07" || rows[2][5] != "TB-UBND" {
 		t.Errorf("van-ban.csv: %q %q", rows[1], rows[2])
 	}
-	for _, row := range rows[1:] {
-		if data := files[path.Join("data/van-ban", "001-"+archive.Slug(ct.DocNumber), path.Base(ct.Key))]; len(data) == 0 || !bytes.HasPrefix(data, []byte("%PDF-")) {
-			t.Errorf("no PDF of %s in the bag (row %q)", ct.DocNumber, row)
+	// Each document's PDF/A in its own folder, in the hồ sơ's order.
+	for i, id := range []string{"ct", "tb"} {
+		rec, err := r.Archive.Record(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := fmt.Sprintf("data/van-ban/%03d-%s", i+1, cmp.Or(archive.Slug(rec.DocNumber), "chua-so"))
+		if data := files[path.Join(dir, path.Base(rec.PDF.Key))]; !bytes.HasPrefix(data, []byte("%PDF-")) {
+			t.Errorf("no PDF of %s in %s of the bag", id, dir)
 		}
 	}
 	head, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["data/ho-so.csv"], []byte("\ufeff")))).ReadAll()
@@ -182,15 +176,13 @@ func TestImportDossier(t *testing.T) {
 	}
 }
 
-// rewriteZip copies a zip, each file's content through change.
-func rewriteZip(t *testing.T, data []byte, change func(name string, data []byte) []byte) []byte {
+// eachZipFile calls fn with the name and content of each file of a zip.
+func eachZipFile(t *testing.T, data []byte, fn func(name string, data []byte)) {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
@@ -201,14 +193,24 @@ func rewriteZip(t *testing.T, data []byte, change func(name string, data []byte)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := zw.Create(f.Name)
+		fn(f.Name, b)
+	}
+}
+
+// rewriteZip copies a zip, each file's content through change.
+func rewriteZip(t *testing.T, data []byte, change func(name string, data []byte) []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	eachZipFile(t, data, func(name string, b []byte) {
+		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.Write(change(f.Name, b)); err != nil {
+		if _, err := w.Write(change(name, b)); err != nil {
 			t.Fatal(err)
 		}
-	}
+	})
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
