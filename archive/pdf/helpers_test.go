@@ -125,16 +125,23 @@ func writePDF(t *testing.T, pages []Page, info Info) []byte {
 	if err := Write(&b, pages, info); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
+	keepPDF(t, b.Bytes(), hasText(pages))
+	return b.Bytes()
+}
+
+// keepPDF keeps a file a test made for pdfa_check.py (see TestMain); text
+// says whether it has a text layer.
+func keepPDF(t *testing.T, pdf []byte, text bool) {
+	t.Helper()
 	allPDFs.Lock()
 	defer allPDFs.Unlock()
 	if allPDFs.dir != "" {
 		path := filepath.Join(allPDFs.dir, fmt.Sprintf("%04d.pdf", len(allPDFs.files)))
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, pdf, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		allPDFs.files = append(allPDFs.files, writtenPDF{path, t.Name(), hasText(pages)})
+		allPDFs.files = append(allPDFs.files, writtenPDF{path, t.Name(), text})
 	}
-	return b.Bytes()
 }
 
 // needTool skips the test when an external program is not installed
