@@ -171,15 +171,29 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	rec.MadeBy.Sohoa = Version
 	rec.fillTT02()
 
+	made, err := a.newVersion(ctx, &rec, data, c.By)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("corrected", "doc", id, "version", made.Version, "by", c.By, "key", made.PDF.Key)
+	return made, nil
+}
+
+// newVersion stores the next version of a document, rec with its PDF
+// data (rec.PDF naming it), for by: under a claim on the version, so that
+// a process that dies halfway leaves what is settled later (settle), and
+// with the index, the status and other systems brought up to it.
+func (a *Archive) newVersion(ctx context.Context, rec *Record, data []byte, by string) (*Record, error) {
+	id := rec.ID
 	side := SidecarKey(rec.PDF.Key)
-	claim := pipeline.Claim{Doc: id, Version: rec.Version, PDF: rec.PDF.Key, Record: side, By: c.By, Since: now}
+	claim := pipeline.Claim{Doc: id, Version: rec.Version, PDF: rec.PDF.Key, Record: side, By: by, Since: rec.Archived}
 	if err := a.q.ClaimVersion(ctx, claim); err != nil {
 		if errors.Is(err, pipeline.ErrClaimed) {
 			return nil, a.claimed(ctx, id, rec.Version)
 		}
 		return nil, err
 	}
-	made, err := a.makeVersion(ctx, claim, &rec, data)
+	made, err := a.makeVersion(ctx, claim, rec, data)
 	if err != nil && !errors.Is(err, errCrashTest) {
 		// Finish or undo now what was done of it; if that fails too (the
 		// service still away), the claim stays and is settled later. The
@@ -201,7 +215,6 @@ func (a *Archive) Correct(ctx context.Context, id string, c Correction) (*Record
 	if err != nil {
 		return nil, err
 	}
-	a.log.Info("corrected", "doc", id, "version", made.Version, "by", c.By, "key", made.PDF.Key)
 	return made, nil
 }
 
@@ -286,9 +299,16 @@ func (l *docLocks) lock(id string) (unlock func()) {
 }
 
 // Record returns the latest version of document id's record, as the
-// index knows it; ErrNotFound when no archived document has that id.
+// index knows it; ErrNotFound when no archived document has that id, and
+// a *MergedError (ErrMerged) when it was merged into another.
 func (a *Archive) Record(ctx context.Context, id string) (*Record, error) {
-	return recordIn(ctx, a.store, a.index, id)
+	rec, err := recordIn(ctx, a.store, a.index, id)
+	if errors.Is(err, ErrNotFound) {
+		if into, ok := a.mergedInto(ctx, id); ok {
+			return nil, &MergedError{ID: id, Into: into}
+		}
+	}
+	return rec, err
 }
 
 // recordIn is Record in the archive bucket st, as the index ix knows it.

@@ -59,6 +59,17 @@ type Record struct {
 	// Source is then the stack's file, stored once for all its parts, and
 	// Source.Pages the stack's pages it holds.
 	Stack *Stack `json:"stack,omitempty"`
+	// Merged are the originals of the pages merged into this document from
+	// others (Merge), in the order their pages follow Source's; each
+	// names the pages of it this document holds.
+	Merged []MergedSource `json:"merged_sources,omitempty"`
+	// Mends are the archivists' splits and merges that made versions of
+	// this document (or made it), oldest first.
+	Mends []Mend `json:"mends,omitempty"`
+	// MergedInto is set on the last version of a document merged into
+	// another (Merge): that one holds its pages now, and this document is
+	// no longer in the index or the search.
+	MergedInto string `json:"merged_into,omitempty"`
 	// Crops are the header's blanks as scanned, under docmeta.CropNumber
 	// and docmeta.CropDate: PNG images stored beside the first version's
 	// PDF, shown beside the fields on the review page. Later versions keep
@@ -129,6 +140,40 @@ type Source struct {
 	// them (one part of a stack, or of a document split by an archivist);
 	// empty when it holds them all.
 	Pages []int `json:"pages,omitempty"`
+}
+
+// MergedSource is the original of pages merged in from another document:
+// its Source (Pages the pages of it held here) and the pages of it left
+// out as blank sheets.
+type MergedSource struct {
+	Source
+	BlankPages []int `json:"blank_pages,omitempty"`
+}
+
+// Kinds of Mend.
+const (
+	MendSplit      = "split"       // pages of this document left it for Other, a new document
+	MendSplitFrom  = "split_from"  // this document is pages split from Other
+	MendMerge      = "merge"       // Other's pages were appended to this document's
+	MendMergedInto = "merged_into" // this document's pages were appended to Other's
+)
+
+// Mend is an archivist's split or merge as each document it touched
+// records it.
+type Mend struct {
+	Kind    string `json:"kind"`
+	Version int    `json:"version"` // the version of this document it made
+	// Other is the other document, OtherVersion its version the mend
+	// read (split_from, merge) or made (split, merged_into).
+	Other        string `json:"other"`
+	OtherVersion int    `json:"other_version"`
+	// Pages are the pages that moved, numbered as in the version before
+	// (split, split_from: the pages that left it) or in the version made
+	// (merge, merged_into: where the other's pages are now).
+	Pages []int     `json:"pages"`
+	By    string    `json:"by"`
+	At    time.Time `json:"at"`
+	Note  string    `json:"note,omitempty"`
 }
 
 // Stack says where a document cut from a stack came from: a file dropped

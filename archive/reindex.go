@@ -11,7 +11,8 @@ import (
 )
 
 // Reindex fills ix from the records in the archive bucket alone: the index
-// is derived data. Of each document only its latest version is indexed.
+// is derived data. Of each document only its latest version is indexed,
+// and none of a document merged into another.
 // It returns how many documents were indexed. ix should be empty (the
 // caller removes the old index first); records it cannot read are logged
 // and skipped.
@@ -40,10 +41,15 @@ func Reindex(ctx context.Context, st Bucket, ix *index.Index, log *slog.Logger) 
 			latest[r.ID] = &r
 		}
 	}
+	n := 0
 	for _, r := range latest {
+		if r.MergedInto != "" {
+			continue // merged into another: its pages are that one's
+		}
+		n++
 		if err := ix.Put(r.IndexDoc()); err != nil {
 			return 0, fmt.Errorf("archive: reindex %s: %w", r.ID, err)
 		}
 	}
-	return len(latest), nil
+	return n, nil
 }

@@ -196,14 +196,25 @@ const inkConf = 45
 // blank sheets (empty[i]: no lines, PageText.Empty set).
 func (r *Rig) PagesWithEmpty(t testing.TB, id string, empty []bool, lines ...string) {
 	t.Helper()
-	ctx := context.Background()
-	first := r.page(t, id, lines, nil)
+	pages := make([][]string, len(empty))
 	for i, e := range empty {
-		pt := first
-		pt.Page = i + 1
-		if e {
-			pt.Lines, pt.Empty = nil, true
+		if !e {
+			pages[i] = lines
 		}
+	}
+	r.Pages(t, id, pages...)
+}
+
+// Pages hands the archive a document of len(pages) pages as Page does,
+// each page with its own lines; a page given no lines is a blank sheet,
+// as a worker finds one (PageText.Empty).
+func (r *Rig) Pages(t testing.TB, id string, pages ...[]string) {
+	t.Helper()
+	ctx := context.Background()
+	base := r.page(t, id, nil, nil)
+	for i, lines := range pages {
+		pt := base
+		pt.Page, pt.Lines, pt.Empty = i+1, ocrLines(lines), len(lines) == 0
 		data, err := json.Marshal(pt)
 		if err != nil {
 			t.Fatal(err)
@@ -212,12 +223,34 @@ func (r *Rig) PagesWithEmpty(t testing.TB, id string, empty []bool, lines ...str
 			t.Fatal(err)
 		}
 	}
-	if _, err := r.Queue.UpdateStatus(ctx, id, func(s *pipeline.Status) error { s.Pages = len(empty); return nil }); err != nil {
+	if _, err := r.Queue.UpdateStatus(ctx, id, func(s *pipeline.Status) error { s.Pages = len(pages); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: 1, Pages: len(empty)}); err != nil {
+	if err := r.Queue.PublishDocReady(ctx, pipeline.DocReady{Doc: id, Attempt: 1, Pages: len(pages)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// ocrLines is the OCR of lines on a page: a line of words per line,
+// from the top, every character read with confidence 99.
+func ocrLines(lines []string) []pipeline.Line {
+	var out []pipeline.Line
+	for i, l := range lines {
+		y := 100 + 40*i
+		line := pipeline.Line{Box: pipeline.Box{X0: 100, Y0: y, X1: 1100, Y1: y + 30}, Para: 1}
+		x := 100
+		for _, w := range strings.Fields(l) {
+			n := len([]rune(w))
+			conf := make([]float64, n)
+			for k := range conf {
+				conf[k] = 99
+			}
+			line.Words = append(line.Words, pipeline.Word{Text: w, Box: pipeline.Box{X0: x, Y0: y, X1: x + 20*n, Y1: y + 30}, Conf: 96, CharConf: conf})
+			x += 20*n + 15
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // page writes a one-page document's page and status, and returns the page.
@@ -240,21 +273,7 @@ func (r *Rig) page(t testing.TB, id string, lines []string, crops map[string][]b
 		t.Fatal(err)
 	}
 	pt := pipeline.PageText{Doc: id, Page: 1, Image: imgKey, Format: "png", Width: 1654, Height: 2339, DPIX: 200, DPIY: 200}
-	for i, l := range lines {
-		y := 100 + 40*i
-		line := pipeline.Line{Box: pipeline.Box{X0: 100, Y0: y, X1: 1100, Y1: y + 30}, Para: 1}
-		x := 100
-		for _, w := range strings.Fields(l) {
-			n := len([]rune(w))
-			conf := make([]float64, n)
-			for k := range conf {
-				conf[k] = 99
-			}
-			line.Words = append(line.Words, pipeline.Word{Text: w, Box: pipeline.Box{X0: x, Y0: y, X1: x + 20*n, Y1: y + 30}, Conf: 96, CharConf: conf})
-			x += 20*n + 15
-		}
-		pt.Lines = append(pt.Lines, line)
-	}
+	pt.Lines = ocrLines(lines)
 	for _, field := range []string{pipeline.BlankNumber, pipeline.BlankDay, pipeline.BlankMonth} {
 		crop, ok := crops[field]
 		if !ok {
